@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The contract between the backend's two halves.
+ *
+ * The displif half (displif/) speaks Xen: it validates the guest's requests
+ * and owns the guest's buffers. The display sink (wayland/ in production, a
+ * recorder in unit tests) shows connectors to a user. The displif half never
+ * sees a Wayland object; the sink never sees a grant reference or a ring.
+ */
+
+#ifndef XD_DISPLAY_SINK_H
+#define XD_DISPLAY_SINK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * A guest display buffer (DBUF_CREATE), mapped once when it is created and
+ * unmapped when the last reference goes. The displif half holds a reference
+ * from DBUF_CREATE to DBUF_DESTROY (or disconnect); a sink holds one for as
+ * long as the compositor may still read the buffer. All fields are set by the
+ * buffer provider before the sink sees the buffer and never change after.
+ */
+struct xd_guest_buffer {
+	int refcount;
+	uint32_t size;		/* bytes, validated against the page count */
+
+	/* Zero-copy view: a dma-buf holding byte 0 of the buffer at
+	 * dmabuf_offset, or dmabuf_fd == -1 when the provider has none. The
+	 * fd stays owned by the buffer: a sink dup()s it if it must keep it. */
+	int dmabuf_fd;
+	uint64_t dmabuf_offset;
+
+	/* CPU view of the whole buffer for copy and conversion, or NULL. */
+	void *cpu;
+
+	/* Which provider made it ("kmod", "gntdev", "copy", "sim"): logs. */
+	const char *provider;
+
+	/* Unmaps and frees; called by xd_guest_buffer_unref() at zero. */
+	void (*destroy)(struct xd_guest_buffer *buffer);
+};
+
+static inline struct xd_guest_buffer *
+xd_guest_buffer_ref(struct xd_guest_buffer *buffer)
+{
+	buffer->refcount++;
+	return buffer;
+}
+
+static inline void
+xd_guest_buffer_unref(struct xd_guest_buffer *buffer)
+{
+	if (--buffer->refcount == 0)
+		buffer->destroy(buffer);
+}
+
+/*
+ * A framebuffer (FB_ATTACH): a validated view into a guest buffer. Passed by
+ * pointer for the duration of a call; a sink that keeps the pixels beyond the
+ * call copies the fields and takes a buffer reference.
+ */
+struct xd_fb {
+	uint64_t cookie;
+	uint32_t width;
+	uint32_t height;
+	uint32_t drm_format;	/* DRM_FORMAT_*, one xen-drm-front offers */
+	uint32_t pitch;		/* bytes per line, inferred and validated */
+	uint32_t offset;	/* of the first pixel in the buffer (data_ofs) */
+	struct xd_guest_buffer *buffer;
+};
+
+/* One of the guest's connectors, as the sink sees it. */
+struct xd_connector_info {
+	uint32_t index;		/* position in XenStore, 0-based */
+	uint32_t width;		/* configured resolution */
+	uint32_t height;
+	const char *unique_id;	/* validated printable string */
+};
+
+struct xd_connector;		/* owned by the displif half */
+
+/*
+ * What the displif half calls. Return values are 0 or a negative errno; the
+ * displif half turns them into a status on the ring.
+ */
+struct xd_display_sink_interface {
+	/* The frontend connected: one call per connector. The sink returns
+	 * its own per-connector data, passed back in every later call. */
+	void *(*connector_add)(void *sink, struct xd_connector *connector,
+			       const struct xd_connector_info *info);
+
+	/* The frontend disconnected: stop showing, drop everything. Buffers
+	 * the compositor still holds are released by the sink later. */
+	void (*connector_remove)(void *connector_data);
+
+	/* SET_CONFIG: show fb at the given mode, or blank when fb is NULL. */
+	int (*set_config)(void *connector_data, const struct xd_fb *fb);
+
+	/* PG_FLIP: show fb. The sink calls xd_connector_flip_done() exactly
+	 * once for every accepted flip, when the compositor presented the
+	 * frame or discarded it, never before. */
+	int (*page_flip)(void *connector_data, const struct xd_fb *fb);
+};
+
+/* From the sink: the flip of fb_cookie was presented (or discarded). */
+void
+xd_connector_flip_done(struct xd_connector *connector, uint64_t fb_cookie);
+
+#endif

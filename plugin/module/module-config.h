@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The module's weston.ini options: a [xen-display] section without a guest
+ * key holds the global options; each [xen-display] section with guest= places
+ * one guest connector. See doc/xen-display.ini.5.md.
+ */
+
+#ifndef XD_MODULE_CONFIG_H
+#define XD_MODULE_CONFIG_H
+
+#include <stdint.h>
+#include <wayland-util.h>
+
+struct weston_config;
+struct weston_log_scope;
+
+enum xd_placement_mode {
+	XD_PLACEMENT_WINDOW,		/* an ordinary window of the shell */
+	XD_PLACEMENT_FULLSCREEN,	/* fills the output, stretched */
+	XD_PLACEMENT_SCALE,		/* fills the output, aspect kept */
+	XD_PLACEMENT_POSITION,		/* unscaled at x,y on the output */
+};
+
+struct xd_placement {
+	struct wl_list link;		/* xd_module_config::placements */
+	char *guest;			/* domain name, or domid in decimal */
+	uint32_t connector;
+	char *output;			/* output name, NULL: the shell picks */
+	enum xd_placement_mode mode;
+	int32_t x, y;			/* XD_PLACEMENT_POSITION only */
+};
+
+struct xd_module_config {
+	char *backend_path;		/* the per-guest backend executable */
+	char *xen;			/* Xen access: "xen" or "sim:SOCKET" */
+	struct wl_list placements;	/* struct xd_placement::link */
+};
+
+/* Reads every [xen-display] section. Invalid entries are logged to scope
+ * and skipped: a typo must not stop the compositor. */
+struct xd_module_config *
+xd_module_config_read(struct weston_config *config,
+		      struct weston_log_scope *scope);
+
+void
+xd_module_config_destroy(struct xd_module_config *config);
+
+const char *
+xd_placement_mode_name(enum xd_placement_mode mode);
+
+#endif
