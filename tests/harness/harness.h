@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The headless-Weston test harness. See doc/testing.md.
+ *
+ * A test is a program: it starts a private Weston, talks to it as clients
+ * do, captures outputs and checks pixels. Whatever way it ends (assertion,
+ * crash, meson's timeout), Weston and everything it launched go with it.
+ */
+
+#ifndef XD_TEST_HARNESS_H
+#define XD_TEST_HARNESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+struct wl_display;
+
+/* Fails the test with a message; teardown runs from atexit. */
+#define XD_ASSERT(cond, ...) do {					\
+	if (!(cond)) {							\
+		fprintf(stderr, "%s:%d: assertion '%s' failed: ",	\
+			__FILE__, __LINE__, #cond);			\
+		fprintf(stderr, __VA_ARGS__);				\
+		fprintf(stderr, "\n");					\
+		exit(EXIT_FAILURE);					\
+	}								\
+} while (0)
+
+#define XD_TEST_SKIP 77		/* meson's exit code for a skipped test */
+
+/* ---- Weston ---------------------------------------------------------- */
+
+struct xd_weston_options {
+	const char *renderer;		/* "gl" (default) or "pixman" */
+	const char *shell;		/* "kiosk" (default), "desktop", ... */
+	int width, height;		/* headless output size, default 320x240 */
+	const char *config;		/* weston.ini text, or NULL for none */
+	bool load_module;		/* load our xen-display.so */
+	const char *extra_env;		/* "K=V K2=V2" added to Weston's env */
+};
+
+struct xd_weston {
+	int pid;
+	char *runtime_dir;		/* private XDG_RUNTIME_DIR */
+	char *socket;			/* WAYLAND_DISPLAY name */
+	char *log_path;			/* Weston's log with our scope in it */
+	char *config_path;
+};
+
+/* Starts Weston and returns once it answers a client roundtrip. */
+struct xd_weston *
+xd_weston_start(const struct xd_weston_options *options);
+
+/* Connects a new client to it. */
+struct wl_display *
+xd_weston_connect(struct xd_weston *weston);
+
+/* Reads Weston's whole log so far (caller frees). */
+char *
+xd_weston_read_log(struct xd_weston *weston);
+
+/* Polls Weston's log until it contains text or timeout_ms passes. */
+bool
+xd_weston_wait_log(struct xd_weston *weston, const char *text,
+		   int timeout_ms);
+
+/* Stops Weston and its process group and frees w. */
+void
+xd_weston_stop(struct xd_weston *weston);
+
+/* ---- Capture --------------------------------------------------------- */
+
+/* An output's composited pixels, as 0xAARRGGBB words, top row first. */
+struct xd_image {
+	int width, height;
+	uint32_t *pixels;
+};
+
+/* Captures the output whose wl_output name is output_name (NULL: the
+ * first output) through weston_capture_v1. */
+struct xd_image *
+xd_capture_output(struct wl_display *display, const char *output_name);
+
+void
+xd_image_destroy(struct xd_image *image);
+
+static inline uint32_t
+xd_image_pixel(const struct xd_image *image, int x, int y)
+{
+	return image->pixels[(size_t)y * image->width + x] & 0x00ffffff;
+}
+
+/* Counts pixels equal to rgb (0xRRGGBB) inside the rectangle. */
+long
+xd_image_count(const struct xd_image *image, int x, int y, int w, int h,
+	       uint32_t rgb);
+
+/* Writes the image as PNG; returns 0 on success. */
+int
+xd_image_write_png(const struct xd_image *image, const char *path);
+
+/* Where a test leaves its artefacts (captures, logs) for a human. */
+const char *
+xd_test_output_dir(void);
+
+/* ---- A known client -------------------------------------------------- */
+
+enum xd_buffer_kind {
+	XD_BUFFER_SHM,			/* wl_shm */
+	XD_BUFFER_DMABUF_MEMFD,		/* zwp_linux_dmabuf_v1 over a memfd */
+};
+
+struct xd_test_window;
+
+/* Shows a width x height XRGB8888 toplevel of one colour and returns once
+ * the compositor has drawn it (its frame callback fired). */
+struct xd_test_window *
+xd_test_window_create(struct wl_display *display, int width, int height,
+		      uint32_t rgb, enum xd_buffer_kind kind);
+
+void
+xd_test_window_destroy(struct xd_test_window *window);
+
+#endif

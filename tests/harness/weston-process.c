@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Starting and stopping a private headless Weston for one test.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <wayland-client.h>
+
+#include "harness.h"
+
+#define READY_TIMEOUT_MS 30000
+#define STOP_TIMEOUT_MS 5000
+#define POLL_MS 10
+
+/* The one Weston of this test, for the atexit and signal teardown. */
+static struct xd_weston *running;
+
+static long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
+
+	nanosleep(&ts, NULL);
+}
+
+static char *
+xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static char *
+xasprintf(const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+	int ret;
+
+	va_start(ap, fmt);
+	ret = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	XD_ASSERT(ret >= 0, "out of memory");
+	return s;
+}
+
+static void
+write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	XD_ASSERT(f, "cannot write %s: %s", path, strerror(errno));
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+teardown_at_exit(void)
+{
+	if (running)
+		xd_weston_stop(running);
+}
+
+static void
+teardown_on_signal(int sig)
+{
+	/* Kill the group at once; exit() from a handler is not safe. */
+	if (running && running->pid > 0)
+		kill(-running->pid, SIGKILL);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+install_teardown(void)
+{
+	static bool installed;
+
+	if (installed)
+		return;
+	installed = true;
+	atexit(teardown_at_exit);
+	signal(SIGINT, teardown_on_signal);
+	signal(SIGTERM, teardown_on_signal);
+	signal(SIGSEGV, teardown_on_signal);
+	signal(SIGABRT, teardown_on_signal);
+}
+
+/* Builds Weston's argv; strings live as long as the process. */
+static char **
+weston_argv(const struct xd_weston_options *opt, struct xd_weston *w)
+{
+	static char *argv[32];
+	int n = 0;
+
+	argv[n++] = "weston";
+	argv[n++] = "--backend=headless";
+	argv[n++] = xasprintf("--renderer=%s",
+			      opt->renderer ? opt->renderer : "gl");
+	argv[n++] = xasprintf("--shell=%s",
+			      opt->shell ? opt->shell : "kiosk");
+	argv[n++] = xasprintf("--width=%d", opt->width ? opt->width : 320);
+	argv[n++] = xasprintf("--height=%d",
+			      opt->height ? opt->height : 240);
+	argv[n++] = xasprintf("--socket=%s", w->socket);
+	argv[n++] = xasprintf("--log=%s", w->log_path);
+	argv[n++] = "--logger-scopes=log,xen-display";
+	argv[n++] = "--debug";
+	argv[n++] = "--idle-time=0";
+	if (w->config_path)
+		argv[n++] = xasprintf("--config=%s", w->config_path);
+	else
+		argv[n++] = "--no-config";
+	if (opt->load_module)
+		argv[n++] = "--modules=" XD_MODULE_PATH;
+	argv[n] = NULL;
+	return argv;
+}
+
+static void
+exec_weston(const struct xd_weston_options *opt, struct xd_weston *w)
+{
+	char **argv = weston_argv(opt, w);
+	char *env_copy, *tok, *save = NULL;
+
+	/* Our own process group, so teardown reaches Weston's children
+	 * (backend processes) too; and die with the test. */
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	setenv("XDG_RUNTIME_DIR", w->runtime_dir, 1);
+	unsetenv("WAYLAND_DISPLAY");
+	unsetenv("DISPLAY");
+	/* Weston is not built with sanitizers; our module is. */
+	if (XD_SANITIZER_PRELOAD[0]) {
+		const char *asan = getenv("ASAN_OPTIONS");
+
+		setenv("LD_PRELOAD", XD_SANITIZER_PRELOAD, 1);
+		/* Weston's own exit-time leaks are not ours to fix; the
+		 * backend processes keep leak checking. */
+		setenv("ASAN_OPTIONS",
+		       xasprintf("%s%sdetect_leaks=0", asan ? asan : "",
+				 asan ? ":" : ""), 1);
+	}
+	if (opt->extra_env) {
+		env_copy = strdup(opt->extra_env);
+		for (tok = strtok_r(env_copy, " ", &save); tok;
+		     tok = strtok_r(NULL, " ", &save))
+			putenv(tok);
+	}
+
+	execvp("weston", argv);
+	fprintf(stderr, "exec weston: %s\n", strerror(errno));
+	_exit(127);
+}
+
+static void
+dump_log(struct xd_weston *w)
+{
+	char *log = xd_weston_read_log(w);
+
+	fprintf(stderr, "---- weston log (%s) ----\n%s---- end ----\n",
+		w->log_path, log ? log : "(none)\n");
+	free(log);
+}
+
+static bool
+socket_accepts(struct xd_weston *w)
+{
+	struct sockaddr_un addr = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	snprintf(addr.sun_path, sizeof addr.sun_path, "%s/%s",
+		 w->runtime_dir, w->socket);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return false;
+	ret = connect(fd, (struct sockaddr *)&addr, sizeof addr);
+	close(fd);
+	return ret == 0;
+}
+
+static void
+wait_ready(struct xd_weston *w)
+{
+	long deadline = now_ms() + READY_TIMEOUT_MS;
+	struct wl_display *display;
+	int status;
+
+	while (!socket_accepts(w)) {
+		if (waitpid(w->pid, &status, WNOHANG) == w->pid) {
+			w->pid = -1;
+			dump_log(w);
+			XD_ASSERT(false, "weston exited during start-up "
+				  "(status 0x%x)", status);
+		}
+		if (now_ms() > deadline) {
+			dump_log(w);
+			XD_ASSERT(false, "weston did not open its socket in "
+				  "%d ms", READY_TIMEOUT_MS);
+		}
+		sleep_ms(POLL_MS);
+	}
+
+	/* The event loop answers only once start-up (modules included)
+	 * is complete. */
+	display = xd_weston_connect(w);
+	XD_ASSERT(wl_display_roundtrip(display) >= 0, "roundtrip failed");
+	wl_display_disconnect(display);
+}
+
+struct xd_weston *
+xd_weston_start(const struct xd_weston_options *opt)
+{
+	struct xd_weston *w = calloc(1, sizeof *w);
+	char tmpl[] = "/tmp/xd-test-XXXXXX";
+
+	XD_ASSERT(w, "out of memory");
+	XD_ASSERT(!running, "one weston per test");
+	XD_ASSERT(mkdtemp(tmpl), "mkdtemp: %s", strerror(errno));
+	chmod(tmpl, 0700);
+	w->runtime_dir = strdup(tmpl);
+	w->socket = strdup("wayland-xd-test");
+	w->log_path = xasprintf("%s/%s", w->runtime_dir, "weston.log");
+	if (opt->config) {
+		w->config_path = xasprintf("%s/%s", w->runtime_dir,
+						"weston.ini");
+		write_file(w->config_path, opt->config);
+	}
+
+	install_teardown();
+	w->pid = fork();
+	XD_ASSERT(w->pid >= 0, "fork: %s", strerror(errno));
+	if (w->pid == 0)
+		exec_weston(opt, w);
+	setpgid(w->pid, w->pid);
+	running = w;
+
+	wait_ready(w);
+	return w;
+}
+
+struct wl_display *
+xd_weston_connect(struct xd_weston *w)
+{
+	char path[512];
+	struct wl_display *display;
+
+	snprintf(path, sizeof path, "%s/%s", w->runtime_dir, w->socket);
+	display = wl_display_connect(path);
+	XD_ASSERT(display, "cannot connect to %s", path);
+	return display;
+}
+
+char *
+xd_weston_read_log(struct xd_weston *w)
+{
+	FILE *f = fopen(w->log_path, "r");
+	char *text = NULL;
+	size_t size = 0;
+
+	if (!f)
+		return NULL;
+	if (getdelim(&text, &size, '\0', f) < 0) {
+		free(text);
+		text = strdup("");
+	}
+	fclose(f);
+	return text;
+}
+
+bool
+xd_weston_wait_log(struct xd_weston *w, const char *text, int timeout_ms)
+{
+	long deadline = now_ms() + timeout_ms;
+
+	for (;;) {
+		char *log = xd_weston_read_log(w);
+		bool found = log && strstr(log, text);
+
+		free(log);
+		if (found)
+			return true;
+		if (now_ms() > deadline)
+			return false;
+		sleep_ms(POLL_MS);
+	}
+}
+
+void
+xd_weston_stop(struct xd_weston *w)
+{
+	long deadline = now_ms() + STOP_TIMEOUT_MS;
+	int status;
+
+	if (w->pid > 0) {
+		kill(-w->pid, SIGTERM);
+		while (waitpid(w->pid, &status, WNOHANG) == 0) {
+			if (now_ms() > deadline) {
+				fprintf(stderr, "weston ignored SIGTERM; "
+					"killing it\n");
+				kill(-w->pid, SIGKILL);
+				waitpid(w->pid, &status, 0);
+				break;
+			}
+			sleep_ms(POLL_MS);
+		}
+		/* Whatever it launched goes too. */
+		kill(-w->pid, SIGKILL);
+		w->pid = -1;
+	}
+	if (running == w)
+		running = NULL;
+	free(w->runtime_dir);
+	free(w->socket);
+	free(w->log_path);
+	free(w->config_path);
+	free(w);
+}
