@@ -83,7 +83,9 @@ struct xd_connector;		/* owned by the displif half */
 
 /*
  * What the displif half calls. Return values are 0 or a negative errno; the
- * displif half turns them into a status on the ring.
+ * displif half turns them into a status on the ring. 'sink' is the pointer
+ * the sink was registered with; connector_data what connector_add returned.
+ * set_config and page_flip only ever name fbs that fb_attach accepted.
  */
 struct xd_display_sink_interface {
 	/* The frontend connected: one call per connector. The sink returns
@@ -94,6 +96,15 @@ struct xd_display_sink_interface {
 	/* The frontend disconnected: stop showing, drop everything. Buffers
 	 * the compositor still holds are released by the sink later. */
 	void (*connector_remove)(void *connector_data);
+
+	/* FB_ATTACH: prepare fb for showing (import it into the compositor
+	 * once, or set up a copy). An error refuses the FB_ATTACH. */
+	int (*fb_attach)(void *sink, const struct xd_fb *fb);
+
+	/* FB_DETACH, or its buffer's DBUF_DESTROY, or disconnect: the sink
+	 * forgets fb_cookie and drops its buffer reference as soon as the
+	 * compositor no longer reads it. */
+	void (*fb_detach)(void *sink, uint64_t fb_cookie);
 
 	/* SET_CONFIG: show fb at the given mode, or blank when fb is NULL. */
 	int (*set_config)(void *connector_data, const struct xd_fb *fb);

@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The backend's connection to the compositor: globals, the dma-buf formats
+ * the compositor imports, and the event loop hook.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+
+#include <drm_fourcc.h>
+
+#include "event-loop.h"
+#include "linux-dmabuf-v1-client-protocol.h"
+#include "presentation-time-client-protocol.h"
+#include "wayland-sink.h"
+#include "wl-internal.h"
+#include "xdg-shell-client-protocol.h"
+
+static void
+wm_base_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
+{
+	xdg_wm_base_pong(wm_base, serial);
+}
+
+static const struct xdg_wm_base_listener wm_base_listener = {
+	wm_base_ping,
+};
+
+static void
+dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *dmabuf,
+	      uint32_t format)
+{
+	/* v3 sends modifier events instead; nothing to do. */
+}
+
+static void
+dmabuf_modifier(void *data, struct zwp_linux_dmabuf_v1 *dmabuf,
+		uint32_t format, uint32_t mod_hi, uint32_t mod_lo)
+{
+	struct xd_wayland *wayland = data;
+	uint64_t modifier = (uint64_t)mod_hi << 32 | mod_lo;
+	struct wl_dmabuf_format *f;
+
+	/* Guest buffers are linear: that, or "implicit", will do. */
+	if (modifier != DRM_FORMAT_MOD_LINEAR &&
+	    modifier != DRM_FORMAT_MOD_INVALID)
+		return;
+	if (wl_dmabuf_supports(wayland, format))
+		return;
+	f = calloc(1, sizeof *f);
+	if (!f)
+		return;
+	f->drm_format = format;
+	f->next = wayland->dmabuf_formats;
+	wayland->dmabuf_formats = f;
+}
+
+static const struct zwp_linux_dmabuf_v1_listener dmabuf_listener = {
+	dmabuf_format, dmabuf_modifier,
+};
+
+bool
+wl_dmabuf_supports(struct xd_wayland *wayland, uint32_t drm_format)
+{
+	struct wl_dmabuf_format *f;
+
+	for (f = wayland->dmabuf_formats; f; f = f->next)
+		if (f->drm_format == drm_format)
+			return true;
+	return false;
+}
+
+static void
+registry_global(void *data, struct wl_registry *registry, uint32_t name,
+		const char *interface, uint32_t version)
+{
+	struct xd_wayland *w = data;
+
+	if (strcmp(interface, wl_compositor_interface.name) == 0) {
+		w->compositor = wl_registry_bind(registry, name,
+						 &wl_compositor_interface, 4);
+	} else if (strcmp(interface, xdg_wm_base_interface.name) == 0) {
+		w->wm_base = wl_registry_bind(registry, name,
+					      &xdg_wm_base_interface, 1);
+		xdg_wm_base_add_listener(w->wm_base, &wm_base_listener, w);
+	} else if (strcmp(interface, wl_shm_interface.name) == 0) {
+		w->shm = wl_registry_bind(registry, name, &wl_shm_interface, 1);
+	} else if (strcmp(interface,
+			  zwp_linux_dmabuf_v1_interface.name) == 0 &&
+		   version >= 3) {
+		w->dmabuf = wl_registry_bind(registry, name,
+					     &zwp_linux_dmabuf_v1_interface, 3);
+		zwp_linux_dmabuf_v1_add_listener(w->dmabuf, &dmabuf_listener,
+						 w);
+	} else if (strcmp(interface, wp_presentation_interface.name) == 0) {
+		w->presentation = wl_registry_bind(registry, name,
+						   &wp_presentation_interface,
+						   1);
+	}
+}
+
+static void
+registry_global_remove(void *data, struct wl_registry *registry,
+		       uint32_t name)
+{
+}
+
+static const struct wl_registry_listener registry_listener = {
+	registry_global, registry_global_remove,
+};
+
+static void
+handle_display_fd(int fd, uint32_t mask, void *data)
+{
+	struct xd_wayland *wayland = data;
+
+	if (mask & (EPOLLERR | EPOLLHUP) ||
+	    wl_display_dispatch(wayland->display) < 0) {
+		fprintf(stderr, "%s: lost the compositor connection\n",
+			wayland->label);
+		xd_event_source_remove(wayland->source);
+		wayland->source = NULL;
+	}
+}
+
+struct xd_wayland *
+xd_wayland_create(struct xd_event_loop *loop, const char *label,
+		  uint32_t domid)
+{
+	struct xd_wayland *w = calloc(1, sizeof *w);
+
+	if (!w)
+		return NULL;
+	wl_list_init(&w->fbs);
+	w->loop = loop;
+	w->label = strdup(label);
+	w->domid = domid;
+	w->display = wl_display_connect(NULL);
+	if (!w->display) {
+		fprintf(stderr, "%s: cannot connect to the compositor "
+			"(is WAYLAND_DISPLAY set?)\n", label);
+		goto err;
+	}
+	w->import_queue = wl_display_create_queue(w->display);
+	w->registry = wl_display_get_registry(w->display);
+	wl_registry_add_listener(w->registry, &registry_listener, w);
+	/* Globals, then the dma-buf formats they announce. */
+	if (wl_display_roundtrip(w->display) < 0 ||
+	    wl_display_roundtrip(w->display) < 0)
+		goto err;
+	if (!w->compositor || !w->wm_base || !w->shm) {
+		fprintf(stderr, "%s: the compositor lacks wl_compositor, "
+			"xdg_wm_base or wl_shm\n", label);
+		goto err;
+	}
+	if (!w->dmabuf)
+		fprintf(stderr, "%s: the compositor imports no dma-bufs "
+			"(pixman renderer?): every frame will be copied\n",
+			label);
+	w->source = xd_event_loop_add_fd(loop, wl_display_get_fd(w->display),
+					 EPOLLIN, handle_display_fd, w);
+	if (!w->source)
+		goto err;
+	return w;
+
+err:
+	xd_wayland_destroy(w);
+	return NULL;
+}
+
+void
+xd_wayland_destroy(struct xd_wayland *w)
+{
+	wl_fb_destroy_all(w);
+	while (w->dmabuf_formats) {
+		struct wl_dmabuf_format *f = w->dmabuf_formats;
+
+		w->dmabuf_formats = f->next;
+		free(f);
+	}
+	if (w->source)
+		xd_event_source_remove(w->source);
+	if (w->presentation)
+		wp_presentation_destroy(w->presentation);
+	if (w->dmabuf)
+		zwp_linux_dmabuf_v1_destroy(w->dmabuf);
+	if (w->shm)
+		wl_shm_destroy(w->shm);
+	if (w->wm_base)
+		xdg_wm_base_destroy(w->wm_base);
+	if (w->compositor)
+		wl_compositor_destroy(w->compositor);
+	if (w->registry)
+		wl_registry_destroy(w->registry);
+	if (w->import_queue)
+		wl_event_queue_destroy(w->import_queue);
+	if (w->display)
+		wl_display_disconnect(w->display);
+	free(w->label);
+	free(w);
+}
+
+int
+xd_wayland_flush(struct xd_wayland *wayland)
+{
+	if (!wayland->source)
+		return -1;
+	wl_display_dispatch_pending(wayland->display);
+	if (wl_display_flush(wayland->display) < 0 && errno != EAGAIN)
+		return -1;
+	return 0;
+}
+
+static int
+sink_fb_attach(void *sink, const struct xd_fb *fb)
+{
+	return wl_fb_attach(sink, fb);
+}
+
+static void
+sink_fb_detach(void *sink, uint64_t cookie)
+{
+	wl_fb_detach(sink, cookie);
+}
+
+const struct xd_display_sink_interface xd_wayland_sink_interface = {
+	.connector_add = wl_connector_add,
+	.connector_remove = wl_connector_remove,
+	.fb_attach = sink_fb_attach,
+	.fb_detach = sink_fb_detach,
+	.set_config = wl_connector_set_config,
+	.page_flip = wl_connector_page_flip,
+};

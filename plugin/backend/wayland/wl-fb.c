@@ -1,0 +1,343 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest framebuffers as wl_buffers. Each is imported once, at FB_ATTACH:
+ * the guest's dma-buf itself when the compositor takes its format and
+ * pitch (zero copy), else shm buffers the pixels are converted into at
+ * each flip. A framebuffer lives until the guest detached it and the
+ * compositor released it, whichever comes last.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+
+#include "linux-dmabuf-v1-client-protocol.h"
+#include "pixel-convert.h"
+#include "wayland-sink.h"
+#include "wl-internal.h"
+
+/* More than the compositor ever holds at once (current + pending). */
+#define MAX_COPIES 3
+
+struct wl_shm_copy {
+	struct wl_shm_copy *next;
+	struct wl_fb *fb;
+	struct wl_buffer *buffer;
+	void *map;
+	size_t size;
+	bool busy;
+};
+
+static void
+fb_destroy(struct wl_fb *fb)
+{
+	struct wl_shm_copy *copy;
+
+	wl_list_remove(&fb->link);
+	if (fb->dmabuf_buffer)
+		wl_buffer_destroy(fb->dmabuf_buffer);
+	while ((copy = fb->copies)) {
+		fb->copies = copy->next;
+		wl_buffer_destroy(copy->buffer);
+		munmap(copy->map, copy->size);
+		free(copy);
+	}
+	if (fb->cpu_map)
+		munmap(fb->cpu_map, fb->cpu_map_size);
+	xd_guest_buffer_unref(fb->fb.buffer);
+	free(fb);
+}
+
+static bool
+fb_busy(struct wl_fb *fb)
+{
+	struct wl_shm_copy *copy;
+
+	if (fb->dmabuf_busy)
+		return true;
+	for (copy = fb->copies; copy; copy = copy->next)
+		if (copy->busy)
+			return true;
+	return false;
+}
+
+static void
+fb_maybe_destroy(struct wl_fb *fb)
+{
+	if (fb->detached && !fb_busy(fb))
+		fb_destroy(fb);
+}
+
+static void
+dmabuf_buffer_release(void *data, struct wl_buffer *buffer)
+{
+	struct wl_fb *fb = data;
+
+	fb->dmabuf_busy = false;
+	fb_maybe_destroy(fb);
+}
+
+static const struct wl_buffer_listener dmabuf_buffer_listener = {
+	dmabuf_buffer_release,
+};
+
+static void
+copy_release(void *data, struct wl_buffer *buffer)
+{
+	struct wl_shm_copy *copy = data;
+
+	copy->busy = false;
+	fb_maybe_destroy(copy->fb);
+}
+
+static const struct wl_buffer_listener copy_listener = {
+	copy_release,
+};
+
+struct import {
+	struct wl_buffer *buffer;
+	bool done;
+};
+
+static void
+params_created(void *data, struct zwp_linux_buffer_params_v1 *params,
+	       struct wl_buffer *buffer)
+{
+	struct import *import = data;
+
+	import->buffer = buffer;
+	import->done = true;
+}
+
+static void
+params_failed(void *data, struct zwp_linux_buffer_params_v1 *params)
+{
+	((struct import *)data)->done = true;
+}
+
+static const struct zwp_linux_buffer_params_v1_listener params_listener = {
+	params_created, params_failed,
+};
+
+/* Asks the compositor to import the guest's dma-buf; waits for its
+ * answer on a private queue, so no other event is dispatched meanwhile. */
+static const char *
+import_dmabuf(struct wl_fb *fb)
+{
+	struct xd_wayland *w = fb->wayland;
+	struct xd_guest_buffer *buf = fb->fb.buffer;
+	uint32_t format = xd_format_opaque(fb->fb.drm_format);
+	struct zwp_linux_buffer_params_v1 *params;
+	struct import import = { 0 };
+	uint64_t offset = buf->dmabuf_offset + fb->fb.offset;
+
+	if (buf->dmabuf_fd < 0)
+		return "the buffer provider gave no dma-buf";
+	if (!w->dmabuf)
+		return "the compositor imports no dma-bufs";
+	if (!wl_dmabuf_supports(w, format))
+		return "the compositor cannot import this format";
+	if (offset > UINT32_MAX)
+		return "the data offset is beyond what linux-dmabuf carries";
+
+	params = zwp_linux_dmabuf_v1_create_params(w->dmabuf);
+	wl_proxy_set_queue((struct wl_proxy *)params, w->import_queue);
+	zwp_linux_buffer_params_v1_add_listener(params, &params_listener,
+						&import);
+	zwp_linux_buffer_params_v1_add(params, buf->dmabuf_fd, 0, offset,
+				       fb->fb.pitch,
+				       DRM_FORMAT_MOD_LINEAR >> 32,
+				       DRM_FORMAT_MOD_LINEAR & 0xffffffff);
+	zwp_linux_buffer_params_v1_create(params, fb->fb.width,
+					  fb->fb.height, format, 0);
+	while (!import.done)
+		if (wl_display_roundtrip_queue(w->display,
+					       w->import_queue) < 0)
+			break;
+	zwp_linux_buffer_params_v1_destroy(params);
+	if (!import.buffer)
+		return "the compositor refused the import (pitch or size)";
+
+	wl_proxy_set_queue((struct wl_proxy *)import.buffer, NULL);
+	wl_buffer_add_listener(import.buffer, &dmabuf_buffer_listener, fb);
+	fb->dmabuf_buffer = import.buffer;
+	return NULL;
+}
+
+/* The copy path reads the guest's pixels through a CPU view: the
+ * provider's, or a mapping of its dma-buf made once here. */
+static int
+prepare_copy(struct wl_fb *fb)
+{
+	struct xd_guest_buffer *buf = fb->fb.buffer;
+
+	if (buf->cpu) {
+		fb->cpu = buf->cpu;
+		return 0;
+	}
+	if (buf->dmabuf_fd < 0)
+		return -EINVAL;
+	fb->cpu_map_size = buf->dmabuf_offset + buf->size;
+	fb->cpu_map = mmap(NULL, fb->cpu_map_size, PROT_READ, MAP_SHARED,
+			   buf->dmabuf_fd, 0);
+	if (fb->cpu_map == MAP_FAILED) {
+		fb->cpu_map = NULL;
+		return -errno;
+	}
+	fb->cpu = (uint8_t *)fb->cpu_map + buf->dmabuf_offset;
+	return 0;
+}
+
+int
+wl_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
+{
+	struct wl_fb *fb;
+	int ret;
+
+	if (wl_fb_find(w, xfb->cookie))
+		return -EEXIST;
+	/* The displif half validated these; the copy path reads guest
+	 * memory by them, so check again rather than trust a contract. */
+	if (xd_format_bpp(xfb->drm_format) == 0 || xfb->height == 0 ||
+	    xfb->pitch < xd_format_min_pitch(xfb->drm_format, xfb->width) ||
+	    (uint64_t)xfb->offset + (uint64_t)xfb->pitch * (xfb->height - 1) +
+	    xd_format_min_pitch(xfb->drm_format, xfb->width) >
+	    xfb->buffer->size)
+		return -EINVAL;
+	fb = calloc(1, sizeof *fb);
+	if (!fb)
+		return -ENOMEM;
+	fb->wayland = w;
+	fb->fb = *xfb;
+	xd_guest_buffer_ref(fb->fb.buffer);
+	wl_list_insert(&w->fbs, &fb->link);
+
+	fb->why_copy = import_dmabuf(fb);
+	if (!fb->why_copy) {
+		fprintf(stderr, "%s: fb %#llx %ux%u: zero copy (%s dma-buf)\n",
+			w->label, (unsigned long long)xfb->cookie,
+			xfb->width, xfb->height, xfb->buffer->provider);
+		return 0;
+	}
+	ret = prepare_copy(fb);
+	if (ret < 0) {
+		fprintf(stderr, "%s: fb %#llx: cannot show it: %s, and no CPU "
+			"view to copy from\n", w->label,
+			(unsigned long long)xfb->cookie, fb->why_copy);
+		fb->detached = true;
+		fb_destroy(fb);
+		return ret;
+	}
+	fprintf(stderr, "%s: fb %#llx %ux%u: copied per flip: %s\n",
+		w->label, (unsigned long long)xfb->cookie, xfb->width,
+		xfb->height, fb->why_copy);
+	return 0;
+}
+
+struct wl_fb *
+wl_fb_find(struct xd_wayland *w, uint64_t cookie)
+{
+	struct wl_fb *fb;
+
+	wl_list_for_each(fb, &w->fbs, link)
+		if (!fb->detached && fb->fb.cookie == cookie)
+			return fb;
+	return NULL;
+}
+
+void
+wl_fb_detach(struct xd_wayland *w, uint64_t cookie)
+{
+	struct wl_fb *fb = wl_fb_find(w, cookie);
+
+	if (!fb)
+		return;
+	fb->detached = true;
+	fb_maybe_destroy(fb);
+}
+
+void
+wl_fb_destroy_all(struct xd_wayland *w)
+{
+	struct wl_fb *fb, *tmp;
+
+	wl_list_for_each_safe(fb, tmp, &w->fbs, link)
+		fb_destroy(fb);
+}
+
+static struct wl_shm_copy *
+copy_create(struct wl_fb *fb)
+{
+	struct xd_wayland *w = fb->wayland;
+	struct wl_shm_copy *copy = calloc(1, sizeof *copy);
+	struct wl_shm_pool *pool;
+	uint32_t stride = fb->fb.width * 4;
+	int fd;
+
+	if (!copy)
+		return NULL;
+	copy->fb = fb;
+	copy->size = (size_t)stride * fb->fb.height;
+	fd = memfd_create("xen-display-copy", MFD_CLOEXEC);
+	if (fd < 0 || ftruncate(fd, copy->size) < 0)
+		goto err;
+	copy->map = mmap(NULL, copy->size, PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, 0);
+	if (copy->map == MAP_FAILED)
+		goto err;
+	pool = wl_shm_create_pool(w->shm, fd, copy->size);
+	copy->buffer = wl_shm_pool_create_buffer(pool, 0, fb->fb.width,
+						 fb->fb.height, stride,
+						 WL_SHM_FORMAT_XRGB8888);
+	wl_shm_pool_destroy(pool);
+	close(fd);
+	wl_buffer_add_listener(copy->buffer, &copy_listener, copy);
+	copy->next = fb->copies;
+	fb->copies = copy;
+	return copy;
+
+err:
+	if (fd >= 0)
+		close(fd);
+	free(copy);
+	return NULL;
+}
+
+struct wl_buffer *
+wl_fb_get_buffer(struct wl_fb *fb)
+{
+	struct wl_shm_copy *copy;
+	int n = 0;
+
+	if (fb->dmabuf_buffer) {
+		fb->dmabuf_busy = true;
+		return fb->dmabuf_buffer;
+	}
+	for (copy = fb->copies; copy; copy = copy->next, n++)
+		if (!copy->busy)
+			break;
+	if (!copy && n < MAX_COPIES)
+		copy = copy_create(fb);
+	if (!copy)
+		return NULL;
+	xd_convert_to_xrgb8888(copy->map, fb->fb.width * 4,
+			       fb->cpu + fb->fb.offset, fb->fb.pitch,
+			       fb->fb.width, fb->fb.height,
+			       fb->fb.drm_format);
+	copy->busy = true;
+	return copy->buffer;
+}
+
+const char *
+xd_wayland_fb_path(struct xd_wayland *w, uint64_t cookie)
+{
+	struct wl_fb *fb = wl_fb_find(w, cookie);
+
+	if (!fb)
+		return NULL;
+	return fb->dmabuf_buffer ? "zero copy" : "copy";
+}
