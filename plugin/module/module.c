@@ -3,24 +3,40 @@
  * xen-display.so: shows Xen guests' para-virtual displays in Weston.
  *
  * The module owns what needs the compositor: configuration, the log scope,
- * and (as the project grows) guest discovery, backend supervision and
- * placement. It knows no ring format: that lives in the backend process.
+ * guest discovery, supervision of one backend process per guest device,
+ * and placement of pinned connectors. It knows no ring format: that lives
+ * in the backend process.
  */
 
+#include <stdarg.h>
 #include <stdlib.h>
+#include <time.h>
 
 #include <libweston/libweston.h>
 #include <libweston/weston-log.h>
 #include <weston.h>
 
+#include "manager.h"
 #include "module-config.h"
+#include "module.h"
+#include "pinned-surface.h"
+#include "supervisor.h"
 
-struct xd_module {
-	struct weston_compositor *compositor;
-	struct weston_log_scope *scope;
-	struct xd_module_config *config;
-	struct wl_listener destroy_listener;
-};
+void
+xd_log(struct xd_module *module, const char *fmt, ...)
+{
+	struct timespec ts;
+	va_list ap;
+
+	if (!weston_log_scope_is_enabled(module->scope))
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	weston_log_scope_printf(module->scope, "[%5ld.%03ld] ",
+				(long)ts.tv_sec, ts.tv_nsec / 1000000);
+	va_start(ap, fmt);
+	weston_log_scope_vprintf(module->scope, fmt, ap);
+	va_end(ap);
+}
 
 static void
 module_destroy(struct wl_listener *listener, void *data)
@@ -29,7 +45,13 @@ module_destroy(struct wl_listener *listener, void *data)
 		wl_container_of(listener, module, destroy_listener);
 
 	wl_list_remove(&module->destroy_listener.link);
-	xd_module_config_destroy(module->config);
+	if (module->supervisor)
+		xd_supervisor_destroy(module->supervisor);
+	xd_manager_destroy(module);
+	if (module->pinned)
+		xd_pinned_layer_destroy(module->pinned);
+	if (module->config)
+		xd_module_config_destroy(module->config);
 	weston_log_scope_destroy(module->scope);
 	free(module);
 }
@@ -42,28 +64,30 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 	if (!module)
 		return -1;
 	module->compositor = compositor;
+	module->destroy_listener.notify = module_destroy;
+	wl_signal_add(&compositor->destroy_signal, &module->destroy_listener);
+
 	module->scope = weston_compositor_add_log_scope(compositor,
 		"xen-display",
 		"Xen guest displays: guests, connectors, flips and errors\n",
 		NULL, NULL, NULL);
 	if (!module->scope)
 		goto err;
-
 	module->config = xd_module_config_read(wet_get_config(compositor),
 					       module->scope);
 	if (!module->config)
 		goto err;
+	module->pinned = xd_pinned_layer_create(compositor);
+	module->supervisor = xd_supervisor_create(module);
+	if (!module->pinned || !module->supervisor ||
+	    xd_manager_create(module) < 0)
+		goto err;
 
-	module->destroy_listener.notify = module_destroy;
-	wl_signal_add(&compositor->destroy_signal, &module->destroy_listener);
-	weston_log_scope_printf(module->scope, "xen-display %s loaded\n",
-				XD_VERSION);
+	xd_log(module, "xen-display %s loaded\n", XD_VERSION);
 	return 0;
 
 err:
 	weston_log("xen-display: initialisation failed\n");
-	if (module->scope)
-		weston_log_scope_destroy(module->scope);
-	free(module);
+	module_destroy(&module->destroy_listener, NULL);
 	return -1;
 }

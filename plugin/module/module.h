@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: MIT */
+/* The module's state, shared by its parts. */
+
+#ifndef XD_MODULE_H
+#define XD_MODULE_H
+
+#include <libweston/libweston.h>
+#include <libweston/weston-log.h>
+
+struct xd_module {
+	struct weston_compositor *compositor;
+	struct weston_log_scope *scope;
+	struct xd_module_config *config;
+	struct xd_supervisor *supervisor;
+	struct xd_pinned_layer *pinned;
+	struct xd_guest_watch *watch;
+	struct wl_global *manager;
+	struct wl_listener destroy_listener;
+};
+
+/* Writes a line to the module's log scope, with a timestamp. */
+void
+xd_log(struct xd_module *module, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,211 @@
+/* SPDX-License-Identifier: MIT */
+
+#include <ctype.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <weston.h>
+
+#include "module-config.h"
+#include "module.h"
+#include "supervisor.h"
+
+#define BACKOFF_MIN_MS 250
+#define BACKOFF_MAX_MS 8000
+/* A backend that ran this long was healthy: start backing off afresh. */
+#define STABLE_MS 10000
+
+struct xd_supervisor {
+	struct xd_module *module;
+	struct wl_list processes;	/* struct xd_backend_process::link */
+};
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Weston splits the command line on spaces and takes no quoting: only
+ * plain words go in. */
+static bool
+is_plain_word(const char *s)
+{
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && !strchr("._-/:", *s))
+			return false;
+	return true;
+}
+
+static void launch(struct xd_backend_process *proc);
+
+static int
+restart_timer_fired(void *data)
+{
+	launch(data);
+	return 0;
+}
+
+static void
+client_destroyed(struct wl_listener *listener, void *data)
+{
+	struct xd_backend_process *proc =
+		wl_container_of(listener, proc, client_destroy);
+	struct xd_module *module = proc->module;
+	struct wl_event_loop *loop =
+		wl_display_get_event_loop(module->compositor->wl_display);
+
+	wl_list_remove(&proc->client_destroy.link);
+	proc->client = NULL;
+	if (now_ms() - proc->started_ms > STABLE_MS)
+		proc->backoff_ms = BACKOFF_MIN_MS;
+	xd_log(module, "%s: backend for device %u exited; restarting in "
+	       "%u ms\n", proc->label, proc->devid, proc->backoff_ms);
+	if (!proc->restart_timer)
+		proc->restart_timer = wl_event_loop_add_timer(loop,
+			restart_timer_fired, proc);
+	wl_event_source_timer_update(proc->restart_timer, proc->backoff_ms);
+	proc->backoff_ms *= 2;
+	if (proc->backoff_ms > BACKOFF_MAX_MS)
+		proc->backoff_ms = BACKOFF_MAX_MS;
+}
+
+static void
+launch(struct xd_backend_process *proc)
+{
+	struct xd_module *module = proc->module;
+	struct xd_module_config *config = module->config;
+	char *cmd;
+
+	if (!is_plain_word(config->backend_path) ||
+	    !is_plain_word(config->xen)) {
+		xd_log(module, "backend path '%s' or xen '%s' has characters "
+		       "weston cannot pass; use plain paths\n",
+		       config->backend_path, config->xen);
+		return;
+	}
+	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s",
+		     config->backend_path, proc->domid, proc->devid,
+		     config->xen) < 0)
+		return;
+	proc->started_ms = now_ms();
+	proc->starts++;
+	proc->client = wet_client_start(module->compositor, cmd);
+	free(cmd);
+	if (!proc->client) {
+		xd_log(module, "%s: cannot start %s; check [xen-display] "
+		       "backend=\n", proc->label, config->backend_path);
+		return;
+	}
+	proc->client_destroy.notify = client_destroyed;
+	wl_client_add_destroy_listener(proc->client, &proc->client_destroy);
+	xd_log(module, "%s: backend for device %u started (start %u)\n",
+	       proc->label, proc->devid, proc->starts);
+}
+
+static void
+stop(struct xd_backend_process *proc)
+{
+	pid_t pid;
+
+	if (proc->restart_timer) {
+		wl_event_source_remove(proc->restart_timer);
+		proc->restart_timer = NULL;
+	}
+	if (!proc->client)
+		return;
+	wl_list_remove(&proc->client_destroy.link);
+	wl_client_get_credentials(proc->client, &pid, NULL, NULL);
+	/* The backend leaves its guest in a state it can reconnect from. */
+	kill(pid, SIGTERM);
+	wl_client_destroy(proc->client);
+	proc->client = NULL;
+}
+
+void
+xd_supervisor_guest_add(struct xd_supervisor *sup, uint32_t domid,
+			uint32_t devid, const char *name)
+{
+	struct xd_backend_process *proc;
+
+	wl_list_for_each(proc, &sup->processes, link)
+		if (proc->domid == domid && proc->devid == devid)
+			return;
+	proc = calloc(1, sizeof *proc);
+	if (!proc)
+		return;
+	proc->supervisor = sup;
+	proc->module = sup->module;
+	proc->domid = domid;
+	proc->devid = devid;
+	proc->backoff_ms = BACKOFF_MIN_MS;
+	if (name && is_plain_word(name))
+		proc->label = strdup(name);
+	else if (asprintf(&proc->label, "dom%u", domid) < 0)
+		proc->label = NULL;
+	wl_list_insert(&sup->processes, &proc->link);
+	launch(proc);
+}
+
+static void
+process_destroy(struct xd_backend_process *proc)
+{
+	stop(proc);
+	wl_list_remove(&proc->link);
+	free(proc->label);
+	free(proc);
+}
+
+void
+xd_supervisor_guest_remove(struct xd_supervisor *sup, uint32_t domid,
+			   uint32_t devid)
+{
+	struct xd_backend_process *proc, *tmp;
+
+	wl_list_for_each_safe(proc, tmp, &sup->processes, link) {
+		if (proc->domid != domid || proc->devid != devid)
+			continue;
+		xd_log(sup->module, "%s: device %u gone; backend stopped\n",
+		       proc->label, devid);
+		process_destroy(proc);
+	}
+}
+
+struct xd_backend_process *
+xd_supervisor_find_client(struct xd_supervisor *sup, struct wl_client *client)
+{
+	struct xd_backend_process *proc;
+
+	wl_list_for_each(proc, &sup->processes, link)
+		if (proc->client == client)
+			return proc;
+	return NULL;
+}
+
+struct xd_supervisor *
+xd_supervisor_create(struct xd_module *module)
+{
+	struct xd_supervisor *sup = calloc(1, sizeof *sup);
+
+	if (!sup)
+		return NULL;
+	sup->module = module;
+	wl_list_init(&sup->processes);
+	return sup;
+}
+
+void
+xd_supervisor_destroy(struct xd_supervisor *sup)
+{
+	struct xd_backend_process *proc, *tmp;
+
+	wl_list_for_each_safe(proc, tmp, &sup->processes, link)
+		process_destroy(proc);
+	free(sup);
+}

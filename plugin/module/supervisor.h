@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One backend process per guest display device: launched as a Wayland
+ * client of this compositor, restarted with backoff when it dies while its
+ * guest is still there, stopped when the guest goes.
+ */
+
+#ifndef XD_SUPERVISOR_H
+#define XD_SUPERVISOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <libweston/libweston.h>
+
+struct xd_module;
+struct xd_supervisor;
+
+struct xd_backend_process {
+	struct wl_list link;		/* xd_supervisor::processes */
+	struct xd_supervisor *supervisor;
+	struct xd_module *module;
+	uint32_t domid;
+	uint32_t devid;
+	char *label;			/* "guest1" or "dom7", for logs */
+
+	struct wl_client *client;	/* while running */
+	struct wl_listener client_destroy;
+	struct wl_event_source *restart_timer;
+	uint32_t backoff_ms;
+	uint64_t started_ms;
+	unsigned int starts;
+};
+
+struct xd_supervisor *
+xd_supervisor_create(struct xd_module *module);
+
+void
+xd_supervisor_destroy(struct xd_supervisor *supervisor);
+
+/* A guest display device appeared: start its backend. */
+void
+xd_supervisor_guest_add(struct xd_supervisor *supervisor, uint32_t domid,
+			uint32_t devid, const char *name);
+
+/* It went: stop its backend, leave nothing behind. */
+void
+xd_supervisor_guest_remove(struct xd_supervisor *supervisor, uint32_t domid,
+			   uint32_t devid);
+
+/* The process behind a client, or NULL for a client we did not launch. */
+struct xd_backend_process *
+xd_supervisor_find_client(struct xd_supervisor *supervisor,
+			  struct wl_client *client);
+
+#endif
