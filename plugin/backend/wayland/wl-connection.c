@@ -13,11 +13,13 @@
 #include <drm_fourcc.h>
 
 #include "event-loop.h"
+#include "log.h"
 #include "linux-dmabuf-v1-client-protocol.h"
 #include "presentation-time-client-protocol.h"
 #include "wayland-sink.h"
 #include "wl-internal.h"
 #include "xdg-shell-client-protocol.h"
+#include "xen-display-private-v1-client-protocol.h"
 
 static void
 wm_base_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
@@ -74,6 +76,25 @@ wl_dmabuf_supports(struct xd_wayland *wayland, uint32_t drm_format)
 }
 
 static void
+presentation_clock_id(void *data, struct wp_presentation *presentation,
+		      uint32_t clock_id)
+{
+	((struct xd_wayland *)data)->presentation_clock = clock_id;
+}
+
+static const struct wp_presentation_listener presentation_listener = {
+	presentation_clock_id,
+};
+
+static void
+log_to_module(void *data, const char *line)
+{
+	struct xd_wayland *w = data;
+
+	xen_display_manager_v1_log(w->manager, line);
+}
+
+static void
 registry_global(void *data, struct wl_registry *registry, uint32_t name,
 		const char *interface, uint32_t version)
 {
@@ -99,6 +120,14 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 		w->presentation = wl_registry_bind(registry, name,
 						   &wp_presentation_interface,
 						   1);
+		wp_presentation_add_listener(w->presentation,
+					     &presentation_listener, w);
+	} else if (strcmp(interface,
+			  xen_display_manager_v1_interface.name) == 0 &&
+		   w->launched_by_module) {
+		w->manager = wl_registry_bind(registry, name,
+					      &xen_display_manager_v1_interface,
+					      1);
 	}
 }
 
@@ -119,8 +148,7 @@ handle_display_fd(int fd, uint32_t mask, void *data)
 
 	if (mask & (EPOLLERR | EPOLLHUP) ||
 	    wl_display_dispatch(wayland->display) < 0) {
-		fprintf(stderr, "%s: lost the compositor connection\n",
-			wayland->label);
+		xd_log("lost the compositor connection\n");
 		xd_event_source_remove(wayland->source);
 		wayland->source = NULL;
 	}
@@ -138,10 +166,15 @@ xd_wayland_create(struct xd_event_loop *loop, const char *label,
 	w->loop = loop;
 	w->label = strdup(label);
 	w->domid = domid;
+	/* xen-display.so hands its backends a socket of their own;
+	 * anything else (a developer, a test) connects by name and must
+	 * not bind the module's private protocol. */
+	w->launched_by_module = getenv("WAYLAND_SOCKET") != NULL;
+	w->presentation_clock = CLOCK_MONOTONIC;
 	w->display = wl_display_connect(NULL);
 	if (!w->display) {
-		fprintf(stderr, "%s: cannot connect to the compositor "
-			"(is WAYLAND_DISPLAY set?)\n", label);
+		xd_log("cannot connect to the compositor "
+			"(is WAYLAND_DISPLAY set?)\n");
 		goto err;
 	}
 	w->import_queue = wl_display_create_queue(w->display);
@@ -152,14 +185,15 @@ xd_wayland_create(struct xd_event_loop *loop, const char *label,
 	    wl_display_roundtrip(w->display) < 0)
 		goto err;
 	if (!w->compositor || !w->wm_base || !w->shm) {
-		fprintf(stderr, "%s: the compositor lacks wl_compositor, "
-			"xdg_wm_base or wl_shm\n", label);
+		xd_log("the compositor lacks wl_compositor, "
+			"xdg_wm_base or wl_shm\n");
 		goto err;
 	}
+	if (w->manager)
+		xd_log_set_handler(log_to_module, w);
 	if (!w->dmabuf)
-		fprintf(stderr, "%s: the compositor imports no dma-bufs "
-			"(pixman renderer?): every frame will be copied\n",
-			label);
+		xd_log("the compositor imports no dma-bufs "
+			"(pixman renderer?): every frame will be copied\n");
 	w->source = xd_event_loop_add_fd(loop, wl_display_get_fd(w->display),
 					 EPOLLIN, handle_display_fd, w);
 	if (!w->source)
@@ -175,6 +209,10 @@ void
 xd_wayland_destroy(struct xd_wayland *w)
 {
 	wl_fb_destroy_all(w);
+	if (w->manager) {
+		xd_log_set_handler(NULL, NULL);
+		xen_display_manager_v1_destroy(w->manager);
+	}
 	while (w->dmabuf_formats) {
 		struct wl_dmabuf_format *f = w->dmabuf_formats;
 

@@ -8,29 +8,48 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <time.h>
 
 #include "event-loop.h"
+#include "log.h"
 #include "presentation-time-client-protocol.h"
 #include "wl-internal.h"
 #include "xdg-shell-client-protocol.h"
+#include "xen-display-private-v1-client-protocol.h"
 
 /* A surface the compositor never repaints (hidden, unmapped) gets no
  * feedback; the guest must not stall on it. Well below xen-drm-front's own
  * 3.1 s fallback, well above a slow software repaint. */
 #define FLIP_FALLBACK_MS 500
+#define STATS_PERIOD_MS 1000
+#define MAX_SAMPLES 256
 
 struct wl_flip {
 	struct wl_list link;		/* wl_connector::flips, oldest first */
 	struct wl_connector *connector;
 	uint64_t cookie;
+	bool copied;
 	struct wp_presentation_feedback *feedback;
 	struct wl_callback *frame;	/* without wp_presentation */
+};
+
+/* Figures over one stats period, for the module's log scope. */
+struct wl_stats {
+	uint32_t flips;
+	uint32_t copied;
+	uint32_t n_samples;
+	uint32_t latency_us[MAX_SAMPLES];
 };
 
 struct wl_connector {
 	struct xd_wayland *wayland;
 	struct xd_connector *connector;
 	uint32_t index;
+
+	struct xen_display_connector_v1 *module_connector;
+	bool placement_known;
+	bool pinned;
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -41,13 +60,25 @@ struct wl_connector {
 	bool show_pending;		/* show 'shown' once configured */
 	struct wl_list flips;		/* struct wl_flip::link */
 	struct xd_event_source *fallback;
+	struct xd_event_source *stats_timer;
+	struct wl_stats stats;
 };
 
+static uint64_t
+timespec_us(const struct timespec *ts)
+{
+	return (uint64_t)ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
+}
+
+/* presented: the frame's presentation time, or NULL when it was not. */
 static void
-flip_finish(struct wl_flip *flip)
+flip_finish(struct wl_flip *flip, const struct timespec *presented)
 {
 	struct wl_connector *c = flip->connector;
+	struct wl_stats *st = &c->stats;
 	uint64_t cookie = flip->cookie;
+	bool flip_copied = flip->copied;
+	struct timespec now;
 
 	wl_list_remove(&flip->link);
 	if (flip->feedback)
@@ -58,6 +89,15 @@ flip_finish(struct wl_flip *flip)
 	if (wl_list_empty(&c->flips))
 		xd_event_source_timer_update(c->fallback, 0);
 	xd_connector_flip_done(c->connector, cookie);
+
+	st->flips++;
+	if (flip_copied)
+		st->copied++;
+	if (presented && st->n_samples < MAX_SAMPLES) {
+		clock_gettime(c->wayland->presentation_clock, &now);
+		st->latency_us[st->n_samples++] =
+			timespec_us(&now) - timespec_us(presented);
+	}
 }
 
 static void
@@ -72,13 +112,18 @@ feedback_presented(void *data, struct wp_presentation_feedback *f,
 		   uint32_t refresh, uint32_t seq_hi, uint32_t seq_lo,
 		   uint32_t flags)
 {
-	flip_finish(data);
+	struct timespec ts = {
+		.tv_sec = (time_t)((uint64_t)tv_sec_hi << 32 | tv_sec_lo),
+		.tv_nsec = tv_nsec,
+	};
+
+	flip_finish(data, &ts);
 }
 
 static void
 feedback_discarded(void *data, struct wp_presentation_feedback *f)
 {
-	flip_finish(data);
+	flip_finish(data, NULL);
 }
 
 static const struct wp_presentation_feedback_listener feedback_listener = {
@@ -88,7 +133,7 @@ static const struct wp_presentation_feedback_listener feedback_listener = {
 static void
 frame_done(void *data, struct wl_callback *callback, uint32_t time)
 {
-	flip_finish(data);
+	flip_finish(data, NULL);
 }
 
 static const struct wl_callback_listener frame_listener = {
@@ -101,11 +146,41 @@ fallback_fired(void *data)
 	struct wl_connector *c = data;
 	struct wl_flip *flip, *tmp;
 
-	fprintf(stderr, "%s: connector %u: no presentation in %d ms "
+	xd_log("connector %u: no presentation in %d ms "
 		"(surface hidden?): completing the guest's flips\n",
-		c->wayland->label, c->index, FLIP_FALLBACK_MS);
+		c->index, FLIP_FALLBACK_MS);
 	wl_list_for_each_safe(flip, tmp, &c->flips, link)
-		flip_finish(flip);
+		flip_finish(flip, NULL);
+}
+
+static int
+compare_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static void
+stats_fired(void *data)
+{
+	struct wl_connector *c = data;
+	struct wl_stats *st = &c->stats;
+	uint32_t p50 = 0, max = 0;
+
+	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	if (st->flips == 0)
+		return;
+	if (st->n_samples) {
+		qsort(st->latency_us, st->n_samples, sizeof st->latency_us[0],
+		      compare_u32);
+		p50 = st->latency_us[st->n_samples / 2];
+		max = st->latency_us[st->n_samples - 1];
+	}
+	if (c->module_connector)
+		xen_display_connector_v1_frame_stats(c->module_connector,
+			STATS_PERIOD_MS, st->flips, st->copied, p50, max);
+	memset(st, 0, sizeof *st);
 }
 
 /* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
@@ -122,6 +197,8 @@ commit_shown(struct wl_connector *c, struct wl_flip *flip)
 		buffer = wl_fb_get_buffer(fb);
 		if (!buffer)
 			return -ENOMEM;
+		if (flip)
+			flip->copied = !fb->dmabuf_buffer;
 		wl_surface_attach(c->surface, buffer, 0, 0);
 		wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX,
 					 INT32_MAX);
@@ -184,34 +261,66 @@ static const struct xdg_toplevel_listener toplevel_listener = {
 };
 
 /* An initial commit without a buffer: the compositor answers with the
- * configure that lets us show something. */
+ * configure that lets us show something. A pinned surface has no such
+ * handshake: the module places whatever it shows. */
 static void
 start_mapping(struct wl_connector *c)
 {
+	if (c->pinned) {
+		c->configured = true;
+		return;
+	}
 	c->configured = false;
 	wl_surface_commit(c->surface);
 }
 
-void *
-wl_connector_add(void *sink, struct xd_connector *connector,
-		 const struct xd_connector_info *info)
+static void
+module_placement(void *data, struct xen_display_connector_v1 *mc,
+		 uint32_t placement)
 {
-	struct xd_wayland *w = sink;
-	struct wl_connector *c = calloc(1, sizeof *c);
+	struct wl_connector *c = data;
+
+	c->pinned = placement == XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_PINNED;
+	c->placement_known = true;
+}
+
+static void
+module_output_mode(void *data, struct xen_display_connector_v1 *mc,
+		   int32_t width, int32_t height, int32_t refresh)
+{
+	/* Following the monitor's mode is for a later protocol step. */
+}
+
+static const struct xen_display_connector_v1_listener module_listener = {
+	module_placement, module_output_mode,
+};
+
+/* Asks the module how to show the connector; waits for its answer. */
+static void
+ask_placement(struct wl_connector *c, const struct xd_connector_info *info)
+{
+	struct xd_wayland *w = c->wayland;
+	struct xen_display_connector_v1 *mc;
+
+	mc = xen_display_manager_v1_get_connector(w->manager, w->domid,
+						  w->label, info->index,
+						  info->width, info->height);
+	wl_proxy_set_queue((struct wl_proxy *)mc, w->import_queue);
+	xen_display_connector_v1_add_listener(mc, &module_listener, c);
+	while (!c->placement_known)
+		if (wl_display_roundtrip_queue(w->display,
+					       w->import_queue) < 0)
+			break;
+	wl_proxy_set_queue((struct wl_proxy *)mc, NULL);
+	c->module_connector = mc;
+}
+
+static void
+make_toplevel(struct wl_connector *c, const struct xd_connector_info *info)
+{
+	struct xd_wayland *w = c->wayland;
 	char text[256];
 
-	if (!c)
-		return NULL;
-	c->wayland = w;
-	c->connector = connector;
-	c->index = info->index;
-	wl_list_init(&c->flips);
-	c->fallback = xd_event_loop_add_timer(w->loop, fallback_fired, c);
-	if (!c->fallback) {
-		free(c);
-		return NULL;
-	}
-	c->surface = wl_compositor_create_surface(w->compositor);
 	c->xdg_surface = xdg_wm_base_get_xdg_surface(w->wm_base, c->surface);
 	xdg_surface_add_listener(c->xdg_surface, &xdg_surface_listener, c);
 	c->toplevel = xdg_surface_get_toplevel(c->xdg_surface);
@@ -222,6 +331,38 @@ wl_connector_add(void *sink, struct xd_connector *connector,
 	snprintf(text, sizeof text, "%s: display %u (%ux%u)", w->label,
 		 info->index, info->width, info->height);
 	xdg_toplevel_set_title(c->toplevel, text);
+}
+
+void *
+wl_connector_add(void *sink, struct xd_connector *connector,
+		 const struct xd_connector_info *info)
+{
+	struct xd_wayland *w = sink;
+	struct wl_connector *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return NULL;
+	c->wayland = w;
+	c->connector = connector;
+	c->index = info->index;
+	wl_list_init(&c->flips);
+	c->fallback = xd_event_loop_add_timer(w->loop, fallback_fired, c);
+	c->stats_timer = xd_event_loop_add_timer(w->loop, stats_fired, c);
+	if (!c->fallback || !c->stats_timer) {
+		if (c->fallback)
+			xd_event_source_remove(c->fallback);
+		free(c);
+		return NULL;
+	}
+	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	c->surface = wl_compositor_create_surface(w->compositor);
+	if (w->manager)
+		ask_placement(c, info);
+	if (c->pinned)
+		xen_display_connector_v1_set_surface(c->module_connector,
+						     c->surface);
+	else
+		make_toplevel(c, info);
 	start_mapping(c);
 	return c;
 }
@@ -242,8 +383,13 @@ wl_connector_remove(void *data)
 		free(flip);
 	}
 	xd_event_source_remove(c->fallback);
-	xdg_toplevel_destroy(c->toplevel);
-	xdg_surface_destroy(c->xdg_surface);
+	xd_event_source_remove(c->stats_timer);
+	if (c->toplevel)
+		xdg_toplevel_destroy(c->toplevel);
+	if (c->xdg_surface)
+		xdg_surface_destroy(c->xdg_surface);
+	if (c->module_connector)
+		xen_display_connector_v1_destroy(c->module_connector);
 	wl_surface_destroy(c->surface);
 	free(c);
 }

@@ -16,6 +16,7 @@
 #include <drm_fourcc.h>
 
 #include "linux-dmabuf-v1-client-protocol.h"
+#include "log.h"
 #include "pixel-convert.h"
 #include "wayland-sink.h"
 #include "wl-internal.h"
@@ -218,22 +219,22 @@ wl_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 
 	fb->why_copy = import_dmabuf(fb);
 	if (!fb->why_copy) {
-		fprintf(stderr, "%s: fb %#llx %ux%u: zero copy (%s dma-buf)\n",
-			w->label, (unsigned long long)xfb->cookie,
+		xd_log("fb %#llx %ux%u: zero copy (%s dma-buf)\n",
+			(unsigned long long)xfb->cookie,
 			xfb->width, xfb->height, xfb->buffer->provider);
 		return 0;
 	}
 	ret = prepare_copy(fb);
 	if (ret < 0) {
-		fprintf(stderr, "%s: fb %#llx: cannot show it: %s, and no CPU "
-			"view to copy from\n", w->label,
+		xd_log("fb %#llx: cannot show it: %s, and no CPU "
+			"view to copy from\n",
 			(unsigned long long)xfb->cookie, fb->why_copy);
 		fb->detached = true;
 		fb_destroy(fb);
 		return ret;
 	}
-	fprintf(stderr, "%s: fb %#llx %ux%u: copied per flip: %s\n",
-		w->label, (unsigned long long)xfb->cookie, xfb->width,
+	xd_log("fb %#llx %ux%u: copied per flip: %s\n",
+		(unsigned long long)xfb->cookie, xfb->width,
 		xfb->height, fb->why_copy);
 	return 0;
 }

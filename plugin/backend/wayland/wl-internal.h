@@ -6,6 +6,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #include <wayland-client.h>
 
@@ -30,6 +31,10 @@ struct xd_wayland {
 	struct wl_shm *shm;
 	struct zwp_linux_dmabuf_v1 *dmabuf;
 	struct wp_presentation *presentation;
+	clockid_t presentation_clock;
+	/* Only when launched by xen-display.so: placement and logging. */
+	struct xen_display_manager_v1 *manager;
+	bool launched_by_module;
 	struct wl_dmabuf_format *dmabuf_formats;
 	struct wl_event_queue *import_queue;	/* for synchronous imports */
 	struct xd_event_loop *loop;
