@@ -16,6 +16,7 @@
 #include <libweston/weston-log.h>
 #include <weston.h>
 
+#include "guest-watch.h"
 #include "manager.h"
 #include "module-config.h"
 #include "module.h"
@@ -45,6 +46,8 @@ module_destroy(struct wl_listener *listener, void *data)
 		wl_container_of(listener, module, destroy_listener);
 
 	wl_list_remove(&module->destroy_listener.link);
+	if (module->watch)
+		xd_guest_watch_destroy(module->watch);
 	if (module->supervisor)
 		xd_supervisor_destroy(module->supervisor);
 	xd_manager_destroy(module);
@@ -84,6 +87,8 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 		goto err;
 
 	xd_log(module, "xen-display %s loaded\n", XD_VERSION);
+	/* Without XenStore the compositor still runs, showing no guests. */
+	module->watch = xd_guest_watch_create(module);
 	return 0;
 
 err:

@@ -128,15 +128,12 @@ stop(struct xd_backend_process *proc)
 	proc->client = NULL;
 }
 
-void
-xd_supervisor_guest_add(struct xd_supervisor *sup, uint32_t domid,
-			uint32_t devid, const char *name)
+static void
+guest_add(struct xd_supervisor *sup, uint32_t domid, uint32_t devid,
+	  const char *name)
 {
 	struct xd_backend_process *proc;
 
-	wl_list_for_each(proc, &sup->processes, link)
-		if (proc->domid == domid && proc->devid == devid)
-			return;
 	proc = calloc(1, sizeof *proc);
 	if (!proc)
 		return;
@@ -150,6 +147,8 @@ xd_supervisor_guest_add(struct xd_supervisor *sup, uint32_t domid,
 	else if (asprintf(&proc->label, "dom%u", domid) < 0)
 		proc->label = NULL;
 	wl_list_insert(&sup->processes, &proc->link);
+	xd_log(sup->module, "%s: display device %u found\n", proc->label,
+	       devid);
 	launch(proc);
 }
 
@@ -162,19 +161,47 @@ process_destroy(struct xd_backend_process *proc)
 	free(proc);
 }
 
+static bool
+listed(const struct xd_guest_device *devs, size_t n, uint32_t domid,
+       uint32_t devid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (devs[i].domid == domid && devs[i].devid == devid)
+			return true;
+	return false;
+}
+
+static struct xd_backend_process *
+find(struct xd_supervisor *sup, uint32_t domid, uint32_t devid)
+{
+	struct xd_backend_process *proc;
+
+	wl_list_for_each(proc, &sup->processes, link)
+		if (proc->domid == domid && proc->devid == devid)
+			return proc;
+	return NULL;
+}
+
 void
-xd_supervisor_guest_remove(struct xd_supervisor *sup, uint32_t domid,
-			   uint32_t devid)
+xd_supervisor_sync(struct xd_supervisor *sup,
+		   const struct xd_guest_device *devs, size_t n)
 {
 	struct xd_backend_process *proc, *tmp;
+	size_t i;
 
 	wl_list_for_each_safe(proc, tmp, &sup->processes, link) {
-		if (proc->domid != domid || proc->devid != devid)
+		if (listed(devs, n, proc->domid, proc->devid))
 			continue;
-		xd_log(sup->module, "%s: device %u gone; backend stopped\n",
-		       proc->label, devid);
+		xd_log(sup->module, "%s: display device %u gone; backend "
+		       "stopped\n", proc->label, proc->devid);
 		process_destroy(proc);
 	}
+	for (i = 0; i < n; i++)
+		if (!find(sup, devs[i].domid, devs[i].devid))
+			guest_add(sup, devs[i].domid, devs[i].devid,
+				  devs[i].name);
 }
 
 struct xd_backend_process *

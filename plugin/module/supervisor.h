@@ -38,15 +38,17 @@ xd_supervisor_create(struct xd_module *module);
 void
 xd_supervisor_destroy(struct xd_supervisor *supervisor);
 
-/* A guest display device appeared: start its backend. */
-void
-xd_supervisor_guest_add(struct xd_supervisor *supervisor, uint32_t domid,
-			uint32_t devid, const char *name);
+struct xd_guest_device {
+	uint32_t domid;
+	uint32_t devid;
+	char *name;			/* the guest's domain name, or NULL */
+};
 
-/* It went: stop its backend, leave nothing behind. */
+/* Makes the set of backend processes equal to devs: starts one for each
+ * new device, stops those whose device is gone. */
 void
-xd_supervisor_guest_remove(struct xd_supervisor *supervisor, uint32_t domid,
-			   uint32_t devid);
+xd_supervisor_sync(struct xd_supervisor *supervisor,
+		   const struct xd_guest_device *devs, size_t n);
 
 /* The process behind a client, or NULL for a client we did not launch. */
 struct xd_backend_process *
