@@ -5,7 +5,11 @@
  * the output pixel-exact; flips complete only once presented; a detached
  * framebuffer's buffer is released once the compositor let go of it.
  *
- *   test-wayland-sink gl|pixman
+ * A guest mode larger than the output, under a shell that makes it
+ * fullscreen (kiosk-shell), is scaled down to fit instead of breaking the
+ * xdg-shell rule the shell enforces by disconnecting us.
+ *
+ *   test-wayland-sink gl|pixman [large-mode]
  */
 
 #include <string.h>
@@ -108,14 +112,14 @@ band_colour(uint32_t format, int band)
 
 static struct xd_guest_buffer *
 make_buffer(uint32_t format, uint32_t pitch, uint32_t offset,
-	    int *destroyed)
+	    uint32_t height, int *destroyed)
 {
 	struct test_buffer *b = calloc(1, sizeof *b);
 	uint8_t *map;
 	int x, y;
 
 	b->base.refcount = 1;
-	b->base.size = offset + pitch * FB_H;
+	b->base.size = offset + pitch * height;
 	b->base.dmabuf_fd = xd_shm_file_create(b->base.size, (void **)&map);
 	b->base.dmabuf_offset = 0;
 	b->base.cpu = map;
@@ -171,6 +175,57 @@ check_capture(struct wl_display *display, uint32_t format, const char *tag)
 	xd_image_destroy(image);
 }
 
+/* A 640x480 guest on the 320x240 output: fits exactly at half size. */
+static void
+check_large_mode(struct xd_event_loop *loop, struct xd_wayland *w,
+		 struct wl_display *display, const char *renderer)
+{
+	struct xd_connector_info info = { 1, OUT_W * 2, OUT_H * 2, "big" };
+	struct xd_fb fb = {
+		.cookie = 0x900, .width = OUT_W * 2, .height = OUT_H * 2,
+		.drm_format = DRM_FORMAT_XRGB8888, .pitch = OUT_W * 2 * 4,
+	};
+	/* Released after this returns, when the compositor lets go. */
+	static int destroyed;
+	struct xd_image *image;
+	int x, y;
+	uint8_t *p;
+	void *conn;
+	char path[512];
+	long n;
+
+	fb.buffer = make_buffer(DRM_FORMAT_XRGB8888, fb.pitch, 0, fb.height,
+				&destroyed);
+	/* Left half red, right half blue: scaling must keep them apart. */
+	p = fb.buffer->cpu;
+	for (y = 0; y < (int)fb.height; y++)
+		for (x = 0; x < (int)fb.width; x++)
+			put_pixel(p + y * fb.pitch, fb.drm_format,
+				  x < (int)fb.width / 2 ? 0xff0000 : 0x0000ff,
+				  x);
+	conn = xd_wayland_sink_interface.connector_add(w, NULL, &info);
+	XD_ASSERT(xd_wayland_sink_interface.fb_attach(w, &fb) == 0, "attach");
+	xd_guest_buffer_unref(fb.buffer);
+	XD_ASSERT(xd_wayland_sink_interface.page_flip(conn, &fb) == 0, "flip");
+	dispatch_until_flipped(loop, w, fb.cookie);
+
+	image = xd_capture_output(display, NULL);
+	snprintf(path, sizeof path, "%s/wayland-sink-%s-large-mode.png",
+		 xd_test_output_dir(), renderer);
+	xd_image_write_png(image, path);
+	/* Scaling may blend the one column where the halves meet. */
+	n = xd_image_count(image, 0, 0, OUT_W / 2 - 1, OUT_H, 0xff0000);
+	XD_ASSERT(n == (OUT_W / 2 - 1) * OUT_H, "%ld pixels of the left half "
+		  "are red (see %s)", n, path);
+	n = xd_image_count(image, OUT_W / 2 + 1, 0, OUT_W / 2 - 1, OUT_H,
+			   0x0000ff);
+	XD_ASSERT(n == (OUT_W / 2 - 1) * OUT_H, "%ld pixels of the right "
+		  "half are blue (see %s)", n, path);
+	xd_image_destroy(image);
+	xd_wayland_sink_interface.fb_detach(w, fb.cookie);
+	xd_wayland_sink_interface.connector_remove(conn);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -200,7 +255,8 @@ main(int argc, char *argv[])
 	bool gl;
 	char sock[512];
 
-	XD_ASSERT(argc == 2, "usage: %s gl|pixman", argv[0]);
+	XD_ASSERT(argc == 2 || argc == 3, "usage: %s gl|pixman [large-mode]",
+		  argv[0]);
 	opt.renderer = argv[1];
 	gl = strcmp(argv[1], "gl") == 0;
 	weston = xd_weston_start(&opt);
@@ -212,6 +268,12 @@ main(int argc, char *argv[])
 	loop = xd_event_loop_create();
 	w = xd_wayland_create(loop, "testguest", 1);
 	XD_ASSERT(w, "the sink could not connect");
+	if (argc == 3) {
+		check_large_mode(loop, w, display, argv[1]);
+		XD_ASSERT(xd_wayland_flush(w) == 0, "the compositor "
+			  "disconnected us");
+		goto out;
+	}
 	conn = xd_wayland_sink_interface.connector_add(w, NULL, &info);
 	XD_ASSERT(conn, "connector_add failed");
 
@@ -230,7 +292,8 @@ main(int argc, char *argv[])
 		const char *path;
 		char tag[64];
 
-		fb.buffer = make_buffer(format, pitch, offset, &destroyed);
+		fb.buffer = make_buffer(format, pitch, offset, FB_H,
+					&destroyed);
 		XD_ASSERT(xd_wayland_sink_interface.fb_attach(w, &fb) == 0,
 			  "%s: fb_attach refused", formats[i].name);
 		/* The sink holds its own reference from here on. */
@@ -269,6 +332,7 @@ main(int argc, char *argv[])
 		  "released once the compositor let go", destroyed,
 		  n_formats);
 
+out:
 	xd_wayland_destroy(w);
 	xd_event_loop_destroy(loop);
 	wl_display_disconnect(display);

@@ -16,6 +16,7 @@
 #include "log.h"
 #include "linux-dmabuf-v1-client-protocol.h"
 #include "presentation-time-client-protocol.h"
+#include "viewporter-client-protocol.h"
 #include "wayland-sink.h"
 #include "wl-internal.h"
 #include "xdg-shell-client-protocol.h"
@@ -122,6 +123,9 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 						   1);
 		wp_presentation_add_listener(w->presentation,
 					     &presentation_listener, w);
+	} else if (strcmp(interface, wp_viewporter_interface.name) == 0) {
+		w->viewporter = wl_registry_bind(registry, name,
+						 &wp_viewporter_interface, 1);
 	} else if (strcmp(interface,
 			  xen_display_manager_v1_interface.name) == 0 &&
 		   w->launched_by_module) {
@@ -223,6 +227,8 @@ xd_wayland_destroy(struct xd_wayland *w)
 		xd_event_source_remove(w->source);
 	if (w->presentation)
 		wp_presentation_destroy(w->presentation);
+	if (w->viewporter)
+		wp_viewporter_destroy(w->viewporter);
 	if (w->dmabuf)
 		zwp_linux_dmabuf_v1_destroy(w->dmabuf);
 	if (w->shm)

@@ -14,6 +14,7 @@
 #include "event-loop.h"
 #include "log.h"
 #include "presentation-time-client-protocol.h"
+#include "viewporter-client-protocol.h"
 #include "wl-internal.h"
 #include "xdg-shell-client-protocol.h"
 #include "xen-display-private-v1-client-protocol.h"
@@ -54,7 +55,11 @@ struct wl_connector {
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
+	struct wp_viewport *viewport;
 	bool configured;
+	int32_t bound_w, bound_h;	/* the shell's size limit, 0: none */
+	int32_t pending_w, pending_h;	/* from the configure in progress */
+	uint32_t shown_w, shown_h;	/* size of the fb on screen */
 
 	uint64_t shown;			/* cookie of the fb on screen, or 0 */
 	bool show_pending;		/* show 'shown' once configured */
@@ -183,6 +188,33 @@ stats_fired(void *data)
 	memset(st, 0, sizeof *st);
 }
 
+/* A fullscreen or maximized toplevel must not be larger than the size the
+ * shell configured (kiosk-shell disconnects a client that is): a guest
+ * mode larger than that is scaled down, aspect kept. Never scaled up: the
+ * shell centres a smaller one. */
+static void
+fit_viewport(struct wl_connector *c)
+{
+	int32_t w = c->shown_w, h = c->shown_h;
+
+	if (!c->viewport || !w || !h)
+		return;
+	if (c->bound_w > 0 && c->bound_h > 0 &&
+	    (w > c->bound_w || h > c->bound_h)) {
+		if ((int64_t)w * c->bound_h > (int64_t)h * c->bound_w) {
+			h = (int32_t)((int64_t)h * c->bound_w / w);
+			w = c->bound_w;
+		} else {
+			w = (int32_t)((int64_t)w * c->bound_h / h);
+			h = c->bound_h;
+		}
+		wp_viewport_set_destination(c->viewport, w > 0 ? w : 1,
+					    h > 0 ? h : 1);
+	} else {
+		wp_viewport_set_destination(c->viewport, -1, -1);
+	}
+}
+
 /* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
 static int
 commit_shown(struct wl_connector *c, struct wl_flip *flip)
@@ -199,6 +231,9 @@ commit_shown(struct wl_connector *c, struct wl_flip *flip)
 			return -ENOMEM;
 		if (flip)
 			flip->copied = !fb->dmabuf_buffer;
+		c->shown_w = fb->fb.width;
+		c->shown_h = fb->fb.height;
+		fit_viewport(c);
 		wl_surface_attach(c->surface, buffer, 0, 0);
 		wl_surface_damage_buffer(c->surface, 0, 0, INT32_MAX,
 					 INT32_MAX);
@@ -223,6 +258,12 @@ xdg_surface_configure(void *data, struct xdg_surface *xdg_surface,
 	struct wl_connector *c = data;
 
 	xdg_surface_ack_configure(xdg_surface, serial);
+	if (c->pending_w != c->bound_w || c->pending_h != c->bound_h) {
+		c->bound_w = c->pending_w;
+		c->bound_h = c->pending_h;
+		if (c->configured && c->shown)
+			commit_shown(c, NULL);
+	}
 	if (c->configured)
 		return;
 	c->configured = true;
@@ -247,7 +288,18 @@ static void
 toplevel_configure(void *data, struct xdg_toplevel *toplevel, int32_t w,
 		   int32_t h, struct wl_array *states)
 {
-	/* The guest's mode decides the size; the shell places it. */
+	struct wl_connector *c = data;
+	uint32_t *state;
+	bool bounded = false;
+
+	/* The guest's mode decides the size, unless the shell made us
+	 * fullscreen or maximized: then its size is a limit. */
+	wl_array_for_each(state, states)
+		if (*state == XDG_TOPLEVEL_STATE_FULLSCREEN ||
+		    *state == XDG_TOPLEVEL_STATE_MAXIMIZED)
+			bounded = true;
+	c->pending_w = bounded ? w : 0;
+	c->pending_h = bounded ? h : 0;
 }
 
 static void
@@ -325,6 +377,9 @@ make_toplevel(struct wl_connector *c, const struct xd_connector_info *info)
 	xdg_surface_add_listener(c->xdg_surface, &xdg_surface_listener, c);
 	c->toplevel = xdg_surface_get_toplevel(c->xdg_surface);
 	xdg_toplevel_add_listener(c->toplevel, &toplevel_listener, c);
+	if (w->viewporter)
+		c->viewport = wp_viewporter_get_viewport(w->viewporter,
+							 c->surface);
 	snprintf(text, sizeof text, "xen-display.%s.%u", w->label,
 		 info->index);
 	xdg_toplevel_set_app_id(c->toplevel, text);
@@ -384,6 +439,8 @@ wl_connector_remove(void *data)
 	}
 	xd_event_source_remove(c->fallback);
 	xd_event_source_remove(c->stats_timer);
+	if (c->viewport)
+		wp_viewport_destroy(c->viewport);
 	if (c->toplevel)
 		xdg_toplevel_destroy(c->toplevel);
 	if (c->xdg_surface)

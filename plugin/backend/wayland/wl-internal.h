@@ -31,6 +31,7 @@ struct xd_wayland {
 	struct wl_shm *shm;
 	struct zwp_linux_dmabuf_v1 *dmabuf;
 	struct wp_presentation *presentation;
+	struct wp_viewporter *viewporter;
 	clockid_t presentation_clock;
 	/* Only when launched by xen-display.so: placement and logging. */
 	struct xen_display_manager_v1 *manager;
