@@ -33,7 +33,9 @@ finish() {
 	kill -KILL -1 2>/dev/null
 	sync
 	umount /opt/xen-display 2>/dev/null
-	umount /mnt/rig || mount -o remount,ro /mnt/rig
+	# This script runs from /mnt/rig, so it stays busy: remount it
+	# read-only, which flushes and closes the file system.
+	mount -o remount,ro /mnt/rig
 	sync
 	say "powering off"
 	echo o > /proc/sysrq-trigger
@@ -50,7 +52,7 @@ mount -t tmpfs tmpfs /dev/shm
 mkdir -p /run/xen /run/xenstored /var/run/xen /var/log/xen /var/lib/xen \
 	/var/lib/xenstored "$RIG_OUT/logs/xen"
 mount --bind /mnt/rig/opt /opt/xen-display
-. "$RIG/config"
+set -a; . "$RIG/config"; set +a
 say "dom0 up: kernel $(uname -r) on $(cat /sys/hypervisor/type 2>/dev/null)"
 
 for m in xen-evtchn xen-gntdev xen-gntalloc xen-privcmd xenfs; do

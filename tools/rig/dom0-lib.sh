@@ -74,6 +74,39 @@ rig_weston_capture() {
 	rig_log "captured $1.png ($(wc -c < "$RIG_OUT/$1.png") bytes)"
 }
 
+# rig_weston_start_drm [WESTON ARGS...]: Weston on the DRM backend on QEMU's
+# display adapter (run.sh --display), what a user would see; no udev or
+# logind here, so libseat opens devices directly (root, noop backend).
+rig_weston_start_drm() {
+	[ "$RIG_DISPLAY" = 1 ] || rig_fail "no display adapter: run.sh --display"
+	modprobe bochs || rig_fail "modprobe bochs failed"
+	rig_wait 30 "/dev/dri/card0" test -e /dev/dri/card0
+	LIBSEAT_BACKEND=noop weston --backend=drm --renderer=gl --debug \
+		--continue-without-input --socket="$WAYLAND_DISPLAY" \
+		--log="$RIG_OUT/logs/weston.log" "$@" \
+		> "$RIG_OUT/logs/weston.out" 2>&1 &
+	RIG_WESTON_PID=$!
+	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
+	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
+	rig_log "Weston (DRM backend) up (pid $RIG_WESTON_PID)"
+}
+
+# rig_screendump NAME: QEMU's own picture of its display adapter, taken by
+# the host (QMP screendump) into the host's output directory as NAME.png;
+# waits for the host's answer on the control line (ttyS1).
+rig_screendump() {
+	if [ -z "${RIG_CTL_OPEN:-}" ]; then
+		stty -F /dev/ttyS1 raw -echo 115200 ||
+			rig_fail "no control line /dev/ttyS1"
+		exec 7<>/dev/ttyS1
+		RIG_CTL_OPEN=1
+	fi
+	echo "SCREENDUMP $1" >&7
+	_ans=$(timeout 60 head -n 1 <&7 | tr -d '\r')
+	[ "$_ans" = "OK $1" ] || rig_fail "screendump $1: '${_ans:-no answer in 60 s}'"
+	rig_log "host took screendump $1.png"
+}
+
 # --- guests ------------------------------------------------------------
 
 # rig_guest_config NAME CONNECTORS [KERNEL ARGS]: write an xl config for a
@@ -110,7 +143,7 @@ rig_guest_create() {
 	else
 		echo 0 > "/tmp/rig-mark-$_name"
 	fi
-	if ! timeout 120 xl -v create "$1" >> "$RIG_OUT/logs/xl-create-$_name.log" 2>&1; then
+	if ! timeout 120 xl create "$1" >> "$RIG_OUT/logs/xl-create-$_name.log" 2>&1; then
 		tail -20 "$RIG_OUT/logs/xl-create-$_name.log"
 		rig_fail "xl create $_name failed"
 	fi

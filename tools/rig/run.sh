@@ -14,6 +14,9 @@
 #           returning 0. It writes results (PNGs, reports) into $RIG_OUT.
 # --out     where $RIG_OUT comes back on the host (default ./rig-out): also
 #           console.log (Xen and dom0 serial console), logs/, result, timings.
+# --display give QEMU a virtual display adapter (bochs-display, 1024x768);
+#           scenarios can run Weston on the DRM backend and capture what a
+#           user would see with rig_screendump (QEMU's QMP screendump).
 # --timeout limit for the scenario in dom0 (default 900 s); QEMU gets
 #           another 240 s for booting and shutting down, then is killed.
 #
@@ -24,17 +27,19 @@ set -euo pipefail
 out=$PWD/rig-out
 timeout_s=900
 quiet=0
+display=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
+	--display) display=1; shift ;;
 	--) shift; break ;;
 	-*) rig_die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 2 ] || rig_die "usage: run.sh [--out DIR] [--timeout S] [--quiet] STAGING SCENARIO"
+[ $# -eq 2 ] || rig_die "usage: run.sh [--out DIR] [--timeout S] [--display] [--quiet] STAGING SCENARIO"
 staging=$(cd "$1" && pwd) || rig_die "no staging directory $1"
 scenario=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 [ -r "$scenario" ] || rig_die "no scenario $2"
@@ -55,9 +60,11 @@ stage images "$(rig_since "$t")"
 work=$(mktemp -d /var/tmp/xd-rig.XXXXXX)
 qemu_pid=""
 tail_pid=""
+ctl_pid=""
 cleanup() {
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
 	[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
+	[ -n "$ctl_pid" ] && kill "$ctl_pid" 2>/dev/null
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -91,6 +98,7 @@ cp -a "$rig_repo/tests/rig" "$st/rig/tests"
 rm -rf "$st/rig/tests/guest"
 (cd "$gi" && find . | cpio -o -H newc --quiet) | gzip -1 > "$st/rig/guest-initrd.gz"
 echo "RIG_SCENARIO_TIMEOUT=$timeout_s" > "$st/rig/config"
+echo "RIG_DISPLAY=$display" >> "$st/rig/config"
 size=$(du -sm "$st" | cut -f1)
 size=$((size + 256))
 truncate -s "${size}M" "$work/stage.img"
@@ -106,9 +114,15 @@ if [ $quiet = 0 ]; then
 	tail -n +1 -F "$console" 2>/dev/null &
 	tail_pid=$!
 fi
+# Second serial port (dom0's ttyS1): the control line to host-ctl.py,
+# which answers dom0's screendump requests through QMP.
+adapter=()
+[ $display = 1 ] && adapter=(-device bochs-display,xres=1024,yres=768)
 timeout -k 10 $((timeout_s + 240)) qemu-system-x86_64 \
 	-accel tcg -cpu qemu64 -m 4096 -smp 2 \
 	-display none -monitor none -serial "file:$console" \
+	-serial "unix:$work/ctl.sock,server=on,wait=off" \
+	-qmp "unix:$work/qmp.sock,server=on,wait=off" "${adapter[@]}" \
 	-no-reboot -nic none \
 	-kernel "$img/xen.elf" \
 	-append "console=com1 com1=115200 dom0_mem=2048M,max:2048M loglvl=all guest_loglvl=all" \
@@ -116,6 +130,8 @@ timeout -k 10 $((timeout_s + 240)) qemu-system-x86_64 \
 	-drive "file=$img/dom0.img,format=raw,if=virtio,snapshot=on" \
 	-drive "file=$work/stage.img,format=raw,if=virtio" &
 qemu_pid=$!
+python3 "$rig_tools/host-ctl.py" "$work/ctl.sock" "$work/qmp.sock" "$out" &
+ctl_pid=$!
 qemu_rc=0
 wait "$qemu_pid" || qemu_rc=$?
 qemu_pid=""
@@ -144,11 +160,12 @@ show() {
 }
 {
 	echo "rig: $result"
-	show "$console" "Xen + dom0 serial console" 150
 	show "$out/scenario.log" "scenario" 100
-	for f in "$out"/logs/xen/guest-*.log; do show "$f" "guest console" 80; done
+	for f in "$out"/logs/xen/guest-*.log; do show "$f" "guest console" 60; done
 	show "$out/logs/weston.log" "Weston" 60
-	for f in "$out"/logs/xl-create-*.log; do show "$f" "xl create" 40; done
-	show "$out/logs/xen-dmesg.txt" "xl dmesg" 40
+	for f in "$out"/logs/xl-create-*.log; do show "$f" "xl create" 30; done
+	show "$out/logs/xen-dmesg.txt" "xl dmesg" 30
+	show "$console" "Xen + dom0 serial console" 60
+	echo "rig: $result (all logs in $out)"
 } >&2
 exit 1

@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: MIT
+#
+# Rig display self-test (run.sh --display): Weston on the DRM backend drives
+# QEMU's bochs-display; the host's QMP screendump of it comes back as
+# weston-drm.png, and Weston's own capture as weston-drm-capture.png.
+rig_weston_start_drm --shell=kiosk
+rig_weston_capture weston-drm-capture
+rig_screendump weston-drm
+rig_weston_stop

@@ -1,0 +1,20 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# The rig's self-test from the host: boots the rig with an empty staging
+# directory and scenarios/selftest.sh, then checks the dom0 Weston capture
+# that came back (1024x768, all black: kiosk shell, no client).
+#
+#   tests/rig/selftest.sh [OUT]   (default ./rig-out/selftest)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${1:-$PWD/rig-out/selftest}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+staging=$(mktemp -d /var/tmp/xd-rig-staging.XXXXXX)
+trap 'rm -rf "$staging"' EXIT
+
+"$repo/tools/rig/run.sh" --out "$out" --timeout 600 "$staging" \
+	"$here/scenarios/selftest.sh"
+"$here/check-capture.sh" "$out/weston-headless.png" 0 0 1024 768 solid 000000
