@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 #
 # The rig's self-test from the host: boots the rig with an empty staging
-# directory and scenarios/selftest.sh, then checks the dom0 Weston capture
-# that came back (1024x768, all black: kiosk shell, no client).
+# directory and scenarios/selftest.sh (with QEMU's display adapter), then
+# checks the captures that came back: headless Weston's (1024x768) and
+# QEMU's screendump of DRM Weston (1280x800), all black (kiosk shell, no
+# client).
 #
 #   tests/rig/selftest.sh [OUT]   (default ./rig-out/selftest)
 set -euo pipefail
@@ -15,6 +17,7 @@ out=$(cd "$out" && pwd)
 staging=$(mktemp -d /var/tmp/xd-rig-staging.XXXXXX)
 trap 'rm -rf "$staging"' EXIT
 
-"$repo/tools/rig/run.sh" --out "$out" --timeout 600 "$staging" \
+"$repo/tools/rig/run.sh" --display --out "$out" --timeout 600 "$staging" \
 	"$here/scenarios/selftest.sh"
 "$here/check-capture.sh" "$out/weston-headless.png" 0 0 1024 768 solid 000000
+"$here/check-capture.sh" "$out/weston-drm.png" 0 0 1280 800 solid 000000

@@ -62,10 +62,13 @@ qemu_pid=""
 tail_pid=""
 ctl_pid=""
 cleanup() {
+	local rc=$?
+	set +e
 	[ -n "$qemu_pid" ] && kill "$qemu_pid" 2>/dev/null && wait "$qemu_pid" 2>/dev/null
 	[ -n "$tail_pid" ] && kill "$tail_pid" 2>/dev/null
 	[ -n "$ctl_pid" ] && kill "$ctl_pid" 2>/dev/null
 	rm -rf "$work"
+	exit "$rc"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM

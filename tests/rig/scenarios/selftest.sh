@@ -10,7 +10,10 @@
 #    nothing serves the ring (its requests time out: ETIMEDOUT, errno 110);
 # 3. the guest shuts down and a second boot connects again;
 # 4. a second guest with two connectors sees both, at the same time as the
-#    first.
+#    first;
+# 5. with run.sh --display: Weston on the DRM backend drives QEMU's
+#    bochs-display, and the host's QMP screendump comes back as
+#    weston-drm.png (tests/rig/scenarios/display.sh alone does only this).
 
 rig_weston_start --shell=kiosk
 rig_weston_capture weston-headless
@@ -61,4 +64,7 @@ xl list
 rig_guest_shutdown guest1 60
 rig_guest_shutdown guest2 60
 rig_weston_stop
+if [ "$RIG_DISPLAY" = 1 ]; then
+	. "$RIG/tests/scenarios/display.sh"
+fi
 rig_log "self-test passed"
