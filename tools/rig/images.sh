@@ -112,12 +112,22 @@ print_dir=0
 rig_host_tools
 mkdir -p "$rig_cache"
 exec 8>"$rig_cache/lock"
-flock 8
-if [ "$(cat "$root.stamp" 2>/dev/null)" != "$(root_key)" ]; then
-	build_root
-fi
-if [ "$(cat "$rig_cache/images.stamp" 2>/dev/null)" != "$(images_key)" ]; then
-	build_images
+up_to_date() {
+	[ "$(cat "$root.stamp" 2>/dev/null)" = "$(root_key)" ] &&
+	[ "$(cat "$rig_cache/images.stamp" 2>/dev/null)" = "$(images_key)" ]
+}
+# Check under the shared lock, so runs using the images don't block this;
+# rebuild under the exclusive one, which waits for those runs to end.
+flock -s 8
+if ! up_to_date; then
+	flock -u 8
+	flock 8
+	if [ "$(cat "$root.stamp" 2>/dev/null)" != "$(root_key)" ]; then
+		build_root
+	fi
+	if [ "$(cat "$rig_cache/images.stamp" 2>/dev/null)" != "$(images_key)" ]; then
+		build_images
+	fi
 fi
 [ $print_dir = 1 ] && echo "$img"
 exit 0
