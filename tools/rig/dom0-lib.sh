@@ -107,6 +107,29 @@ rig_screendump() {
 	rig_log "host took screendump $1.png"
 }
 
+# rig_client_on_display NAME FRAMES: the guest test client ($RIG/xd-guest-client,
+# static) run in dom0 on QEMU's display adapter (no Weston may hold it),
+# each frame taken by QMP screendump as NAME-F.png; its report goes to
+# $RIG_OUT/NAME.txt. Proves the client, pattern.h and the screendump path
+# on a DRM driver that works, without Xen's display protocol.
+rig_client_on_display() {
+	modprobe bochs || rig_fail "modprobe bochs failed"
+	"$RIG/xd-guest-client" --frames "$2" --hold 8000 --linger 8 \
+		> "$RIG_OUT/$1.txt" 2>&1 &
+	_pid=$!
+	_f=0
+	while [ "$_f" -lt "$2" ]; do
+		rig_wait 30 "client frame $_f" grep -q "^XDG shown conn=0 frame=$_f " "$RIG_OUT/$1.txt"
+		rig_screendump "$1-$_f"
+		_f=$((_f + 1))
+	done
+	rig_wait 60 "client report" grep -q "^XDG result" "$RIG_OUT/$1.txt"
+	cat "$RIG_OUT/$1.txt"
+	grep -q "^XDG result .* errors=0 status=ok" "$RIG_OUT/$1.txt" ||
+		rig_fail "client on the display adapter reported errors"
+	kill "$_pid" 2>/dev/null
+}
+
 # --- guests ------------------------------------------------------------
 
 # rig_guest_config NAME CONNECTORS [KERNEL ARGS]: write an xl config for a

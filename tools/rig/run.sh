@@ -100,6 +100,7 @@ cp "$scenario" "$st/rig/scenario.sh"
 cp -a "$rig_repo/tests/rig" "$st/rig/tests"
 rm -rf "$st/rig/tests/guest"
 (cd "$gi" && find . | cpio -o -H newc --quiet) | gzip -1 > "$st/rig/guest-initrd.gz"
+cp "$gi/bin/xd-guest-client" "$st/rig/xd-guest-client"
 echo "RIG_SCENARIO_TIMEOUT=$timeout_s" > "$st/rig/config"
 echo "RIG_DISPLAY=$display" >> "$st/rig/config"
 size=$(du -sm "$st" | cut -f1)
