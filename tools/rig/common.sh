@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=bash disable=SC2034
 #
 # Shared by the rig's host scripts (sourced, not run).
 

@@ -77,7 +77,7 @@ xenconsoled --log=guest --log-dir=/var/log/xen ||
 say "RIG-STAGE toolstack-up"
 
 say "RIG-STAGE scenario-start ($RIG_SCENARIO_TIMEOUT s limit)"
-cd /tmp
+cd /tmp || exit 1
 ( timeout -k 5 "$RIG_SCENARIO_TIMEOUT" sh -c '. "$RIG/lib.sh"; . "$RIG/scenario.sh"'
   echo $? > /tmp/scenario.rc ) 2>&1 | tee "$RIG_OUT/scenario.log"
 rc=$(cat /tmp/scenario.rc 2>/dev/null || echo 255)

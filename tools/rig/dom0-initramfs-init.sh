@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # SPDX-License-Identifier: MIT
 #
 # dom0's first init (tiny initramfs): reach the root disk (vda, dom0.img)

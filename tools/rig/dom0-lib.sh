@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # Helpers for rig scenarios (sourced in dom0 before the scenario script).
 # A scenario is a POSIX sh script; it passes by returning 0. Each helper that
@@ -15,7 +16,7 @@ RIG_GUEST_INITRD=$RIG/guest-initrd.gz
 XDG_RUNTIME_DIR=/run/rig-xdg
 WAYLAND_DISPLAY=rig-weston
 export RIG_OPT RIG_KERNEL RIG_GUEST_INITRD XDG_RUNTIME_DIR WAYLAND_DISPLAY
-mkdir -p -m 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 mkdir -p "$RIG_OUT/logs"
 
 rig_log() { echo "[dom0 $(cut -d' ' -f1 /proc/uptime)] scenario: $*"; }

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck shell=bash disable=SC2154
 # SPDX-License-Identifier: MIT
 #
 # Make the rig's trimmed trixie dom0 root (sourced by images.sh, which holds

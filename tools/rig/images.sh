@@ -21,7 +21,9 @@
 #                         uses the images (run.sh)
 # Each part is rebuilt only when the hash of its inputs changes.
 set -euo pipefail
+# shellcheck source=tools/rig/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+# shellcheck source=tools/rig/dom0-root.sh
 . "$rig_tools/dom0-root.sh"
 
 root=$rig_cache/dom0-root

@@ -22,6 +22,7 @@
 #
 # Exit status: 0 when the scenario passed, 1 otherwise (logs printed).
 set -euo pipefail
+# shellcheck source=tools/rig/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 out=$PWD/rig-out
@@ -121,6 +122,7 @@ fi
 # Second serial port (dom0's ttyS1): the control line to host-ctl.py,
 # which answers dom0's screendump requests through QMP.
 adapter=()
+# shellcheck disable=SC2054
 [ $display = 1 ] && adapter=(-device bochs-display,xres=1024,yres=768)
 timeout -k 10 $((timeout_s + 240)) qemu-system-x86_64 \
 	-accel tcg -cpu qemu64 -m 4096 -smp 2 \

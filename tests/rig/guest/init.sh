@@ -1,4 +1,5 @@
 #!/bin/busybox sh
+# shellcheck shell=dash
 # SPDX-License-Identifier: MIT
 #
 # /init of the rig's PV guest: load xen-drm-front, run the test client, then

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # Rig display self-test (run.sh --display): Weston on the DRM backend drives
 # QEMU's bochs-display; the host's QMP screendump of it comes back as

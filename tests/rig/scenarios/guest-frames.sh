@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # The rig's main test, for the project's backend and Weston module (see
 # doc/rig.md): a guest draws known frames through xen-drm-front, dom0 Weston

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: MIT
+# shellcheck shell=sh
 #
 # Rig self-test (runs in dom0, see tools/rig/run.sh): proves the rig end to
 # end without the project's backend.
