@@ -36,6 +36,8 @@ rig_host_tools() {
 	command -v debootstrap >/dev/null || need="$need debootstrap"
 	command -v debugfs >/dev/null || need="$need e2fsprogs"
 	command -v zstd >/dev/null || need="$need zstd"
+	command -v python3 >/dev/null || need="$need python3"
+	command -v xz >/dev/null || need="$need xz-utils"
 	[ -z "$need" ] && return 0
 	rig_log "installing host packages:$need"
 	apt-get update -q >&2
