@@ -1,0 +1,48 @@
+#!/bin/busybox sh
+# shellcheck shell=dash
+# SPDX-License-Identifier: MIT
+#
+# /init of the rig's PV guest: load xen-drm-front, run the test client, then
+# power off (or stay up with xd.after=stay). Options come from the kernel
+# command line (the guest config's extra=):
+#   xd.frames=N xd.hold=MS xd.linger=S xd.flip_timeout=MS xd.wait_card=S
+#   xd.after=poweroff|stay
+/bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin /tmp
+/bin/busybox --install -s
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+# The kernel runs /sbin/poweroff on "xl shutdown"; there is no init daemon to
+# signal, so power off directly.
+rm -f /sbin/poweroff
+printf '#!/bin/sh\nsync\necho o > /proc/sysrq-trigger\n' > /sbin/poweroff
+chmod 755 /sbin/poweroff
+
+echo "XDG-GUEST up kernel=$(uname -r)"
+for m in /mods/*.ko; do
+	insmod "$m" || echo "XDG-GUEST insmod-failed $m"
+done
+
+frames=8 hold=0 linger=0 flip_timeout=10000 wait_card=30 after=poweroff
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in
+	xd.frames=*) frames=${arg#*=} ;;
+	xd.hold=*) hold=${arg#*=} ;;
+	xd.linger=*) linger=${arg#*=} ;;
+	xd.flip_timeout=*) flip_timeout=${arg#*=} ;;
+	xd.wait_card=*) wait_card=${arg#*=} ;;
+	xd.after=*) after=${arg#*=} ;;
+	esac
+done
+
+/bin/xd-guest-client --frames "$frames" --hold "$hold" --linger "$linger" \
+	--flip-timeout "$flip_timeout" --wait-card "$wait_card"
+echo "XDG-GUEST client-exit rc=$?"
+dmesg | grep -i -E 'xen|drm' | sed 's/^/XDG-GUEST dmesg /' | tail -30
+if [ "$after" = stay ]; then
+	while true; do sleep 3600; done
+fi
+echo "XDG-GUEST poweroff"
+/sbin/poweroff
+sleep 60

@@ -1,0 +1,62 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=sh
+#
+# The rig's main test, for the project's backend and Weston module (see
+# doc/rig.md): a guest draws known frames through xen-drm-front, dom0 Weston
+# shows them, and each frame is captured while the guest holds it, as
+# frame-F.png, for the host to check pixel for pixel
+# (tests/rig/guest-frames.sh). Fails on any guest error, on a flip whose
+# event came only from the frontend's own timeout, or on a missing capture.
+#
+# The staging directory supplies the project's side in $RIG_OPT/rig.env:
+#   XD_WESTON_ARGS   extra Weston arguments, e.g.
+#                    "--modules=$RIG_OPT/lib/weston/xen-display.so"
+#   XD_BACKEND_CMD   optional: a command started in the background before
+#                    the guest (a backend that watches XenStore itself)
+#   XD_SETUP_CMD     optional: run first (e.g. insmod of the kmod)
+XD_FRAMES=${XD_FRAMES:-4}
+XD_HOLD_MS=${XD_HOLD_MS:-6000}
+[ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
+. "$RIG_OPT/rig.env"
+
+if [ -n "${XD_SETUP_CMD:-}" ]; then
+	sh -c "$XD_SETUP_CMD" > "$RIG_OUT/logs/setup.log" 2>&1 ||
+		rig_fail "setup failed: $(tail -5 "$RIG_OUT/logs/setup.log")"
+fi
+# Output as large as the guest's mode: the kiosk shell puts the guest's
+# surface at 0,0 and the capture holds exactly the guest's pixels.
+# shellcheck disable=SC2086
+rig_weston_start --shell=kiosk --width=800 --height=600 ${XD_WESTON_ARGS:-}
+if [ -n "${XD_BACKEND_CMD:-}" ]; then
+	sh -c "$XD_BACKEND_CMD" > "$RIG_OUT/logs/backend.log" 2>&1 &
+fi
+
+cfg=$(rig_guest_config guest1 "id0:800x600" \
+	"xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.linger=30 xd.after=stay")
+rig_guest_create "$cfg"
+f=0
+while [ "$f" -lt "$XD_FRAMES" ]; do
+	line=$(rig_guest_wait_line guest1 60 "XDG (shown conn=0 frame=$f |result)")
+	case "$line" in
+	*result*) rig_fail "guest stopped before frame $f: $line" ;;
+	esac
+	rig_log "guest1: $line"
+	# Let Weston repaint with the new buffer, then capture it while the
+	# guest still holds the frame (XD_HOLD_MS).
+	rig_weston_capture "frame-$f"
+	f=$((f + 1))
+done
+result=$(rig_guest_wait_line guest1 120 "XDG result ")
+rig_log "guest1: $result"
+rig_guest_output guest1 | grep '^XDG' > "$RIG_OUT/guest1-report.txt"
+case "$result" in
+*" events=$((XD_FRAMES - 1)) errors=0 status=ok"*) ;;
+*) rig_fail "guest1 did not get every flip event: $result" ;;
+esac
+# A flip whose event took >= 3 s was completed by the frontend's timeout,
+# not by the backend's PG_FLIP_COMPLETE.
+slow=$(rig_guest_output guest1 | awk '/^XDG shown/ && /frame=[1-9]/ {
+	sub(/.*ms=/, ""); if ($1 + 0 >= 3000) n++ } END { print n + 0 }')
+[ "$slow" = 0 ] || rig_fail "$slow flips completed by the frontend's timeout"
+rig_guest_shutdown guest1 60
+rig_weston_stop

@@ -1,0 +1,209 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=sh
+#
+# Helpers for rig scenarios (sourced in dom0 before the scenario script).
+# A scenario is a POSIX sh script; it passes by returning 0. Each helper that
+# waits polls a condition with a time limit and fails the scenario (exit 1)
+# with a message when the limit passes: no blind sleeps.
+#
+# Environment: RIG (rig scripts and tests/rig on the stage disk), RIG_OUT
+# (written back to the host), RIG_OPT=/opt/xen-display (the run's staging
+# directory), RIG_KERNEL, RIG_GUEST_INITRD, XDG_RUNTIME_DIR, WAYLAND_DISPLAY.
+
+RIG_OPT=/opt/xen-display
+RIG_KERNEL=$(ls /boot/vmlinuz-* | head -1)
+RIG_GUEST_INITRD=$RIG/guest-initrd.gz
+XDG_RUNTIME_DIR=/run/rig-xdg
+WAYLAND_DISPLAY=rig-weston
+export RIG_OPT RIG_KERNEL RIG_GUEST_INITRD XDG_RUNTIME_DIR WAYLAND_DISPLAY
+mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+mkdir -p "$RIG_OUT/logs"
+
+rig_log() { echo "[dom0 $(cut -d' ' -f1 /proc/uptime)] scenario: $*"; }
+rig_fail() { rig_log "FAIL: $*"; exit 1; }
+
+# rig_wait SECONDS WHAT COMMAND...: poll COMMAND every 0.2 s until it
+# succeeds; fail the scenario with WHAT after SECONDS.
+rig_wait() {
+	_limit=$1 _what=$2; shift 2
+	_end=$(awk -v u="$(cut -d' ' -f1 /proc/uptime)" -v l="$_limit" \
+		'BEGIN { print u + l }')
+	while ! "$@" >/dev/null 2>&1; do
+		if awk -v u="$(cut -d' ' -f1 /proc/uptime)" -v e="$_end" \
+			'BEGIN { exit !(u > e) }'; then
+			rig_fail "timed out after $_limit s waiting for $_what"
+		fi
+		sleep 0.2
+	done
+}
+
+# --- Weston ------------------------------------------------------------
+
+# rig_weston_start [WESTON ARGS...]: headless Weston 14 with the GL renderer
+# on llvmpipe, --debug so captures work; log in $RIG_OUT/logs/weston.log.
+rig_weston_start() {
+	weston --backend=headless --renderer=gl --debug \
+		--socket="$WAYLAND_DISPLAY" --width=1024 --height=768 \
+		--log="$RIG_OUT/logs/weston.log" "$@" \
+		> "$RIG_OUT/logs/weston.out" 2>&1 &
+	RIG_WESTON_PID=$!
+	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
+	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
+	rig_log "Weston up (pid $RIG_WESTON_PID)"
+}
+
+rig_weston_stop() {
+	[ -n "${RIG_WESTON_PID:-}" ] || return 0
+	kill "$RIG_WESTON_PID" 2>/dev/null
+	rig_wait 30 "Weston to exit" rig_pid_gone "$RIG_WESTON_PID"
+	RIG_WESTON_PID=
+}
+
+rig_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
+
+# rig_weston_capture NAME: Weston's whole output as $RIG_OUT/NAME.png.
+rig_weston_capture() {
+	_dir=/tmp/rig-shot.$$
+	rm -rf "$_dir"; mkdir -p "$_dir"
+	(cd "$_dir" && timeout 120 weston-screenshooter) \
+		> "$RIG_OUT/logs/screenshooter-$1.log" 2>&1 ||
+		rig_fail "weston-screenshooter failed: $(cat "$RIG_OUT/logs/screenshooter-$1.log")"
+	_png=$(ls "$_dir"/*.png 2>/dev/null | head -1)
+	[ -n "$_png" ] || rig_fail "weston-screenshooter wrote no PNG"
+	mv "$_png" "$RIG_OUT/$1.png"
+	rm -rf "$_dir"
+	rig_log "captured $1.png ($(wc -c < "$RIG_OUT/$1.png") bytes)"
+}
+
+# rig_weston_start_drm [WESTON ARGS...]: Weston on the DRM backend on QEMU's
+# display adapter (run.sh --display), what a user would see; no udev or
+# logind here, so libseat opens devices directly (root, noop backend).
+rig_weston_start_drm() {
+	[ "$RIG_DISPLAY" = 1 ] || rig_fail "no display adapter: run.sh --display"
+	modprobe bochs || rig_fail "modprobe bochs failed"
+	rig_wait 30 "/dev/dri/card0" test -e /dev/dri/card0
+	LIBSEAT_BACKEND=noop weston --backend=drm --renderer=gl --debug \
+		--continue-without-input --socket="$WAYLAND_DISPLAY" \
+		--log="$RIG_OUT/logs/weston.log" "$@" \
+		> "$RIG_OUT/logs/weston.out" 2>&1 &
+	RIG_WESTON_PID=$!
+	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
+	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
+	rig_log "Weston (DRM backend) up (pid $RIG_WESTON_PID)"
+}
+
+# rig_screendump NAME: QEMU's own picture of its display adapter, taken by
+# the host (QMP screendump) into the host's output directory as NAME.png;
+# waits for the host's answer on the control line (ttyS1).
+rig_screendump() {
+	if [ -z "${RIG_CTL_OPEN:-}" ]; then
+		stty -F /dev/ttyS1 raw -echo 115200 ||
+			rig_fail "no control line /dev/ttyS1"
+		exec 7<>/dev/ttyS1
+		RIG_CTL_OPEN=1
+	fi
+	echo "SCREENDUMP $1" >&7
+	_ans=$(timeout 60 head -n 1 <&7 | tr -d '\r')
+	[ "$_ans" = "OK $1" ] || rig_fail "screendump $1: '${_ans:-no answer in 60 s}'"
+	rig_log "host took screendump $1.png"
+}
+
+# rig_client_on_display NAME FRAMES: the guest test client ($RIG/xd-guest-client,
+# static) run in dom0 on QEMU's display adapter (no Weston may hold it),
+# each frame taken by QMP screendump as NAME-F.png; its report goes to
+# $RIG_OUT/NAME.txt. Proves the client, pattern.h and the screendump path
+# on a DRM driver that works, without Xen's display protocol.
+rig_client_on_display() {
+	modprobe bochs || rig_fail "modprobe bochs failed"
+	"$RIG/xd-guest-client" --frames "$2" --hold 8000 --linger 8 \
+		> "$RIG_OUT/$1.txt" 2>&1 &
+	_pid=$!
+	_f=0
+	while [ "$_f" -lt "$2" ]; do
+		rig_wait 30 "client frame $_f" grep -q "^XDG shown conn=0 frame=$_f " "$RIG_OUT/$1.txt"
+		rig_screendump "$1-$_f"
+		_f=$((_f + 1))
+	done
+	rig_wait 60 "client report" grep -q "^XDG result" "$RIG_OUT/$1.txt"
+	cat "$RIG_OUT/$1.txt"
+	grep -q "^XDG result .* errors=0 status=ok" "$RIG_OUT/$1.txt" ||
+		rig_fail "client on the display adapter reported errors"
+	kill "$_pid" 2>/dev/null
+}
+
+# --- guests ------------------------------------------------------------
+
+# rig_guest_config NAME CONNECTORS [KERNEL ARGS]: write an xl config for a
+# PV guest running the rig's guest test client on a vdispl device with
+# CONNECTORS (e.g. "id0:800x600" or "id0:800x600;id1:1024x768"); prints
+# its path. KERNEL ARGS are the guest init's xd.* options.
+rig_guest_config() {
+	_cfg=/tmp/$1.cfg
+	cat > "$_cfg" <<-EOC
+	name = "$1"
+	type = "pv"
+	kernel = "$RIG_KERNEL"
+	ramdisk = "$RIG_GUEST_INITRD"
+	extra = "console=hvc0 quiet $3"
+	memory = 256
+	vcpus = 1
+	on_poweroff = "destroy"
+	on_crash = "destroy"
+	vdispl = [ 'backend=Domain-0,be-alloc=0,connectors=$2' ]
+	EOC
+	echo "$_cfg"
+}
+
+rig_guest_console() { echo "/var/log/xen/guest-$1.log"; }
+
+# rig_guest_create CONFIG: xl create; the display backend must already be
+# running (libxl waits for it to reach InitWait). Marks the console log so
+# later waits only look at this boot's output.
+rig_guest_create() {
+	_name=$(sed -n 's/^name = "\(.*\)"/\1/p' "$1")
+	_log=$(rig_guest_console "$_name")
+	if [ -r "$_log" ]; then
+		wc -l < "$_log" > "/tmp/rig-mark-$_name"
+	else
+		echo 0 > "/tmp/rig-mark-$_name"
+	fi
+	if ! timeout 120 xl create "$1" >> "$RIG_OUT/logs/xl-create-$_name.log" 2>&1; then
+		tail -20 "$RIG_OUT/logs/xl-create-$_name.log"
+		rig_fail "xl create $_name failed"
+	fi
+	rig_log "guest $_name created (domid $(xl domid "$_name"))"
+}
+
+# Console output of guest NAME since its last rig_guest_create.
+rig_guest_output() {
+	_skip=$(cat "/tmp/rig-mark-$1" 2>/dev/null || echo 0)
+	tail -n +"$((_skip + 1))" "$(rig_guest_console "$1")" 2>/dev/null | tr -d '\r'
+}
+
+# rig_guest_wait_line NAME SECONDS PATTERN: wait for a console line of this
+# boot matching the grep -E PATTERN; prints the first one.
+rig_guest_wait_line() {
+	rig_wait "$2" "guest $1 console line /$3/" _rig_guest_has "$1" "$3"
+	rig_guest_output "$1" | grep -E -m1 "$3"
+}
+_rig_guest_has() { rig_guest_output "$1" | grep -q -E "$2"; }
+
+rig_domain_gone() { ! xl domid "$1" >/dev/null 2>&1; }
+
+# rig_guest_shutdown NAME [SECONDS]: clean shutdown, waited for.
+rig_guest_shutdown() {
+	xl shutdown "$1" >/dev/null 2>&1
+	rig_wait "${2:-60}" "guest $1 to shut down" rig_domain_gone "$1"
+	rig_log "guest $1 shut down"
+}
+
+# rig_guest_wait_gone NAME SECONDS: the guest powers itself off.
+rig_guest_wait_gone() {
+	rig_wait "$2" "guest $1 to power off" rig_domain_gone "$1"
+}
+
+# rig_xs_wait SECONDS PATH VALUE: wait for a XenStore node to hold VALUE.
+rig_xs_wait() {
+	rig_wait "$1" "$2 = $3" _rig_xs_is "$2" "$3"
+}
+_rig_xs_is() { [ "$(xenstore-read "$1" 2>/dev/null)" = "$2" ]; }
