@@ -1,0 +1,411 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The displif requests. Each handler gets a private copy of the request
+ * (the guest cannot change it under us), checks every field against the
+ * device's state and the limits in displif-limits.h, and answers with 0
+ * or a negative errno in the response.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "displif-internal.h"
+#include "edid.h"
+#include "log.h"
+#include "page-directory.h"
+#include "pixel-convert.h"
+#include "xen/xen-access.h"
+
+static struct xd_dbuf *
+find_dbuf(struct xd_displif *d, uint64_t cookie)
+{
+	int i;
+
+	for (i = 0; i < XD_MAX_BUFFERS; i++)
+		if (d->dbufs[i].used && d->dbufs[i].cookie == cookie)
+			return &d->dbufs[i];
+	return NULL;
+}
+
+static struct xd_fbuf *
+find_fb(struct xd_displif *d, uint64_t cookie)
+{
+	int i;
+
+	for (i = 0; i < XD_MAX_FBS; i++)
+		if (d->fbs[i].used && d->fbs[i].fb.cookie == cookie)
+			return &d->fbs[i];
+	return NULL;
+}
+
+static uint32_t
+pages_for(uint64_t bytes)
+{
+	return (bytes + XD_XEN_PAGE_SIZE - 1) / XD_XEN_PAGE_SIZE;
+}
+
+/* displif carries no pitch: infer it from buffer_sz. Linux 6.12 sends
+ * width * bpp / 8, newer kernels align that to 8 bytes; both make
+ * buffer_sz a multiple of the height. Anything else: the tight pitch. */
+static uint32_t
+infer_pitch(uint32_t width, uint32_t height, uint32_t bpp, uint32_t size)
+{
+	uint32_t tight = (width * bpp + 7) / 8;
+
+	if (size % height == 0 && size / height >= tight)
+		return size / height;
+	return tight;
+}
+
+static int
+dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
+{
+	struct xd_displif *d = c->displif;
+	bool be_alloc = r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC;
+	struct xd_dbuf *dbuf = NULL;
+	uint64_t span, bytes;
+	uint32_t count, pitch, *refs;
+	int i, ret;
+
+	if (r->flags & ~XENDISPL_DBUF_FLG_REQ_ALLOC)
+		return -EINVAL;
+	if (r->width == 0 || r->width > XD_MAX_WIDTH ||
+	    r->height == 0 || r->height > XD_MAX_HEIGHT)
+		return -EINVAL;
+	if (r->bpp == 0 || r->bpp > 32 || r->bpp % 8)
+		return -EINVAL;
+	if ((uint64_t)((r->width * r->bpp + 7) / 8) * r->height > r->buffer_sz)
+		return -EINVAL;
+	span = (uint64_t)r->data_ofs + r->buffer_sz;
+	if (span > XD_MAX_BUFFER_BYTES)
+		return -E2BIG;
+	if (be_alloc && r->data_ofs)
+		return -EINVAL;
+	if (be_alloc && !d->be_alloc)
+		return -EOPNOTSUPP;
+	if (find_dbuf(d, r->dbuf_cookie))
+		return -EEXIST;
+
+	count = pages_for(span);
+	bytes = (uint64_t)count * XD_XEN_PAGE_SIZE;
+	if (d->total_bytes + bytes > XD_MAX_GUEST_BYTES)
+		return -ENOMEM;
+	if (be_alloc && d->be_alloc_bytes + bytes > XD_MAX_BE_ALLOC_BYTES)
+		return -ENOMEM;
+	for (i = 0; i < XD_MAX_BUFFERS; i++) {
+		if (!d->dbufs[i].used) {
+			dbuf = &d->dbufs[i];
+			break;
+		}
+	}
+	if (!dbuf)
+		return -ENOMEM;
+
+	refs = calloc(count, sizeof *refs);
+	if (!refs)
+		return -ENOMEM;
+	pitch = infer_pitch(r->width, r->height, r->bpp, r->buffer_sz);
+
+	if (be_alloc) {
+		dbuf->buffer = xd_buffer_alloc_granted(d->xen, d->domid, count,
+						       r->buffer_sz, refs);
+		ret = dbuf->buffer ? 0 : -ENOMEM;
+		if (ret == 0) {
+			ret = xd_page_directory_write(d->xen, d->domid,
+						      r->gref_directory,
+						      count, refs);
+			if (ret < 0) {
+				xd_guest_buffer_unref(dbuf->buffer);
+				dbuf->buffer = NULL;
+			}
+		}
+	} else {
+		ret = xd_page_directory_read(d->xen, d->domid,
+					     r->gref_directory, count, refs);
+		if (ret == 0) {
+			dbuf->buffer = xd_buffer_import(d->xen, d->domid, refs,
+							count, span);
+			if (!dbuf->buffer)
+				ret = -EINVAL;
+		}
+	}
+	free(refs);
+	if (ret < 0)
+		return ret;
+
+	dbuf->used = true;
+	dbuf->be_alloc = be_alloc;
+	dbuf->cookie = r->dbuf_cookie;
+	dbuf->width = r->width;
+	dbuf->height = r->height;
+	dbuf->bpp = r->bpp;
+	dbuf->pitch = pitch;
+	dbuf->size = r->buffer_sz;
+	dbuf->data_ofs = r->data_ofs;
+	d->total_bytes += bytes;
+	if (be_alloc)
+		d->be_alloc_bytes += bytes;
+	return 0;
+}
+
+static void
+fb_free(struct xd_displif *d, struct xd_fbuf *f)
+{
+	uint32_t i;
+
+	for (i = 0; i < d->num_connectors; i++)
+		if (d->connectors[i].shown_fb == f->fb.cookie)
+			d->connectors[i].shown_fb = 0;
+	d->sink_interface->fb_detach(d->sink, f->fb.cookie);
+	f->used = false;
+}
+
+static void
+dbuf_free(struct xd_displif *d, struct xd_dbuf *dbuf)
+{
+	uint64_t bytes = (uint64_t)pages_for((uint64_t)dbuf->data_ofs +
+					     dbuf->size) * XD_XEN_PAGE_SIZE;
+	uint32_t index = dbuf - d->dbufs;
+	int i;
+
+	for (i = 0; i < XD_MAX_FBS; i++)
+		if (d->fbs[i].used && d->fbs[i].dbuf == index)
+			fb_free(d, &d->fbs[i]);
+	xd_guest_buffer_unref(dbuf->buffer);
+	d->total_bytes -= bytes;
+	if (dbuf->be_alloc)
+		d->be_alloc_bytes -= bytes;
+	memset(dbuf, 0, sizeof *dbuf);
+}
+
+static int
+dbuf_destroy(struct xd_connector *c, const struct xendispl_dbuf_destroy_req *r)
+{
+	struct xd_dbuf *dbuf = find_dbuf(c->displif, r->dbuf_cookie);
+
+	if (!dbuf)
+		return -ENOENT;
+	dbuf_free(c->displif, dbuf);
+	return 0;
+}
+
+static void
+log_copy_once(struct xd_displif *d, uint32_t format, const char *why)
+{
+	static uint32_t logged[8];
+	static unsigned int n;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (logged[i] == format)
+			return;
+	if (n < 8)
+		logged[n++] = format;
+	xd_log("dom%u: format %.4s %s\n", d->domid, (const char *)&format,
+	       why);
+}
+
+static int
+fb_attach(struct xd_connector *c, const struct xendispl_fb_attach_req *r)
+{
+	struct xd_displif *d = c->displif;
+	struct xd_fbuf *f = NULL;
+	struct xd_dbuf *dbuf;
+	uint32_t bpp;
+	uint64_t end;
+	int i, ret;
+
+	if (r->fb_cookie == 0)
+		return -EINVAL;
+	dbuf = find_dbuf(d, r->dbuf_cookie);
+	if (!dbuf)
+		return -ENOENT;
+	if (find_fb(d, r->fb_cookie))
+		return -EEXIST;
+	bpp = xd_format_bpp(r->pixel_format);
+	if (bpp == 0) {
+		log_copy_once(d, r->pixel_format, "is not a displif format");
+		return -EINVAL;
+	}
+	if (r->width == 0 || r->height == 0 || r->height > dbuf->height ||
+	    r->width > XD_MAX_WIDTH ||
+	    xd_format_min_pitch(r->pixel_format, r->width) > dbuf->pitch)
+		return -EINVAL;
+	end = (uint64_t)dbuf->pitch * (r->height - 1) +
+	      xd_format_min_pitch(r->pixel_format, r->width);
+	if (end > dbuf->size)
+		return -EINVAL;
+	for (i = 0; i < XD_MAX_FBS; i++) {
+		if (!d->fbs[i].used) {
+			f = &d->fbs[i];
+			break;
+		}
+	}
+	if (!f)
+		return -ENOMEM;
+
+	f->dbuf = dbuf - d->dbufs;
+	f->fb.cookie = r->fb_cookie;
+	f->fb.width = r->width;
+	f->fb.height = r->height;
+	f->fb.drm_format = r->pixel_format;
+	f->fb.pitch = dbuf->pitch;
+	f->fb.offset = dbuf->data_ofs;
+	f->fb.buffer = dbuf->buffer;
+	ret = d->sink_interface->fb_attach(d->sink, &f->fb);
+	if (ret < 0) {
+		memset(f, 0, sizeof *f);
+		return ret;
+	}
+	f->used = true;
+	return 0;
+}
+
+static int
+fb_detach(struct xd_connector *c, const struct xendispl_fb_detach_req *r)
+{
+	struct xd_fbuf *f = find_fb(c->displif, r->fb_cookie);
+
+	if (!f)
+		return -ENOENT;
+	fb_free(c->displif, f);
+	return 0;
+}
+
+static int
+set_config(struct xd_connector *c, const struct xendispl_set_config_req *r)
+{
+	struct xd_displif *d = c->displif;
+	struct xd_fbuf *f;
+	int ret;
+
+	if (r->fb_cookie == 0) {
+		ret = d->sink_interface->set_config(c->sink_data, NULL);
+		if (ret == 0)
+			c->shown_fb = 0;
+		return ret;
+	}
+	f = find_fb(d, r->fb_cookie);
+	if (!f)
+		return -ENOENT;
+	if (r->width == 0 || r->height == 0 ||
+	    r->x > f->fb.width || r->width > f->fb.width - r->x ||
+	    r->y > f->fb.height || r->height > f->fb.height - r->y ||
+	    r->bpp != xd_format_bpp(f->fb.drm_format))
+		return -EINVAL;
+	ret = d->sink_interface->set_config(c->sink_data, &f->fb);
+	if (ret == 0)
+		c->shown_fb = f->fb.cookie;
+	return ret;
+}
+
+static int
+page_flip(struct xd_connector *c, const struct xendispl_page_flip_req *r)
+{
+	struct xd_displif *d = c->displif;
+	struct xd_fbuf *f = find_fb(d, r->fb_cookie);
+	int ret;
+
+	if (!f)
+		return -ENOENT;
+	if (c->shown_fb == 0)
+		return -EINVAL;
+	if (c->pending_flips >= XD_MAX_PENDING_FLIPS)
+		return -EBUSY;
+	c->pending_flips++;
+	ret = d->sink_interface->page_flip(c->sink_data, &f->fb);
+	if (ret < 0) {
+		c->pending_flips--;
+		return ret;
+	}
+	c->shown_fb = f->fb.cookie;
+	return 0;
+}
+
+static int
+get_edid(struct xd_connector *c, const struct xendispl_get_edid_req *r,
+	 uint32_t *edid_sz)
+{
+	struct xd_displif *d = c->displif;
+	uint32_t refs[XENDISPL_EDID_MAX_SIZE / XD_XEN_PAGE_SIZE];
+	uint8_t edid[XD_EDID_SIZE];
+	uint32_t count;
+	void *map;
+	int ret;
+
+	if (r->buffer_sz < XD_EDID_SIZE ||
+	    r->buffer_sz > XENDISPL_EDID_MAX_SIZE)
+		return -EINVAL;
+	ret = xd_edid_build(edid, c->config.width, c->config.height,
+			    d->domid << 8 | c->index);
+	if (ret < 0)
+		return ret;
+	count = pages_for(r->buffer_sz);
+	ret = xd_page_directory_read(d->xen, d->domid, r->gref_directory,
+				     count, refs);
+	if (ret < 0)
+		return ret;
+	/* The EDID fits in the first page. */
+	map = xd_gnt_map(d->xen, d->domid, refs, 1, true);
+	if (!map)
+		return -EINVAL;
+	memcpy(map, edid, sizeof edid);
+	xd_gnt_unmap(d->xen, map, 1);
+	*edid_sz = sizeof edid;
+	return 0;
+}
+
+void
+xd_displif_handle_request(struct xd_connector *c,
+			  const struct xendispl_req *req,
+			  struct xendispl_resp *resp)
+{
+	int32_t status;
+
+	memset(resp, 0, sizeof *resp);
+	resp->id = req->id;
+	resp->operation = req->operation;
+
+	switch (req->operation) {
+	case XENDISPL_OP_DBUF_CREATE:
+		status = dbuf_create(c, &req->op.dbuf_create);
+		break;
+	case XENDISPL_OP_DBUF_DESTROY:
+		status = dbuf_destroy(c, &req->op.dbuf_destroy);
+		break;
+	case XENDISPL_OP_FB_ATTACH:
+		status = fb_attach(c, &req->op.fb_attach);
+		break;
+	case XENDISPL_OP_FB_DETACH:
+		status = fb_detach(c, &req->op.fb_detach);
+		break;
+	case XENDISPL_OP_SET_CONFIG:
+		status = set_config(c, &req->op.set_config);
+		break;
+	case XENDISPL_OP_PG_FLIP:
+		status = page_flip(c, &req->op.pg_flip);
+		break;
+	case XENDISPL_OP_GET_EDID:
+		status = get_edid(c, &req->op.get_edid,
+				  &resp->op.get_edid.edid_sz);
+		break;
+	default:
+		status = -EOPNOTSUPP;
+		break;
+	}
+	resp->status = status;
+}
+
+void
+xd_displif_release_all(struct xd_displif *d)
+{
+	int i;
+
+	for (i = 0; i < XD_MAX_FBS; i++)
+		if (d->fbs[i].used)
+			fb_free(d, &d->fbs[i]);
+	for (i = 0; i < XD_MAX_BUFFERS; i++)
+		if (d->dbufs[i].used)
+			dbuf_free(d, &d->dbufs[i]);
+}

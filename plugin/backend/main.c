@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen-display-backend: serves one guest's para-virtual display device.
+ *
+ *   xen-display-backend --domid=N [--devid=N] [--xen=xen|sim:SOCKET]
+ *                       [--be-alloc]
+ *
+ * xen-display.so launches one per guest device, as a Wayland client with a
+ * socket of its own. Everything the guest sends is handled here, so a
+ * guest that finds a bug can only bring this process down; the module
+ * starts a new one and the guest reconnects.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
+
+#include "backend-device.h"
+#include "event-loop.h"
+#include "log.h"
+#include "wayland/wayland-sink.h"
+
+struct options {
+	uint32_t domid;
+	uint32_t devid;
+	const char *xen;
+	bool be_alloc;
+};
+
+static bool running = true;
+
+static void
+usage(FILE *f)
+{
+	fprintf(f, "usage: xen-display-backend --domid=N [--devid=N] "
+		"[--xen=xen|sim:SOCKET] [--be-alloc]\n");
+}
+
+static int
+parse_u32(const char *s, uint32_t max, uint32_t *out)
+{
+	char *end;
+	unsigned long v;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int
+parse_options(int argc, char *argv[], struct options *opt)
+{
+	static const struct option long_options[] = {
+		{ "domid", required_argument, NULL, 'd' },
+		{ "devid", required_argument, NULL, 'v' },
+		{ "xen", required_argument, NULL, 'x' },
+		{ "be-alloc", no_argument, NULL, 'b' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	bool have_domid = false;
+	int c;
+
+	opt->xen = "xen";
+	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_u32(optarg, 0x7fef, &opt->domid) < 0)
+				return -1;
+			have_domid = true;
+			break;
+		case 'v':
+			if (parse_u32(optarg, 0xffff, &opt->devid) < 0)
+				return -1;
+			break;
+		case 'x':
+			opt->xen = optarg;
+			break;
+		case 'b':
+			opt->be_alloc = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_SUCCESS);
+		default:
+			return -1;
+		}
+	}
+	return have_domid && optind == argc ? 0 : -1;
+}
+
+static void
+signal_readable(int fd, uint32_t mask, void *data)
+{
+	struct signalfd_siginfo info;
+
+	if (read(fd, &info, sizeof info) == sizeof info)
+		running = false;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct options opt = { 0 };
+	struct xd_event_loop *loop;
+	struct xd_backend_device *device;
+	struct xd_event_source *signals;
+	sigset_t mask;
+	int sfd, status = EXIT_FAILURE;
+
+	if (parse_options(argc, argv, &opt) < 0) {
+		usage(stderr);
+		return EXIT_FAILURE;
+	}
+
+	/* SIGTERM from the module: leave the guest able to reconnect. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGINT);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
+
+	loop = xd_event_loop_create();
+	if (!loop || sfd < 0)
+		return EXIT_FAILURE;
+	signals = xd_event_loop_add_fd(loop, sfd, EPOLLIN, signal_readable,
+				       NULL);
+
+	device = xd_backend_device_create(loop, opt.xen, opt.domid, opt.devid,
+					  opt.be_alloc);
+	if (!device)
+		goto out;
+
+	while (running && xd_backend_device_alive(device)) {
+		if (xd_backend_device_flush(device) < 0)
+			break;
+		if (xd_event_loop_dispatch(loop, -1) < 0 && errno != EINTR)
+			break;
+	}
+	status = running ? EXIT_FAILURE : EXIT_SUCCESS;
+	xd_backend_device_destroy(device);
+out:
+	xd_event_source_remove(signals);
+	close(sfd);
+	xd_event_loop_destroy(loop);
+	return status;
+}
