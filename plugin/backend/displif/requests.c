@@ -190,8 +190,9 @@ dbuf_destroy(struct xd_connector *c, const struct xendispl_dbuf_destroy_req *r)
 	return 0;
 }
 
+/* Guest-chosen values go into the log as numbers, once each. */
 static void
-log_copy_once(struct xd_displif *d, uint32_t format, const char *why)
+log_format_once(struct xd_displif *d, uint32_t format, const char *why)
 {
 	static uint32_t logged[8];
 	static unsigned int n;
@@ -202,8 +203,7 @@ log_copy_once(struct xd_displif *d, uint32_t format, const char *why)
 			return;
 	if (n < 8)
 		logged[n++] = format;
-	xd_log("dom%u: format %.4s %s\n", d->domid, (const char *)&format,
-	       why);
+	xd_log("dom%u: pixel format %#x %s\n", d->domid, format, why);
 }
 
 static int
@@ -225,7 +225,7 @@ fb_attach(struct xd_connector *c, const struct xendispl_fb_attach_req *r)
 		return -EEXIST;
 	bpp = xd_format_bpp(r->pixel_format);
 	if (bpp == 0) {
-		log_copy_once(d, r->pixel_format, "is not a displif format");
+		log_format_once(d, r->pixel_format, "is not a displif format");
 		return -EINVAL;
 	}
 	if (r->width == 0 || r->height == 0 || r->height > dbuf->height ||
