@@ -48,8 +48,36 @@ stage_unit() {
 	PY
 }
 
+# libFuzzer on the code that parses guest input, from the seed corpus,
+# for a bounded time per target (XD_FUZZ_SECONDS, default 60).
+stage_fuzz() {
+	local fbuild=build-fuzz t corpus
+	stage "fuzz (clang, libFuzzer, ${XD_FUZZ_SECONDS:-60} s per target)"
+	if [ ! -f $fbuild/build.ninja ]; then
+		CC=clang meson setup $fbuild -Dfuzz=true -Dbuildtype=debug \
+			-Db_sanitize=address,undefined -Db_lundef=false \
+			>/dev/null || { record FAIL fuzz-setup; return; }
+	fi
+	ninja -C $fbuild tests/fuzz/fuzz-requests >/dev/null ||
+		{ record FAIL fuzz-build; return; }
+	for t in requests; do
+		corpus=$(mktemp -d)
+		cp tests/fuzz/corpus/$t/* "$corpus"/
+		if "$fbuild/tests/fuzz/fuzz-$t" -max_len=4096 \
+			-max_total_time="${XD_FUZZ_SECONDS:-60}" \
+			-print_final_stats=1 "$corpus" 2>"$corpus.log"; then
+			grep -E '^stat::number_of_executed_units' "$corpus.log"
+			record PASS fuzz:$t
+		else
+			tail -40 "$corpus.log"
+			record FAIL fuzz:$t
+		fi
+		rm -rf "$corpus" "$corpus.log"
+	done
+}
+
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit)
+[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz)
 for s in "${stages[@]}"; do
 	"stage_$s"
 done
