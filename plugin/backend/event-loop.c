@@ -164,6 +164,12 @@ dispatch_one(struct xd_event_source *source, uint32_t mask)
 }
 
 int
+xd_event_loop_get_fd(struct xd_event_loop *loop)
+{
+	return loop->epoll_fd;
+}
+
+int
 xd_event_loop_dispatch(struct xd_event_loop *loop, int timeout_ms)
 {
 	struct epoll_event events[MAX_EVENTS];

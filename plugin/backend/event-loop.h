@@ -44,6 +44,11 @@ xd_event_source_remove(struct xd_event_source *source);
 
 /* Waits up to timeout_ms (-1: forever) and dispatches what is ready.
  * Returns the number of sources dispatched, or -1 with errno set. */
+/* The epoll fd: readable when a source is ready, so that this loop can
+ * run inside another one (the module runs it inside Weston's). */
+int
+xd_event_loop_get_fd(struct xd_event_loop *loop);
+
 int
 xd_event_loop_dispatch(struct xd_event_loop *loop, int timeout_ms);
 

@@ -61,7 +61,7 @@ output_changed(void *data, struct weston_output *output)
 	if (!output) {
 		xen_display_connector_v1_send_output_mode(c->resource, 0, 0,
 							  0);
-		xd_log(c->module, "%s: connector %u: output '%s' is gone; "
+		xd_module_log(c->module, "%s: connector %u: output '%s' is gone; "
 		       "hidden until it returns\n", c->proc->label, c->index,
 		       c->placement->output);
 		return;
@@ -69,7 +69,7 @@ output_changed(void *data, struct weston_output *output)
 	xen_display_connector_v1_send_output_mode(c->resource,
 		output->current_mode->width, output->current_mode->height,
 		output->current_mode->refresh);
-	xd_log(c->module, "%s: connector %u: on output '%s' (%dx%d), %s\n",
+	xd_module_log(c->module, "%s: connector %u: on output '%s' (%dx%d), %s\n",
 	       c->proc->label, c->index, output->name,
 	       output->current_mode->width, output->current_mode->height,
 	       xd_placement_mode_name(c->placement->mode));
@@ -110,7 +110,7 @@ connector_frame_stats(struct wl_client *client, struct wl_resource *resource,
 
 	if (period_ms == 0)
 		return;
-	xd_log(c->module, "%s: connector %u: %.1f fps, %s, flip complete "
+	xd_module_log(c->module, "%s: connector %u: %.1f fps, %s, flip complete "
 	       "after presentation p50 %u us max %u us\n", c->proc->label,
 	       c->index, flips * 1000.0 / period_ms,
 	       copied == 0 ? "zero copy" :
@@ -148,7 +148,7 @@ manager_log(struct wl_client *client, struct wl_resource *resource,
 	char line[512];
 
 	sanitize(line, sizeof line, message);
-	xd_log(proc->module, "%s: %s\n", proc->label, line);
+	xd_module_log(proc->module, "%s: %s\n", proc->label, line);
 }
 
 static void
@@ -182,7 +182,7 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 	xen_display_connector_v1_send_placement(c->resource,
 		c->placement ? XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_PINNED :
 			       XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_WINDOW);
-	xd_log(module, "%s: connector %u (%ux%u): %s\n", proc->label, index,
+	xd_module_log(module, "%s: connector %u (%ux%u): %s\n", proc->label, index,
 	       width, height, c->placement ? "pinned" : "window");
 }
 

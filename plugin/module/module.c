@@ -24,7 +24,7 @@
 #include "supervisor.h"
 
 void
-xd_log(struct xd_module *module, const char *fmt, ...)
+xd_module_log(struct xd_module *module, const char *fmt, ...)
 {
 	struct timespec ts;
 	va_list ap;
@@ -86,7 +86,7 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 	    xd_manager_create(module) < 0)
 		goto err;
 
-	xd_log(module, "xen-display %s loaded\n", XD_VERSION);
+	xd_module_log(module, "xen-display %s loaded\n", XD_VERSION);
 	/* Without XenStore the compositor still runs, showing no guests. */
 	module->watch = xd_guest_watch_create(module);
 	return 0;

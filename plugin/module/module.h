@@ -20,7 +20,7 @@ struct xd_module {
 
 /* Writes a line to the module's log scope, with a timestamp. */
 void
-xd_log(struct xd_module *module, const char *fmt, ...)
+xd_module_log(struct xd_module *module, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 #endif

@@ -65,7 +65,7 @@ client_destroyed(struct wl_listener *listener, void *data)
 	proc->client = NULL;
 	if (now_ms() - proc->started_ms > STABLE_MS)
 		proc->backoff_ms = BACKOFF_MIN_MS;
-	xd_log(module, "%s: backend for device %u exited; restarting in "
+	xd_module_log(module, "%s: backend for device %u exited; restarting in "
 	       "%u ms\n", proc->label, proc->devid, proc->backoff_ms);
 	if (!proc->restart_timer)
 		proc->restart_timer = wl_event_loop_add_timer(loop,
@@ -85,7 +85,7 @@ launch(struct xd_backend_process *proc)
 
 	if (!is_plain_word(config->backend_path) ||
 	    !is_plain_word(config->xen)) {
-		xd_log(module, "backend path '%s' or xen '%s' has characters "
+		xd_module_log(module, "backend path '%s' or xen '%s' has characters "
 		       "weston cannot pass; use plain paths\n",
 		       config->backend_path, config->xen);
 		return;
@@ -99,13 +99,13 @@ launch(struct xd_backend_process *proc)
 	proc->client = wet_client_start(module->compositor, cmd);
 	free(cmd);
 	if (!proc->client) {
-		xd_log(module, "%s: cannot start %s; check [xen-display] "
+		xd_module_log(module, "%s: cannot start %s; check [xen-display] "
 		       "backend=\n", proc->label, config->backend_path);
 		return;
 	}
 	proc->client_destroy.notify = client_destroyed;
 	wl_client_add_destroy_listener(proc->client, &proc->client_destroy);
-	xd_log(module, "%s: backend for device %u started (start %u)\n",
+	xd_module_log(module, "%s: backend for device %u started (start %u)\n",
 	       proc->label, proc->devid, proc->starts);
 }
 
@@ -147,7 +147,7 @@ guest_add(struct xd_supervisor *sup, uint32_t domid, uint32_t devid,
 	else if (asprintf(&proc->label, "dom%u", domid) < 0)
 		proc->label = NULL;
 	wl_list_insert(&sup->processes, &proc->link);
-	xd_log(sup->module, "%s: display device %u found\n", proc->label,
+	xd_module_log(sup->module, "%s: display device %u found\n", proc->label,
 	       devid);
 	launch(proc);
 }
@@ -194,7 +194,7 @@ xd_supervisor_sync(struct xd_supervisor *sup,
 	wl_list_for_each_safe(proc, tmp, &sup->processes, link) {
 		if (listed(devs, n, proc->domid, proc->devid))
 			continue;
-		xd_log(sup->module, "%s: display device %u gone; backend "
+		xd_module_log(sup->module, "%s: display device %u gone; backend "
 		       "stopped\n", proc->label, proc->devid);
 		process_destroy(proc);
 	}
