@@ -225,6 +225,12 @@ xd_capture_output(struct wl_display *display, const char *output_name)
 				     strcmp(o->name, output_name) == 0))
 			chosen = o;
 	}
+	if (!chosen) {
+		fprintf(stderr, "outputs:");
+		for (o = c.outputs; o; o = o->next)
+			fprintf(stderr, " '%s'", o->name ? o->name : "?");
+		fprintf(stderr, "\n");
+	}
 	XD_ASSERT(chosen, "no output named '%s'",
 		  output_name ? output_name : "(any)");
 

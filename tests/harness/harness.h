@@ -36,6 +36,7 @@ struct xd_weston_options {
 	const char *renderer;		/* "gl" (default) or "pixman" */
 	const char *shell;		/* "kiosk" (default), "desktop", ... */
 	int width, height;		/* headless output size, default 320x240 */
+	int outputs;			/* headless outputs, default 1 */
 	const char *config;		/* weston.ini text, or NULL for none */
 	bool load_module;		/* load our xen-display.so */
 	const char *extra_env;		/* "K=V K2=V2" added to Weston's env */

@@ -128,8 +128,13 @@ weston_argv(const struct xd_weston_options *opt, struct xd_weston *w)
 		argv[n++] = xasprintf("--config=%s", w->config_path);
 	else
 		argv[n++] = "--no-config";
-	if (opt->load_module)
+	if (opt->load_module && opt->outputs > 1)
+		argv[n++] = "--modules=" XD_MODULE_PATH ","
+			    XD_TEST_OUTPUTS_MODULE;
+	else if (opt->load_module)
 		argv[n++] = "--modules=" XD_MODULE_PATH;
+	else if (opt->outputs > 1)
+		argv[n++] = "--modules=" XD_TEST_OUTPUTS_MODULE;
 	argv[n] = NULL;
 	return argv;
 }
@@ -159,6 +164,8 @@ exec_weston(const struct xd_weston_options *opt, struct xd_weston *w)
 		       xasprintf("%s%sdetect_leaks=0", asan ? asan : "",
 				 asan ? ":" : ""), 1);
 	}
+	if (opt->outputs > 1)
+		setenv("XD_TEST_OUTPUTS", xasprintf("%d", opt->outputs), 1);
 	if (opt->extra_env) {
 		env_copy = strdup(opt->extra_env);
 		for (tok = strtok_r(env_copy, " ", &save); tok;
