@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xd-sim: the simulated hypervisor as a process of its own, with scripted
+ * guests, for tests that run Weston with our module in sim mode and for
+ * tools/demo.sh. Weston's module talks to the simulator synchronously, so
+ * the simulator must never wait for Weston: here it only waits for its
+ * own guests and the backend processes.
+ *
+ *   xd-sim --socket PATH
+ *
+ * Commands on stdin, one per line; each answers one line on stdout,
+ * "ok ..." or "error ...":
+ *   guest DOMID NAME WxH[,WxH...] [be-alloc]  create a guest with a vdispl
+ *                                  device and connect its frontend
+ *   show DOMID CONN FRAME          draw sim-pattern.h's FRAME, flip it,
+ *                                  wait for the backend's flip event
+ *   stats DOMID                    mappings and grants of the guest
+ *   remove DOMID                   the guest is destroyed (xl destroy)
+ *   quit
+ * "ready" is printed once the socket listens.
+ */
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <drm_fourcc.h>
+
+#include "event-loop.h"
+#include "sim-front.h"
+#include "sim-hv.h"
+#include "sim-pattern.h"
+
+#define MAX_GUESTS 16
+#define CONNECT_TIMEOUT_MS 30000
+#define FLIP_TIMEOUT_MS 10000
+#define GUEST_PAGES (64u << 8)		/* 64 MiB per guest */
+
+struct sim_connector {
+	struct xd_sim_buffer *buffers[2];
+	uint32_t shown;			/* frames flipped so far */
+};
+
+struct sim_guest {
+	uint32_t domid;
+	struct xd_sim_front *front;
+	struct xd_sim_front_config config;
+	struct sim_connector conns[XD_SIM_MAX_CONNECTORS];
+};
+
+static struct xd_sim_hv *hv;
+static struct xd_event_loop *loop;
+static struct sim_guest guests[MAX_GUESTS];
+
+static struct sim_guest *
+find_guest(uint32_t domid)
+{
+	int i;
+
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (guests[i].front && guests[i].domid == domid)
+			return &guests[i];
+	return NULL;
+}
+
+static void
+reply(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+reply(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+}
+
+static int
+parse_connectors(char *list, struct xd_sim_front_config *config)
+{
+	char *save = NULL, *item;
+	uint32_t n = 0;
+
+	for (item = strtok_r(list, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		if (n == XD_SIM_MAX_CONNECTORS ||
+		    sscanf(item, "%ux%u", &config->connectors[n].width,
+			   &config->connectors[n].height) != 2)
+			return -1;
+		n++;
+	}
+	config->num_connectors = n;
+	return n ? 0 : -1;
+}
+
+static void
+cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc)
+{
+	static char ids[MAX_GUESTS][XD_SIM_MAX_CONNECTORS][32];
+	struct sim_guest *g = NULL;
+	uint32_t i;
+	int ret;
+
+	for (i = 0; i < MAX_GUESTS && !g; i++)
+		if (!guests[i].front)
+			g = &guests[i];
+	if (!g || find_guest(domid)) {
+		reply("error no room for guest %u", domid);
+		return;
+	}
+	memset(g, 0, sizeof *g);
+	g->domid = domid;
+	g->config.domid = domid;
+	g->config.be_alloc = be_alloc;
+	if (parse_connectors(conns, &g->config) < 0) {
+		reply("error bad connector list");
+		return;
+	}
+	for (i = 0; i < g->config.num_connectors; i++) {
+		snprintf(ids[g - guests][i], sizeof ids[0][0], "%s-%u",
+			 name, i);
+		g->config.connectors[i].unique_id = ids[g - guests][i];
+	}
+	if (xd_sim_hv_domain_create(hv, domid, name, GUEST_PAGES) < 0 ||
+	    xd_sim_toolstack_add_vdispl(hv, &g->config) < 0) {
+		reply("error cannot create guest %u", domid);
+		return;
+	}
+	g->front = xd_sim_front_create(hv, loop, &g->config);
+	if (!g->front) {
+		reply("error cannot create frontend");
+		return;
+	}
+	ret = xd_sim_front_connect(g->front, CONNECT_TIMEOUT_MS);
+	if (ret < 0) {
+		reply("error connect: %s", strerror(-ret));
+		return;
+	}
+	reply("ok connected %u", domid);
+}
+
+static int
+setup_connector(struct sim_guest *g, uint32_t conn)
+{
+	struct sim_connector *c = &g->conns[conn];
+	uint32_t w = g->config.connectors[conn].width;
+	uint32_t h = g->config.connectors[conn].height;
+	int i, ret;
+
+	for (i = 0; i < 2; i++) {
+		uint64_t cookie = (uint64_t)(conn + 1) << 8 | i;
+
+		ret = xd_sim_front_dbuf_create(g->front, conn, cookie, w, h,
+					       32, 0, &c->buffers[i]);
+		if (ret == 0)
+			ret = xd_sim_front_fb_attach(g->front, conn,
+						     c->buffers[i],
+						     cookie | 0x10000, w, h,
+						     DRM_FORMAT_XRGB8888);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+static void
+draw(struct xd_sim_buffer *b, uint32_t domid, uint32_t conn, uint32_t frame)
+{
+	uint32_t x, y;
+
+	for (y = 0; y < b->height; y++) {
+		uint32_t *line = (uint32_t *)((uint8_t *)b->pixels +
+					      (size_t)y * b->pitch);
+
+		for (x = 0; x < b->width; x++)
+			line[x] = xd_sim_pattern(domid, conn, frame, x, y);
+	}
+}
+
+static void
+cmd_show(uint32_t domid, uint32_t conn, uint32_t frame)
+{
+	struct sim_guest *g = find_guest(domid);
+	struct sim_connector *c;
+	struct xd_sim_buffer *b;
+	struct timespec t0, t1;
+	uint64_t fb;
+	int ret;
+
+	if (!g || conn >= g->config.num_connectors) {
+		reply("error no guest %u connector %u", domid, conn);
+		return;
+	}
+	c = &g->conns[conn];
+	if (!c->buffers[0] && (ret = setup_connector(g, conn)) < 0) {
+		reply("error buffers: %s", strerror(-ret));
+		return;
+	}
+	b = c->buffers[c->shown % 2];
+	fb = b->cookie | 0x10000;
+	draw(b, domid, conn, frame);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (c->shown == 0) {
+		ret = xd_sim_front_set_config(g->front, conn, fb, b->width,
+					      b->height, 32);
+		if (ret < 0) {
+			reply("error set_config: %s", strerror(-ret));
+			return;
+		}
+	}
+	ret = xd_sim_front_page_flip(g->front, conn, fb);
+	if (ret == 0)
+		ret = xd_sim_front_wait_flip_done(g->front, conn, fb,
+						  FLIP_TIMEOUT_MS);
+	if (ret < 0) {
+		reply("error flip: %s", strerror(-ret));
+		return;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	c->shown++;
+	reply("ok shown %u %u %u ms=%ld", domid, conn, frame,
+	      (t1.tv_sec - t0.tv_sec) * 1000 +
+	      (t1.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
+static void
+cmd_stats(uint32_t domid)
+{
+	struct xd_sim_stats st;
+
+	xd_sim_hv_stats(hv, domid, &st);
+	reply("ok backends=%u pages_mapped=%u grants=%u ports=%u",
+	      st.backends, st.pages_mapped, st.grants, st.ports);
+}
+
+static void
+cmd_remove(uint32_t domid)
+{
+	struct sim_guest *g = find_guest(domid);
+
+	if (!g) {
+		reply("error no guest %u", domid);
+		return;
+	}
+	xd_sim_front_destroy(g->front);
+	g->front = NULL;
+	xd_sim_toolstack_remove_vdispl(hv, domid, 0, 0);
+	xd_sim_hv_domain_destroy(hv, domid);
+	reply("ok removed %u", domid);
+}
+
+static bool
+run_command(char *line)
+{
+	char name[64], conns[128], extra[16];
+	uint32_t a, b, c;
+	int n;
+
+	if (sscanf(line, "guest %u %63s %127s %15s", &a, name, conns,
+		   extra) >= 3) {
+		n = sscanf(line, "guest %u %63s %127s %15s", &a, name, conns,
+			   extra);
+		cmd_guest(a, name, conns, n == 4 &&
+			  strcmp(extra, "be-alloc") == 0);
+	} else if (sscanf(line, "show %u %u %u", &a, &b, &c) == 3) {
+		cmd_show(a, b, c);
+	} else if (sscanf(line, "stats %u", &a) == 1) {
+		cmd_stats(a);
+	} else if (sscanf(line, "remove %u", &a) == 1) {
+		cmd_remove(a);
+	} else if (strncmp(line, "quit", 4) == 0) {
+		return false;
+	} else {
+		reply("error unknown command");
+	}
+	return true;
+}
+
+/* Commands may arrive several per read: split them ourselves (stdio
+ * buffering would hide lines from epoll). */
+static void
+stdin_readable(int fd, uint32_t mask, void *data)
+{
+	static char buf[4096];
+	static size_t len;
+	bool *running = data;
+	char *nl;
+	ssize_t n;
+
+	n = read(fd, buf + len, sizeof buf - 1 - len);
+	if (n <= 0) {
+		*running = false;
+		return;
+	}
+	len += n;
+	buf[len] = '\0';
+	while ((nl = strchr(buf, '\n'))) {
+		*nl = '\0';
+		if (!run_command(buf))
+			*running = false;
+		len -= nl + 1 - buf;
+		memmove(buf, nl + 1, len + 1);
+	}
+	if (len == sizeof buf - 1)
+		len = 0;	/* a line longer than any command: drop it */
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ 0 },
+	};
+	const char *socket_path = NULL;
+	bool running = true;
+	int c, i;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (c != 's') {
+			fprintf(stderr, "usage: xd-sim --socket PATH\n");
+			return EXIT_FAILURE;
+		}
+		socket_path = optarg;
+	}
+	if (!socket_path) {
+		fprintf(stderr, "usage: xd-sim --socket PATH\n");
+		return EXIT_FAILURE;
+	}
+	loop = xd_event_loop_create();
+	hv = loop ? xd_sim_hv_create(loop, socket_path) : NULL;
+	if (!hv) {
+		fprintf(stderr, "xd-sim: cannot listen on %s\n", socket_path);
+		return EXIT_FAILURE;
+	}
+	xd_event_loop_add_fd(loop, 0, EPOLLIN, stdin_readable, &running);
+	reply("ready");
+	while (running)
+		xd_event_loop_dispatch(loop, -1);
+
+	for (i = 0; i < MAX_GUESTS; i++)
+		if (guests[i].front)
+			xd_sim_front_destroy(guests[i].front);
+	xd_sim_hv_destroy(hv);
+	xd_event_loop_destroy(loop);
+	return EXIT_SUCCESS;
+}

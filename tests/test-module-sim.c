@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The module end to end, with simulated guests (xd-sim) and headless
+ * Weston with two outputs: guests appear on their configured outputs at
+ * their configured place, pixel for pixel; a killed backend comes back
+ * while the other guest keeps flipping; a removed guest leaves no
+ * surface and no process; a pinned connector survives its output going
+ * away and coming back.
+ *
+ *   test-module-sim two-guests | position | scale | window | restart |
+ *                   remove | hotplug
+ */
+
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/harness.h"
+#include "sim/sim-pattern.h"
+#include "sim/sim-process.h"
+
+#define W 320
+#define H 240
+#define SHOW_MS 15000
+
+static struct xd_sim_process *sim;
+static struct xd_weston *weston;
+static struct wl_display *display;
+
+static void
+stop_all(void)
+{
+	if (sim)
+		xd_sim_process_stop(sim);
+}
+
+/* Starts the simulator and Weston with the global section and the given
+ * placement sections. */
+static void
+start(const char *shell, const char *placements)
+{
+	struct xd_weston_options opt = {
+		.shell = shell,
+		.width = W,
+		.height = H,
+		.outputs = 2,
+		.load_module = true,
+	};
+	char dir[] = "/tmp/xd-module-sim-XXXXXX";
+	char *config;
+
+	XD_ASSERT(mkdtemp(dir), "mkdtemp");
+	sim = xd_sim_process_start(dir);
+	atexit(stop_all);
+	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "%s", sim->socket, XD_BACKEND_PATH,
+			   placements) > 0, "asprintf");
+	opt.config = config;
+	weston = xd_weston_start(&opt);
+	display = xd_weston_connect(weston);
+	XD_ASSERT(xd_weston_wait_log(weston, "watching", 10000),
+		  "module does not watch the simulator's XenStore");
+}
+
+/* Pixels of frame on output in the rectangle, compared with the
+ * pattern shifted to (x0, y0). */
+static long
+pattern_mismatches(const struct xd_image *img, uint32_t domid,
+		   uint32_t frame, int x0, int y0, int w, int h)
+{
+	long bad = 0;
+	int x, y;
+
+	for (y = 0; y < h; y++)
+		for (x = 0; x < w; x++)
+			if (xd_image_pixel(img, x0 + x, y0 + y) !=
+			    xd_sim_pattern(domid, 0, frame, x, y))
+				bad++;
+	return bad;
+}
+
+static void
+expect_frame(const char *output, uint32_t domid, uint32_t frame, int x0,
+	     int y0, int w, int h)
+{
+	struct xd_image *img = xd_capture_output(display, output);
+	long bad = pattern_mismatches(img, domid, frame, x0, y0, w, h);
+	char path[512];
+
+	if (bad) {
+		snprintf(path, sizeof path, "%s/module-sim-%s-dom%u-f%u.png",
+			 xd_test_output_dir(), output, domid, frame);
+		xd_image_write_png(img, path);
+	}
+	XD_ASSERT(bad == 0, "%s: %ld pixels of dom%u frame %u wrong (see %s)",
+		  output, bad, domid, frame, path);
+	xd_image_destroy(img);
+}
+
+static const char two_pinned[] =
+	"[xen-display]\nguest=guest-a\noutput=headless\n"
+	"placement=fullscreen\n"
+	"[xen-display]\nguest=guest-b\noutput=headless-2\n"
+	"placement=fullscreen\n";
+
+static void
+two_guests(void)
+{
+	uint32_t f;
+
+	start("kiosk", two_pinned);
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "guest 2 guest-b %dx%d", W, H);
+	for (f = 0; f < 3; f++) {
+		xd_sim_ok(sim, SHOW_MS, "show 1 0 %u", f);
+		xd_sim_ok(sim, SHOW_MS, "show 2 0 %u", f + 10);
+		expect_frame("headless", 1, f, 0, 0, W, H);
+		expect_frame("headless-2", 2, f + 10, 0, 0, W, H);
+	}
+}
+
+static void
+position(void)
+{
+	struct xd_image *img;
+
+	start("desktop", "[xen-display]\nguest=guest-a\noutput=headless-2\n"
+	      "placement=position\nposition=40,30\n");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a 160x120");
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 4");
+	expect_frame("headless-2", 1, 4, 40, 30, 160, 120);
+	/* Nothing of the guest left of or above it. */
+	img = xd_capture_output(display, "headless-2");
+	XD_ASSERT(pattern_mismatches(img, 1, 4, 0, 0, 40, 30) > 1000,
+		  "guest drawn at 0,0 too");
+	xd_image_destroy(img);
+}
+
+static void
+scale(void)
+{
+	struct xd_image *img;
+	int x, y;
+
+	/* 160x120 scaled into 320x240 keeps the aspect: exactly 2x. */
+	start("kiosk", "[xen-display]\nguest=guest-a\noutput=headless\n"
+	      "placement=scale\n");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a 160x120");
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 2");
+	img = xd_capture_output(display, "headless");
+	/* Filtering blends neighbours; compare within the gradients' step
+	 * at a grid of points. */
+	for (y = 8; y < H; y += 16) {
+		for (x = 8; x < W; x += 16) {
+			uint32_t got = xd_image_pixel(img, x, y);
+			uint32_t want = xd_sim_pattern(1, 0, 2, x / 2, y / 2);
+			int s;
+
+			for (s = 0; s < 24; s += 8) {
+				int d = (int)(got >> s & 0xff) -
+					(int)(want >> s & 0xff);
+
+				XD_ASSERT(d > -40 && d < 40,
+					  "at %d,%d got %06x want ~%06x", x, y,
+					  got, want);
+			}
+		}
+	}
+	xd_image_destroy(img);
+}
+
+static void
+window(void)
+{
+	/* No section: the shell places it; kiosk fills the output. */
+	start("kiosk", "");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 7");
+	expect_frame("headless", 1, 7, 0, 0, W, H);
+}
+
+/* Backend processes of guest domid: Weston's children. */
+static int
+backend_pid(uint32_t domid)
+{
+	char path[64], cmd[512], want[32];
+	struct dirent *e;
+	DIR *proc = opendir("/proc");
+	int pid = 0;
+
+	snprintf(want, sizeof want, "--domid=%u", domid);
+	while (proc && (e = readdir(proc)) && !pid) {
+		FILE *f;
+		size_t n;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(cmd, 1, sizeof cmd - 1, f);
+		fclose(f);
+		cmd[n] = '\0';
+		for (size_t i = 0; i + 1 < n; i++)
+			if (cmd[i] == '\0')
+				cmd[i] = ' ';
+		if (strstr(cmd, "xen-display-backend") &&
+		    strstr(cmd, want) && !strstr(cmd, "<defunct>"))
+			pid = atoi(e->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
+}
+
+static int
+wait_backend(uint32_t domid, bool present, int timeout_ms)
+{
+	int pid;
+
+	for (; timeout_ms > 0; timeout_ms -= 50) {
+		pid = backend_pid(domid);
+		if ((pid != 0) == present)
+			return pid;
+		usleep(50000);
+	}
+	return -1;
+}
+
+static void
+restart(void)
+{
+	int pid, again;
+	uint32_t f;
+
+	start("kiosk", two_pinned);
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "guest 2 guest-b %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 0");
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 0");
+
+	pid = backend_pid(1);
+	XD_ASSERT(pid > 0, "no backend for guest 1");
+	kill(pid, SIGKILL);
+	/* The other guest flips on while guest 1's backend is down. */
+	for (f = 1; f < 4; f++) {
+		xd_sim_ok(sim, SHOW_MS, "show 2 0 %u", f);
+		expect_frame("headless-2", 2, f, 0, 0, W, H);
+	}
+	again = wait_backend(1, true, 15000);
+	XD_ASSERT(again > 0 && again != pid, "backend not restarted");
+	/* The guest reconnects to the new backend and shows again. */
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 5");
+	expect_frame("headless", 1, 5, 0, 0, W, H);
+	XD_ASSERT(xd_weston_wait_log(weston, "restart", 1000),
+		  "restart not logged");
+}
+
+static void
+remove_guest(void)
+{
+	struct xd_image *img;
+
+	start("kiosk", two_pinned);
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "guest 2 guest-b %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 1");
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 1");
+	xd_sim_ok(sim, SHOW_MS, "remove 1");
+	XD_ASSERT(wait_backend(1, false, 10000) == 0,
+		  "guest 1's backend still runs");
+	/* Its surface is gone: nothing of its last frame remains. */
+	img = xd_capture_output(display, "headless");
+	XD_ASSERT(pattern_mismatches(img, 1, 1, 0, 0, W, H) == (long)W * H,
+		  "guest 1's frame still shown");
+	xd_image_destroy(img);
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 2");
+	expect_frame("headless-2", 2, 2, 0, 0, W, H);
+}
+
+static void
+hotplug(void)
+{
+	start("kiosk", two_pinned);
+	xd_sim_ok(sim, SHOW_MS, "guest 2 guest-b %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 0");
+	expect_frame("headless-2", 2, 0, 0, 0, W, H);
+	kill(weston->pid, SIGUSR1);
+	/* Flips still complete (as discarded) while its output is gone. */
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 1");
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 2");
+	kill(weston->pid, SIGUSR2);
+	xd_sim_ok(sim, SHOW_MS, "show 2 0 3");
+	expect_frame("headless-2", 2, 3, 0, 0, W, H);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct {
+		const char *name;
+		void (*run)(void);
+	} cases[] = {
+		{ "two-guests", two_guests },
+		{ "position", position },
+		{ "scale", scale },
+		{ "window", window },
+		{ "restart", restart },
+		{ "remove", remove_guest },
+		{ "hotplug", hotplug },
+	};
+	size_t i;
+
+	for (i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
+		if (strcmp(argv[1], cases[i].name) == 0) {
+			cases[i].run();
+			xd_weston_stop(weston);
+			return 0;
+		}
+	}
+	fprintf(stderr, "usage: test-module-sim CASE\n");
+	return 2;
+}
