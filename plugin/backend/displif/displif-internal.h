@@ -60,6 +60,7 @@ struct xd_displif {
 	xd_displif_fatal_func_t fatal;
 	void *fatal_data;
 	bool failed;
+	const char *provider_logged;	/* last provider named in the log */
 
 	uint32_t num_connectors;
 	struct xd_connector connectors[XD_MAX_CONNECTORS];

@@ -134,6 +134,14 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 	if (ret < 0)
 		return ret;
 
+	if (!d->provider_logged || strcmp(d->provider_logged,
+					  dbuf->buffer->provider) != 0) {
+		d->provider_logged = dbuf->buffer->provider;
+		xd_log("dom%u: guest buffers come from provider '%s'%s\n",
+		       d->domid, dbuf->buffer->provider,
+		       dbuf->buffer->dmabuf_fd >= 0 ? ", zero copy" :
+		       ", CPU mapping: frames are copied once each");
+	}
 	dbuf->used = true;
 	dbuf->be_alloc = be_alloc;
 	dbuf->cookie = r->dbuf_cookie;
