@@ -284,8 +284,8 @@ directory_loop(void)
 	finish(true);
 }
 
-/* Refs the hostile guest did not grant (the good guest's, or none at
- * all) map nothing. */
+/* Refs the hostile guest did not grant to us map nothing: an unused
+ * ref, and a page it granted to some other domain. */
 static void
 foreign_grant(void)
 {
@@ -293,23 +293,26 @@ foreign_grant(void)
 		.dbuf_cookie = 1, .width = 64, .height = 16, .bpp = 32,
 		.buffer_sz = 4096,
 	};
-	uint32_t good_refs[1], bad_refs[1], good_pfn, bad_pfn, *dir;
+	uint32_t dir_ref[1], dir_pfn, other_ref, *dir;
+	int64_t pfn;
 
 	setup(NULL);
 	XD_ASSERT(xd_sim_front_connect(bad, TIMEOUT_MS) == 0, "connect");
-	XD_ASSERT(xd_sim_front_grant_pages(good, 1, &good_pfn, good_refs) == 0,
+	XD_ASSERT(xd_sim_front_grant_pages(bad, 1, &dir_pfn, dir_ref) == 0,
 		  "grant");
-	XD_ASSERT(xd_sim_front_grant_pages(bad, 1, &bad_pfn, bad_refs) == 0,
-		  "grant");
-	dir = xd_sim_mem_ptr(hv, BAD, bad_pfn);
+	pfn = xd_sim_mem_alloc(hv, BAD, 1);
+	XD_ASSERT(pfn >= 0, "guest memory");
+	XD_ASSERT(xd_sim_gnt_grant(hv, BAD, 3, pfn, false, &other_ref) == 0,
+		  "grant to domain 3");
+	dir = xd_sim_mem_ptr(hv, BAD, dir_pfn);
 	dir[0] = 0;
-	dir[1] = good_refs[0] + 1000;	/* nobody's */
-	c.gref_directory = bad_refs[0];
+	dir[1] = 4000;			/* never granted */
+	c.gref_directory = dir_ref[0];
 	XD_ASSERT(raw(XENDISPL_OP_DBUF_CREATE, &c, sizeof c) == -EINVAL,
 		  "an ungranted ref was mapped");
-	c.gref_directory = good_refs[0];	/* the good guest's page */
+	dir[1] = other_ref;		/* granted, but to domain 3 */
 	XD_ASSERT(raw(XENDISPL_OP_DBUF_CREATE, &c, sizeof c) == -EINVAL,
-		  "another guest's grant was mapped");
+		  "a page granted to another domain was mapped");
 	finish(true);
 }
 
