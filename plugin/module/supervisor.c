@@ -112,8 +112,6 @@ launch(struct xd_backend_process *proc)
 static void
 stop(struct xd_backend_process *proc)
 {
-	pid_t pid;
-
 	if (proc->restart_timer) {
 		wl_event_source_remove(proc->restart_timer);
 		proc->restart_timer = NULL;
@@ -121,9 +119,9 @@ stop(struct xd_backend_process *proc)
 	if (!proc->client)
 		return;
 	wl_list_remove(&proc->client_destroy.link);
-	wl_client_get_credentials(proc->client, &pid, NULL, NULL);
-	/* The backend leaves its guest in a state it can reconnect from. */
-	kill(pid, SIGTERM);
+	/* Closing its Wayland connection ends the backend: it exits on a
+	 * lost compositor. (No kill(): the peer credentials of a socketpair
+	 * name Weston itself, not the child.) */
 	wl_client_destroy(proc->client);
 	proc->client = NULL;
 }
