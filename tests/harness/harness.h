@@ -17,6 +17,10 @@
 
 struct wl_display;
 
+/* Dumps the running Weston's log; XD_ASSERT calls it on failure. */
+void
+xd_harness_failed(void);
+
 /* Fails the test with a message; teardown runs from atexit. */
 #define XD_ASSERT(cond, ...) do {					\
 	if (!(cond)) {							\
@@ -24,6 +28,7 @@ struct wl_display;
 			__FILE__, __LINE__, #cond);			\
 		fprintf(stderr, __VA_ARGS__);				\
 		fprintf(stderr, "\n");					\
+		xd_harness_failed();					\
 		exit(EXIT_FAILURE);					\
 	}								\
 } while (0)

@@ -3,10 +3,10 @@
  * A Weston module for tests only: headless Weston 14 has one output and
  * no way to ask for more, and nothing unplugs it. This module adds heads
  * "headless-2" .. "headless-N" (XD_TEST_OUTPUTS=N) through the headless
- * backend's public windowed-output API, and unplugs "headless-2" on
- * SIGUSR1 and plugs it back on SIGUSR2: its output is disabled (output
- * destroyed, for everyone else) and enabled again, as when a monitor goes
- * away and comes back.
+ * backend's public windowed-output API, and each SIGUSR1 unplugs
+ * "headless-2" or plugs it back: its output is disabled (destroyed, for
+ * everyone else) and enabled again, as when a monitor goes away and
+ * comes back. (Weston itself treats SIGUSR2 as a request to quit.)
  */
 
 #include <signal.h>
@@ -39,11 +39,11 @@ on_signal(int signal_number, void *data)
 
 	if (!head)
 		return 0;
-	if (signal_number == SIGUSR1 && !unplugged) {
+	if (!unplugged) {
 		unplugged = weston_head_get_output(head);
 		weston_head_detach(head);
 		weston_output_disable(unplugged);
-	} else if (signal_number == SIGUSR2 && unplugged) {
+	} else {
 		weston_output_attach_head(unplugged, head);
 		weston_output_enable(unplugged);
 		unplugged = NULL;
@@ -74,6 +74,5 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 			return -1;
 	}
 	wl_event_loop_add_signal(loop, SIGUSR1, on_signal, compositor);
-	wl_event_loop_add_signal(loop, SIGUSR2, on_signal, compositor);
 	return 0;
 }

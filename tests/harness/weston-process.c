@@ -72,6 +72,24 @@ write_file(const char *path, const char *text)
 }
 
 static void
+dump_log(struct xd_weston *w)
+{
+	char *log = xd_weston_read_log(w);
+
+	fprintf(stderr, "---- weston log (%s) ----\n%s---- end ----\n",
+		w->log_path, log ? log : "(none)\n");
+	free(log);
+}
+
+void
+xd_harness_failed(void)
+{
+	/* What Weston and our module said is the first thing to read. */
+	if (running)
+		dump_log(running);
+}
+
+static void
 teardown_at_exit(void)
 {
 	if (running)
@@ -176,16 +194,6 @@ exec_weston(const struct xd_weston_options *opt, struct xd_weston *w)
 	execvp("weston", argv);
 	fprintf(stderr, "exec weston: %s\n", strerror(errno));
 	_exit(127);
-}
-
-static void
-dump_log(struct xd_weston *w)
-{
-	char *log = xd_weston_read_log(w);
-
-	fprintf(stderr, "---- weston log (%s) ----\n%s---- end ----\n",
-		w->log_path, log ? log : "(none)\n");
-	free(log);
 }
 
 static bool
