@@ -49,6 +49,7 @@ struct sim_connector {
 
 struct sim_guest {
 	uint32_t domid;
+	uint32_t generation;		/* of the frontend's connection */
 	struct xd_sim_front *front;
 	struct xd_sim_front_config config;
 	struct sim_connector conns[XD_SIM_MAX_CONNECTORS];
@@ -145,6 +146,7 @@ cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc)
 		reply("error connect: %s", strerror(-ret));
 		return;
 	}
+	g->generation = xd_sim_front_generation(g->front);
 	reply("ok connected %u", domid);
 }
 
@@ -199,6 +201,18 @@ cmd_show(uint32_t domid, uint32_t conn, uint32_t frame)
 	if (!g || conn >= g->config.num_connectors) {
 		reply("error no guest %u connector %u", domid, conn);
 		return;
+	}
+	/* After a backend restart the frontend reconnects by itself; the
+	 * buffers of the old connection are gone: start over, as a DRM
+	 * client of a re-probed xen-drm-front would. */
+	ret = xd_sim_front_connect(g->front, CONNECT_TIMEOUT_MS);
+	if (ret < 0) {
+		reply("error reconnect: %s", strerror(-ret));
+		return;
+	}
+	if (g->generation != xd_sim_front_generation(g->front)) {
+		g->generation = xd_sim_front_generation(g->front);
+		memset(g->conns, 0, sizeof g->conns);
 	}
 	c = &g->conns[conn];
 	if (!c->buffers[0] && (ret = setup_connector(g, conn)) < 0) {
@@ -322,6 +336,7 @@ main(int argc, char *argv[])
 		{ 0 },
 	};
 	const char *socket_path = NULL;
+	struct xd_event_source *commands;
 	bool running = true;
 	int c, i;
 
@@ -342,7 +357,8 @@ main(int argc, char *argv[])
 		fprintf(stderr, "xd-sim: cannot listen on %s\n", socket_path);
 		return EXIT_FAILURE;
 	}
-	xd_event_loop_add_fd(loop, 0, EPOLLIN, stdin_readable, &running);
+	commands = xd_event_loop_add_fd(loop, 0, EPOLLIN, stdin_readable,
+					&running);
 	reply("ready");
 	while (running)
 		xd_event_loop_dispatch(loop, -1);
@@ -350,6 +366,7 @@ main(int argc, char *argv[])
 	for (i = 0; i < MAX_GUESTS; i++)
 		if (guests[i].front)
 			xd_sim_front_destroy(guests[i].front);
+	xd_event_source_remove(commands);
 	xd_sim_hv_destroy(hv);
 	xd_event_loop_destroy(loop);
 	return EXIT_SUCCESS;

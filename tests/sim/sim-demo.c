@@ -75,6 +75,7 @@ main(int argc, char *argv[])
 			   sim->socket, XD_BACKEND_PATH) > 0, "asprintf");
 	opt.config = config;
 	weston = xd_weston_start(&opt);
+	free(config);
 	display = xd_weston_connect(weston);
 
 	printf("xd-demo: guest 'demo-guest' connects, %dx%d\n", W, H);

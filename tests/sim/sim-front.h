@@ -69,6 +69,11 @@ xd_sim_front_connect(struct xd_sim_front *front, int timeout_ms);
 int
 xd_sim_front_disconnect(struct xd_sim_front *front, int timeout_ms);
 
+/* Bumped each time the frontend (re)connects: buffers of an earlier
+ * connection are gone, as after xen-drm-front re-probes. */
+uint32_t
+xd_sim_front_generation(struct xd_sim_front *front);
+
 /* The frontend state machine's view of the backend's XenbusState. */
 int
 xd_sim_front_backend_state(struct xd_sim_front *front);
