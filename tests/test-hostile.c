@@ -196,7 +196,8 @@ ring_index_overrun(void)
 	sring->req_prod += 1000;
 	xd_sim_front_kick(bad, 0);
 	XD_ASSERT(wait_backend_state(bad, XenbusStateClosing, TIMEOUT_MS),
-		  "a corrupt ring did not disconnect the guest");
+		  "a corrupt ring did not disconnect the guest (state %d)",
+		  xd_sim_front_backend_state(bad));
 	finish(true);
 }
 
