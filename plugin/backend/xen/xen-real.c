@@ -5,6 +5,7 @@
  */
 
 #include <errno.h>
+#include <stddef.h>
 
 #include "log.h"
 #include "xen-impl.h"
