@@ -25,8 +25,11 @@ struct xd_event_source {
 struct xd_event_loop {
 	int epoll_fd;
 	/* Sources removed while their events may still be in the batch
-	 * being dispatched; freed once the batch is done. */
+	 * being dispatched; freed once the outermost batch is done (a
+	 * handler may run the loop itself, as a simulated guest waiting
+	 * for its backend does). */
 	struct xd_event_source *removed;
+	int depth;
 };
 
 struct xd_event_loop *
@@ -178,8 +181,10 @@ xd_event_loop_dispatch(struct xd_event_loop *loop, int timeout_ms)
 	n = epoll_wait(loop->epoll_fd, events, MAX_EVENTS, timeout_ms);
 	if (n < 0)
 		return errno == EINTR ? 0 : -1;
+	loop->depth++;
 	for (i = 0; i < n; i++)
 		dispatch_one(events[i].data.ptr, events[i].events);
-	free_removed(loop);
+	if (--loop->depth == 0)
+		free_removed(loop);
 	return n;
 }

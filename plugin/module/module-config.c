@@ -140,6 +140,8 @@ read_globals(struct weston_config_section *section,
 					 &config->backend_path,
 					 XD_BACKEND_PATH);
 	weston_config_section_get_string(section, "xen", &config->xen, "xen");
+	weston_config_section_get_bool(section, "be-alloc", &config->be_alloc,
+				       true);
 }
 
 struct xd_module_config *
@@ -155,6 +157,7 @@ xd_module_config_read(struct weston_config *wc,
 	wl_list_init(&config->placements);
 	config->backend_path = strdup(XD_BACKEND_PATH);
 	config->xen = strdup("xen");
+	config->be_alloc = true;
 
 	while (weston_config_next_section(wc, &section, &name)) {
 		char *guest = NULL;
@@ -169,8 +172,9 @@ xd_module_config_read(struct weston_config *wc,
 			read_globals(section, config);
 	}
 
-	weston_log_scope_printf(scope, "config: backend %s, xen access '%s'\n",
-				config->backend_path, config->xen);
+	weston_log_scope_printf(scope, "config: backend %s, xen access '%s'%s\n",
+				config->backend_path, config->xen,
+				config->be_alloc ? ", be-alloc allowed" : "");
 	return config;
 }
 

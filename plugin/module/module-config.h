@@ -8,6 +8,7 @@
 #ifndef XD_MODULE_CONFIG_H
 #define XD_MODULE_CONFIG_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <wayland-util.h>
 
@@ -33,6 +34,7 @@ struct xd_placement {
 struct xd_module_config {
 	char *backend_path;		/* the per-guest backend executable */
 	char *xen;			/* Xen access: "xen" or "sim:SOCKET" */
+	bool be_alloc;			/* backends may allocate for guests */
 	struct wl_list placements;	/* struct xd_placement::link */
 };
 

@@ -90,9 +90,9 @@ launch(struct xd_backend_process *proc)
 		       config->backend_path, config->xen);
 		return;
 	}
-	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s",
+	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s",
 		     config->backend_path, proc->domid, proc->devid,
-		     config->xen) < 0)
+		     config->xen, config->be_alloc ? " --be-alloc" : "") < 0)
 		return;
 	proc->started_ms = now_ms();
 	proc->starts++;

@@ -12,8 +12,12 @@
  * "ok ..." or "error ...":
  *   guest DOMID NAME WxH[,WxH...] [be-alloc]  create a guest with a vdispl
  *                                  device and connect its frontend
- *   show DOMID CONN FRAME          draw sim-pattern.h's FRAME, flip it,
- *                                  wait for the backend's flip event
+ *   show DOMID CONN FRAME [FOURCC]  draw sim-pattern.h's FRAME (in FOURCC,
+ *                                  e.g. RG16; default XR24), flip it, wait
+ *                                  for the backend's flip event
+ *   edid DOMID CONN                GET_EDID; answers the EDID in hex
+ *   reboot DOMID                   the frontend disconnects and connects
+ *                                  again, as across a guest reboot
  *   stats DOMID                    mappings and grants of the guest
  *   remove DOMID                   the guest is destroyed (xl destroy)
  *   quit
@@ -35,6 +39,7 @@
 #include "event-loop.h"
 #include "sim-front.h"
 #include "sim-hv.h"
+#include "sim-draw.h"
 #include "sim-pattern.h"
 
 #define MAX_GUESTS 16
@@ -44,7 +49,9 @@
 
 struct sim_connector {
 	struct xd_sim_buffer *buffers[2];
+	uint32_t format;
 	uint32_t shown;			/* frames flipped so far */
+	bool configured;		/* SET_CONFIG done for these buffers */
 };
 
 struct sim_guest {
@@ -150,46 +157,57 @@ cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc)
 	reply("ok connected %u", domid);
 }
 
+static uint32_t
+format_bpp(uint32_t fourcc)
+{
+	switch (fourcc) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+		return 32;
+	case DRM_FORMAT_RGB888:
+		return 24;
+	default:
+		return 16;
+	}
+}
+
+/* Two buffers and their fbs in the connector's mode; a new format
+ * replaces the old ones (FB_DETACH, DBUF_DESTROY first). */
 static int
-setup_connector(struct sim_guest *g, uint32_t conn)
+setup_connector(struct sim_guest *g, uint32_t conn, uint32_t format)
 {
 	struct sim_connector *c = &g->conns[conn];
 	uint32_t w = g->config.connectors[conn].width;
 	uint32_t h = g->config.connectors[conn].height;
+	uint64_t serial = (uint64_t)(c->shown + 1) << 16;
 	int i, ret;
 
+	for (i = 0; i < 2 && c->buffers[i]; i++) {
+		xd_sim_front_fb_detach(g->front, conn,
+				       c->buffers[i]->cookie | 1);
+		xd_sim_front_dbuf_destroy(g->front, conn, c->buffers[i]);
+		c->buffers[i] = NULL;
+	}
 	for (i = 0; i < 2; i++) {
-		uint64_t cookie = (uint64_t)(conn + 1) << 8 | i;
+		uint64_t cookie = serial | (uint64_t)(conn + 1) << 8 | i << 1;
 
 		ret = xd_sim_front_dbuf_create(g->front, conn, cookie, w, h,
-					       32, 0, &c->buffers[i]);
+					       format_bpp(format), 0,
+					       &c->buffers[i]);
 		if (ret == 0)
 			ret = xd_sim_front_fb_attach(g->front, conn,
-						     c->buffers[i],
-						     cookie | 0x10000, w, h,
-						     DRM_FORMAT_XRGB8888);
+						     c->buffers[i], cookie | 1,
+						     w, h, format);
 		if (ret < 0)
 			return ret;
 	}
+	c->format = format;
+	c->configured = false;
 	return 0;
 }
 
 static void
-draw(struct xd_sim_buffer *b, uint32_t domid, uint32_t conn, uint32_t frame)
-{
-	uint32_t x, y;
-
-	for (y = 0; y < b->height; y++) {
-		uint32_t *line = (uint32_t *)((uint8_t *)b->pixels +
-					      (size_t)y * b->pitch);
-
-		for (x = 0; x < b->width; x++)
-			line[x] = xd_sim_pattern(domid, conn, frame, x, y);
-	}
-}
-
-static void
-cmd_show(uint32_t domid, uint32_t conn, uint32_t frame)
+cmd_show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format)
 {
 	struct sim_guest *g = find_guest(domid);
 	struct sim_connector *c;
@@ -215,17 +233,20 @@ cmd_show(uint32_t domid, uint32_t conn, uint32_t frame)
 		memset(g->conns, 0, sizeof g->conns);
 	}
 	c = &g->conns[conn];
-	if (!c->buffers[0] && (ret = setup_connector(g, conn)) < 0) {
+	if ((!c->buffers[0] || c->format != format) &&
+	    (ret = setup_connector(g, conn, format)) < 0) {
 		reply("error buffers: %s", strerror(-ret));
 		return;
 	}
 	b = c->buffers[c->shown % 2];
-	fb = b->cookie | 0x10000;
-	draw(b, domid, conn, frame);
+	fb = b->cookie | 1;
+	xd_sim_draw(format, domid, conn, frame, b->width, b->height, b->pitch,
+		    b->pixels);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (c->shown == 0) {
+	if (!c->configured) {
 		ret = xd_sim_front_set_config(g->front, conn, fb, b->width,
-					      b->height, 32);
+					      b->height, format_bpp(format));
+		c->configured = true;
 		if (ret < 0) {
 			reply("error set_config: %s", strerror(-ret));
 			return;
@@ -244,6 +265,50 @@ cmd_show(uint32_t domid, uint32_t conn, uint32_t frame)
 	reply("ok shown %u %u %u ms=%ld", domid, conn, frame,
 	      (t1.tv_sec - t0.tv_sec) * 1000 +
 	      (t1.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
+static void
+cmd_edid(uint32_t domid, uint32_t conn)
+{
+	struct sim_guest *g = find_guest(domid);
+	uint8_t edid[256];
+	char hex[513];
+	uint32_t size, i;
+	int ret;
+
+	if (!g) {
+		reply("error no guest %u", domid);
+		return;
+	}
+	ret = xd_sim_front_get_edid(g->front, conn, edid, sizeof edid, &size);
+	if (ret < 0) {
+		reply("error edid: %s", strerror(-ret));
+		return;
+	}
+	for (i = 0; i < size; i++)
+		sprintf(hex + 2 * i, "%02x", edid[i]);
+	hex[2 * size] = '\0';
+	reply("ok edid %s", hex);
+}
+
+static void
+cmd_reboot(uint32_t domid)
+{
+	struct sim_guest *g = find_guest(domid);
+	int ret;
+
+	if (!g) {
+		reply("error no guest %u", domid);
+		return;
+	}
+	ret = xd_sim_front_disconnect(g->front, CONNECT_TIMEOUT_MS);
+	if (ret == 0)
+		ret = xd_sim_front_connect(g->front, CONNECT_TIMEOUT_MS);
+	if (ret < 0) {
+		reply("error reboot: %s", strerror(-ret));
+		return;
+	}
+	reply("ok rebooted %u", domid);
 }
 
 static void
@@ -275,7 +340,7 @@ cmd_remove(uint32_t domid)
 static bool
 run_command(char *line)
 {
-	char name[64], conns[128], extra[16];
+	char name[64], conns[128], extra[16], fourcc[8];
 	uint32_t a, b, c;
 	int n;
 
@@ -285,8 +350,15 @@ run_command(char *line)
 			   extra);
 		cmd_guest(a, name, conns, n == 4 &&
 			  strcmp(extra, "be-alloc") == 0);
-	} else if (sscanf(line, "show %u %u %u", &a, &b, &c) == 3) {
-		cmd_show(a, b, c);
+	} else if ((n = sscanf(line, "show %u %u %u %7s", &a, &b, &c,
+			      fourcc)) >= 3) {
+		cmd_show(a, b, c, n == 4 && strlen(fourcc) == 4 ?
+			 fourcc_code(fourcc[0], fourcc[1], fourcc[2],
+				     fourcc[3]) : DRM_FORMAT_XRGB8888);
+	} else if (sscanf(line, "edid %u %u", &a, &b) == 2) {
+		cmd_edid(a, b);
+	} else if (sscanf(line, "reboot %u", &a) == 1) {
+		cmd_reboot(a);
 	} else if (sscanf(line, "stats %u", &a) == 1) {
 		cmd_stats(a);
 	} else if (sscanf(line, "remove %u", &a) == 1) {

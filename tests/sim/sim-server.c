@@ -58,6 +58,9 @@ send_msg(struct sim_conn *c, const struct xd_sim_wire_msg *msg,
 	n = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
 	if (n == (ssize_t)total)
 		return 0;
+	if (n < 0)
+		fprintf(stderr, "xd-sim: dropping a backend: send: %s\n",
+			strerror(errno));
 	/* The rest of a large payload, without the fd. */
 	if (n > 0 && (size_t)n >= sizeof *msg) {
 		const uint8_t *rest = (const uint8_t *)payload +
@@ -394,10 +397,22 @@ conn_readable(int fd, uint32_t mask, void *data)
 {
 	struct sim_conn *c = data;
 	struct xd_sim_wire_msg m;
-	char *payload;
+	char *payload, byte;
+	ssize_t n;
 
-	if (c->dead || read_full(fd, &m, sizeof m) < 0 ||
+	/* A guest waiting for its backend runs the loop from inside a
+	 * handler; the readiness we were called for may be stale. */
+	n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return;
+	if (c->dead || n <= 0) {
+		conn_destroy(c);	/* closed: the backend exited */
+		return;
+	}
+	if (read_full(fd, &m, sizeof m) < 0 ||
 	    m.len > XD_SIM_WIRE_MAX_PAYLOAD) {
+		fprintf(stderr, "xd-sim: dropping a backend: broken "
+			"message\n");
 		conn_destroy(c);
 		return;
 	}
