@@ -31,6 +31,10 @@ cd "$repo"
 build=build-demo
 [ -f $build/build.ninja ] ||
 	meson setup $build -Dbuildtype=debugoptimized >/dev/null
-ninja -C $build >/dev/null
+if ! ninja -C $build > $build/demo-build.log 2>&1; then
+	tail -30 $build/demo-build.log >&2
+	echo "demo.sh: the build failed (log: $build/demo-build.log)" >&2
+	exit 1
+fi
 "$build/tests/sim/xd-demo" "$out"
 echo "demo.sh: $out/screen.png and $out/report.txt"

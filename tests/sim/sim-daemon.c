@@ -113,7 +113,7 @@ parse_connectors(char *list, struct xd_sim_front_config *config)
 static void
 cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc)
 {
-	static char ids[MAX_GUESTS][XD_SIM_MAX_CONNECTORS][32];
+	static char ids[MAX_GUESTS][XD_SIM_MAX_CONNECTORS][80];
 	struct sim_guest *g = NULL;
 	uint32_t i;
 	int ret;

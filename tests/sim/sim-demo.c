@@ -79,6 +79,7 @@ main(int argc, char *argv[])
 	display = xd_weston_connect(weston);
 
 	printf("xd-demo: guest 'demo-guest' connects, %dx%d\n", W, H);
+	fflush(stdout);
 	xd_sim_ok(sim, 30000, "guest 1 demo-guest %dx%d", W, H);
 	t0 = now_s();
 	for (f = 0; f < frames; f++) {
