@@ -32,6 +32,11 @@ xd_real_err(void)
 static void
 lib_vmessage(struct xentoollog_logger *logger, xentoollog_level level,
 	     int errnoval, const char *context, const char *format,
+	     va_list al) __attribute__((format(printf, 5, 0)));
+
+static void
+lib_vmessage(struct xentoollog_logger *logger, xentoollog_level level,
+	     int errnoval, const char *context, const char *format,
 	     va_list al)
 {
 	char line[256];
