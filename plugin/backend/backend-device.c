@@ -160,9 +160,18 @@ read_config(struct xd_backend_device *dev, struct xd_displif_config *config)
 	config->domid = dev->domid;
 	config->be_alloc = dev->be_alloc;
 
-	if (read_u32(dev, dev->fe_path, XENDISPL_FIELD_FE_VERSION, 100,
-		     &version) < 0 ||
-	    version != XENDISPL_PROTOCOL_VERSION_INT) {
+	/* Linux's xen-drm-front (6.12 included) never writes "version":
+	 * an absent node means the frontend does not negotiate, and every
+	 * request it can send exists in the version we offer. */
+	ret = read_u32(dev, dev->fe_path, XENDISPL_FIELD_FE_VERSION, 100,
+		       &version);
+	if (ret == -ENOENT) {
+		xd_log("dom%u: frontend wrote no protocol version: "
+		       "speaking %s\n", dev->domid, XENDISPL_PROTOCOL_VERSION);
+		version = XENDISPL_PROTOCOL_VERSION_INT;
+		ret = 0;
+	}
+	if (ret < 0 || version != XENDISPL_PROTOCOL_VERSION_INT) {
 		xd_log("dom%u: frontend chose no protocol version we offer "
 		       "(%s)\n", dev->domid, XENDISPL_PROTOCOL_VERSION);
 		return -EINVAL;

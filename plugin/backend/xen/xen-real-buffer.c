@@ -25,6 +25,7 @@
 
 struct provider {
 	const char *name;
+	bool dmabuf;		/* gives a dma-buf (else a CPU view only) */
 	int (*import)(struct xd_real_buffer *buf, uint32_t domid,
 		      const uint32_t *refs, const char **why);
 	bool unavailable;	/* for the rest of the process */
@@ -148,9 +149,9 @@ import_map(struct xd_real_buffer *buf, uint32_t domid, const uint32_t *refs,
 }
 
 static struct provider providers[] = {
-	{ "kmod", import_kmod, false, NULL },
-	{ "gntdev", import_gntdev, false, NULL },
-	{ "map", import_map, false, NULL },
+	{ "kmod", true, import_kmod, false, NULL },
+	{ "gntdev", true, import_gntdev, false, NULL },
+	{ "map", false, import_map, false, NULL },
 };
 
 /* A failure that is not about this buffer's refs: do not try again. */
@@ -159,9 +160,9 @@ provider_unavailable(const struct provider *p, int err)
 {
 	if (err == -ENOSYS || err == -ENOTTY || err == -EOPNOTSUPP ||
 	    err == -ENODEV || err == -ENOENT)
-		return p != &providers[2];
+		return p->import != import_map;
 	/* gntdev's EINVAL before any success is its PV refusal. */
-	return p == &providers[1] && err == -EINVAL && !gntdev_worked;
+	return p->import == import_gntdev && err == -EINVAL && !gntdev_worked;
 }
 
 static void
@@ -178,8 +179,8 @@ log_choice(const struct provider *chosen)
 		n += snprintf(skipped + n, sizeof skipped - n, "; %s: %s",
 			      p->name, p->why ? p->why : "skipped");
 	xd_log("guest buffers: provider '%s'%s%s\n", chosen->name,
-	       chosen->name[0] == 'm' ? " (CPU mapping, frames copied once)" :
-	       " (dma-buf)", skipped);
+	       chosen->dmabuf ? " (dma-buf)" :
+	       " (CPU mapping, frames copied once)", skipped);
 }
 
 struct xd_guest_buffer *
