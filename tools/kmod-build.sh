@@ -4,15 +4,27 @@
 # Builds kmod/ against the kernel headers of a Debian suite's build root,
 # warnings as errors (W=1, modpost warnings included).
 #
-#   tools/kmod-build.sh [SUITE]     (trixie: 6.12, the default; bookworm: 6.1)
+#   tools/kmod-build.sh [SUITE [OUT.ko]]
 #
-# Prints "kmod: built for KVER" and leaves nothing in the repository.
+# SUITE: trixie (6.12, the default) or bookworm (6.1). Prints "kmod: built
+# for KVER", copies the module to OUT.ko when given (the rig's staging),
+# and leaves nothing in the repository.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 suite=${1:-trixie}
+out=${2:-}
 
 if [ "${XEN_DISPLAY_IN_ROOT:-}" != "$suite" ]; then
+	if [ -n "$out" ]; then
+		# The root sees the repository only: build into it, then move.
+		tmp=$repo/.kmod-build.$$
+		"$here/buildroot.sh" --suite "$suite" -- \
+			"$here/kmod-build.sh" "$suite" "$tmp" || exit 1
+		mkdir -p "$(dirname "$out")"
+		mv "$tmp" "$out"
+		exit 0
+	fi
 	exec "$here/buildroot.sh" --suite "$suite" -- "$here/kmod-build.sh" "$suite"
 fi
 
@@ -33,3 +45,4 @@ if grep -E "warning:|WARNING:" "$work/build.log" >&2; then
 	exit 1
 fi
 modinfo -F vermagic "$work/kmod/xen-zcopy.ko" | sed 's/^/kmod: built for /'
+[ -z "$out" ] || cp "$work/kmod/xen-zcopy.ko" "$out"
