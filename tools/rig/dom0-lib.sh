@@ -136,7 +136,8 @@ rig_client_on_display() {
 # rig_guest_config NAME CONNECTORS [KERNEL ARGS]: write an xl config for a
 # PV guest running the rig's guest test client on a vdispl device with
 # CONNECTORS (e.g. "id0:800x600" or "id0:800x600;id1:1024x768"); prints
-# its path. KERNEL ARGS are the guest init's xd.* options.
+# its path. KERNEL ARGS are the guest init's xd.* options. RIG_BE_ALLOC=1
+# makes the backend allocate the display buffers (vdispl be-alloc=1).
 rig_guest_config() {
 	_cfg=/tmp/$1.cfg
 	cat > "$_cfg" <<-EOC
@@ -149,7 +150,7 @@ rig_guest_config() {
 	vcpus = 1
 	on_poweroff = "destroy"
 	on_crash = "destroy"
-	vdispl = [ 'backend=Domain-0,be-alloc=0,connectors=$2' ]
+	vdispl = [ 'backend=Domain-0,be-alloc=${RIG_BE_ALLOC:-0},connectors=$2' ]
 	EOC
 	echo "$_cfg"
 }
