@@ -11,8 +11,10 @@
  */
 
 #include <linux/mm.h>
+#include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include <xen/xen.h>
+#include <xen/page.h>
 #include <xen/xen-ops.h>
 
 #include "compat.h"
@@ -23,13 +25,27 @@ static int zcopy_mmap_pv(struct zcopy_export *exp, struct vm_area_struct *vma)
 	unsigned long n = vma_pages(vma);
 	/* Xen will not let a domain name itself as the foreign owner. */
 	unsigned int owner = exp->domid ? exp->domid : DOMID_SELF;
-	int mapped;
+	unsigned long i;
+	int mapped, *errs;
 
 	vm_flags_set(vma, VM_IO | VM_PFNMAP | VM_DONTCOPY | VM_DONTEXPAND |
 		     VM_DONTDUMP);
+	/* The machine frames, as the p2m knows them since the grant map. */
+	for (i = 0; i < exp->count; i++)
+		exp->mfns[i] = pfn_to_mfn(page_to_xen_pfn(exp->pages[i]));
+	/* An error array makes the frames a list; without one Linux maps
+	 * a machine-contiguous range from the first frame.
+	 */
+	errs = kvcalloc(n, sizeof(*errs), GFP_KERNEL);
+	if (!errs)
+		return -ENOMEM;
 	mapped = xen_remap_domain_mfn_array(vma, vma->vm_start,
-					    exp->mfns + vma->vm_pgoff, n, NULL,
+					    exp->mfns + vma->vm_pgoff, n, errs,
 					    vma->vm_page_prot, owner);
+	for (i = 0; mapped >= 0 && i < n; i++)
+		if (errs[i])
+			mapped = errs[i];
+	kvfree(errs);
 	if (mapped < 0)
 		return mapped;
 	return mapped == n ? 0 : -EFAULT;

@@ -130,8 +130,16 @@ export_checks(int dev, xengntshr_handle *gs)
 	view = mmap(NULL, PAGES * PAGE, PROT_READ, MAP_SHARED, fd, 0);
 	check(view != MAP_FAILED, "mmap of the dma-buf");
 	if (view != MAP_FAILED) {
-		check(memcmp(view, shared, PAGES * PAGE) == 0,
-		      "mmap reads the granter's pixels");
+		int first = -1;
+
+		for (i = 0; i < PAGES * PAGE && first < 0; i++)
+			if (view[i] != shared[i])
+				first = i;
+		check(first < 0, "mmap reads the granter's pixels%s",
+		      first < 0 ? "" : " (differs)");
+		if (first >= 0)
+			printf("  first difference at byte %d: %02x, want "
+			       "%02x\n", first, view[first], shared[first]);
 		shared[5 * PAGE + 3] ^= 0xff;
 		check(view[5 * PAGE + 3] == shared[5 * PAGE + 3],
 		      "a change by the granter shows at once (zero copy)");
@@ -265,8 +273,10 @@ main(int argc, char *argv[])
 		print_stats(dev);
 		return 0;
 	}
-	check(ioctl(dev, XEN_ZCOPY_IOC_VERSION, &v) == 0 &&
-	      v.api == XEN_ZCOPY_API_VERSION, "version %u, features %#x",
+	memset(&v, 0, sizeof v);
+	if (ioctl(dev, XEN_ZCOPY_IOC_VERSION, &v) < 0)
+		v.api = 0;
+	check(v.api == XEN_ZCOPY_API_VERSION, "version %u, features %#x",
 	      v.api, v.features);
 	gs = xengntshr_open(NULL, 0);
 	gt = xengnttab_open(NULL, 0);

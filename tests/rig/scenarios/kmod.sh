@@ -39,8 +39,22 @@ grep -q "exports=0 " "$RIG_OUT/zcopy-stats-shown.txt" &&
 
 # The guest dies with its buffers still mapped by dom0.
 xl destroy guest1 || rig_fail "xl destroy failed"
-rig_wait 60 "the backend to let go of guest1's buffers" \
-	sh -c "\"$probe\" stats | grep -q 'exports=0 pages=0 '"
+released() { "$probe" stats | grep -q 'exports=0 pages=0 '; }
+_end=$(($(cut -d. -f1 /proc/uptime) + 60))
+while ! released && [ "$(cut -d. -f1 /proc/uptime)" -lt "$_end" ]; do
+	sleep 1
+done
+if ! released; then
+	# Who still holds the guest's buffers: dma-buf fds and mappings.
+	for p in /proc/[0-9]*; do
+		n=$(ls -l "$p/fd" 2>/dev/null | grep -c dmabuf)
+		m=$(grep -c dmabuf "$p/maps" 2>/dev/null)
+		[ "${n:-0}${m:-0}" = 00 ] ||
+			echo "$(cat "$p/comm" 2>/dev/null) ${p#/proc/}: fds=$n maps=$m"
+	done | tee "$RIG_OUT/dmabuf-holders.txt"
+	cat /sys/kernel/debug/dma_buf/bufinfo 2>/dev/null | head -40
+	rig_fail "the buffers of the destroyed guest are still exported"
+fi
 "$probe" stats | tee "$RIG_OUT/zcopy-stats-after.txt"
 if dmesg | grep -E "BUG:|Oops|general protection|WARNING:" \
 	> "$RIG_OUT/dmesg-problems.txt"; then
