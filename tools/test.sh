@@ -3,12 +3,13 @@
 #
 # The test run: README's test command, and what CI runs.
 #
-#   tools/test.sh [STAGE...]     (default: unit fuzz kmod)
+#   tools/test.sh [STAGE...]     (default: unit fuzz kmod rig)
 #
 # Provisions the build roots if needed and runs the stages: unit (build
 # with ASan and UBSan and warnings as errors, every meson test: unit,
 # Weston, simulated guests, hostile guests), fuzz (libFuzzer, bounded),
-# kmod (kmod/ built for trixie's and bookworm's kernels, checkpatch).
+# kmod (kmod/ built for trixie's and bookworm's kernels, checkpatch), rig
+# (real Xen in QEMU with real guests: doc/rig.md).
 # Ends with one line "N passed, N failed, N skipped" over all stages.
 set -uo pipefail
 
@@ -91,6 +92,38 @@ stage_kmod() {
 	fi
 }
 
+# Real Xen in QEMU (doc/rig.md): the project staged for dom0, then each
+# rig test. A failure prints what the rig collected.
+stage_rig() {
+	local staging t out=$repo/$build/rig
+	stage "Xen-in-QEMU rig: real xen-drm-front guests, module, backend, kmod"
+	mkdir -p "$out"
+	if ! staging=$("$repo/tests/rig/stage.sh" build-rig 2>"$out/stage.log")
+	then
+		tail -30 "$out/stage.log"
+		record FAIL rig:stage
+		return
+	fi
+	for t in guest-frames xen-access; do
+		rm -rf "${out:?}/$t"
+		if "$repo/tests/rig/$t.sh" "$staging" "$out/$t" \
+			> "$out/$t.log" 2>&1; then
+			tail -3 "$out/$t.log"
+			record PASS "rig:$t"
+		else
+			echo "---- rig:$t failed; its log ($out/$t.log) ends:"
+			tail -80 "$out/$t.log"
+			for f in "$out/$t/logs/weston.log" \
+				"$out/$t/scenario.log"; do
+				[ -r "$f" ] || continue
+				echo "---- $f (end)"
+				tail -40 "$f"
+			done
+			record FAIL "rig:$t"
+		fi
+	done
+}
+
 # Inside the trixie root: run the stages given, appending to RESULTS.
 if [ "${1:-}" = --in-root ]; then
 	results=$2
@@ -105,12 +138,12 @@ mkdir -p "$build"
 results=$repo/$build/results.txt
 : > "$results"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz kmod)
+[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz kmod rig)
 in_root=()
 on_host=()
 for s in "${stages[@]}"; do
 	case "$s" in
-	kmod) on_host+=("$s") ;;
+	kmod | rig) on_host+=("$s") ;;
 	*) in_root+=("$s") ;;
 	esac
 done
