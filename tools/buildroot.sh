@@ -45,10 +45,14 @@ find_mirror() {
 host_is_suite() {
 	. /etc/os-release 2>/dev/null || return 1
 	[ "${VERSION_CODENAME:-}" = "$suite" ] || return 1
+	# Every package listed must be installed (dpkg-query prints nothing
+	# for a package it does not know).
+	local want have
+	want=$(packages | wc -w)
 	# shellcheck disable=SC2046
-	dpkg-query -W -f='${Status}\n' $(packages) 2>/dev/null |
-		grep -qv 'install ok installed' && return 1
-	return 0
+	have=$(dpkg-query -W -f='${Status}\n' $(packages) 2>/dev/null |
+		grep -c 'install ok installed')
+	[ "$have" = "$want" ]
 }
 
 stamp() {
@@ -139,6 +143,8 @@ pkgfile=$here/buildroot-packages.txt
 [ -r "$pkgfile" ] || { log "no package list $pkgfile for suite $suite"; exit 1; }
 
 if [ "${XEN_DISPLAY_IN_ROOT:-}" = "$suite" ] || host_is_suite; then
+	# Scripts that re-exec themselves through us must see they arrived.
+	export XEN_DISPLAY_IN_ROOT=$suite
 	[ $print_root = 1 ] && { echo /; exit 0; }
 	[ $# -gt 0 ] && exec "$@"
 	exit 0

@@ -3,23 +3,19 @@
 #
 # The test run: README's test command, and what CI runs.
 #
-#   tools/test.sh [STAGE...]
+#   tools/test.sh [STAGE...]     (default: unit fuzz kmod)
 #
-# Provisions the trixie build root if needed, builds with ASan and UBSan and
-# warnings as errors, and runs every stage (default: all of them). Ends with
-# one line "N passed, N failed, N skipped" over all stages.
+# Provisions the build roots if needed and runs the stages: unit (build
+# with ASan and UBSan and warnings as errors, every meson test: unit,
+# Weston, simulated guests, hostile guests), fuzz (libFuzzer, bounded),
+# kmod (kmod/ built for trixie's and bookworm's kernels, checkpatch).
+# Ends with one line "N passed, N failed, N skipped" over all stages.
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 cd "$repo"
 
-if [ "${XEN_DISPLAY_IN_ROOT:-}" != trixie ]; then
-	exec "$here/buildroot.sh" -- "$here/test.sh" "$@"
-fi
-
-results=$(mktemp)
-trap 'rm -f "$results"' EXIT
 build=build-test
 
 stage() { echo; echo "==== $* ===="; }
@@ -76,9 +72,57 @@ stage_fuzz() {
 	done
 }
 
+# kmod/ against both Debian kernels (each in its suite's build root), and
+# checkpatch. Runs on the host: it needs two different roots.
+stage_kmod() {
+	local suite
+	stage "kmod: build for trixie (6.12) and bookworm (6.1), checkpatch"
+	for suite in trixie bookworm; do
+		if "$here/kmod-build.sh" "$suite"; then
+			record PASS "kmod:build-$suite"
+		else
+			record FAIL "kmod:build-$suite"
+		fi
+	done
+	if "$here/checkpatch.sh"; then
+		record PASS kmod:checkpatch
+	else
+		record FAIL kmod:checkpatch
+	fi
+}
+
+# Inside the trixie root: run the stages given, appending to RESULTS.
+if [ "${1:-}" = --in-root ]; then
+	results=$2
+	shift 2
+	for s in "$@"; do
+		"stage_$s"
+	done
+	exit 0
+fi
+
+mkdir -p "$build"
+results=$repo/$build/results.txt
+: > "$results"
 stages=("$@")
-[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz)
+[ ${#stages[@]} -gt 0 ] || stages=(unit fuzz kmod)
+in_root=()
+on_host=()
 for s in "${stages[@]}"; do
+	case "$s" in
+	kmod) on_host+=("$s") ;;
+	*) in_root+=("$s") ;;
+	esac
+done
+if [ ${#in_root[@]} -gt 0 ]; then
+	if [ "${XEN_DISPLAY_IN_ROOT:-}" = trixie ]; then
+		"$here/test.sh" --in-root "$results" "${in_root[@]}"
+	else
+		"$here/buildroot.sh" -- "$here/test.sh" --in-root "$results" \
+			"${in_root[@]}" || record FAIL build-root
+	fi
+fi
+for s in "${on_host[@]}"; do
 	"stage_$s"
 done
 

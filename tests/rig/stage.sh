@@ -21,6 +21,8 @@ stage=$build-stage
 	rm -rf '$stage'
 	DESTDIR='$stage' meson install -C '$build' --quiet" >&2
 opt=$stage/opt/xen-display
+# The kmod, for the dom0 kernel (the build root's headers are its).
+"$repo/tools/kmod-build.sh" trixie "$opt/lib/modules/xen-zcopy.ko" >&2
 module=$(cd "$opt" && find . -name xen-display.so | head -1)
 [ -n "$module" ] || { echo "stage.sh: no xen-display.so installed" >&2; exit 1; }
 # Sourced in dom0: \$RIG_OPT is /opt/xen-display there. The module's log

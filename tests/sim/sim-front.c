@@ -275,10 +275,8 @@ initwait(struct xd_sim_front *f)
 			return;
 		}
 	}
-	snprintf(path, sizeof path, "%s/%s", f->fe_path,
-		 XENDISPL_FIELD_FE_VERSION);
-	xd_sim_xs_write(f->hv, f->config.domid, path,
-			XENDISPL_PROTOCOL_VERSION);
+	/* Like Linux's driver, write no "version": it checks the backend's
+	 * list and does not say which one it chose. */
 	set_state(f, XenbusStateInitialised);
 }
 

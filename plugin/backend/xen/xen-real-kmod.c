@@ -1,25 +1,107 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Buffer provider 'kmod': the project's kernel module (kmod/) turns grant
- * references into a CPU-readable dma-buf. Its ioctl header,
- * protocol/xen-grant-dmabuf.h, is not in this tree yet: until it is, this
- * provider reports itself unavailable and the next one is used.
+ * Buffer provider 'kmod': the project's kernel module (kmod/, the device
+ * /dev/xen/zcopy, protocol/xen-zcopy.h) turns grant references into a
+ * dma-buf that the compositor imports and the CPU can mmap: zero copy on
+ * stock Debian kernels. The device is opened once per process.
  */
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "xen-real.h"
+#include "xen-zcopy.h"
+
+struct kmod_state {
+	void *cpu;
+	size_t size;
+};
+
+static int kmod_fd = -2;	/* -2: not tried yet */
+static int kmod_open_errno;
+
+static int
+kmod_device(void)
+{
+	struct xen_zcopy_version v;
+
+	if (kmod_fd != -2)
+		return kmod_fd;
+	kmod_fd = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
+	kmod_open_errno = errno;
+	if (kmod_fd >= 0 &&
+	    (ioctl(kmod_fd, XEN_ZCOPY_IOC_VERSION, &v) < 0 ||
+	     v.api != XEN_ZCOPY_API_VERSION ||
+	     !(v.features & XEN_ZCOPY_FEATURE_EXPORT))) {
+		kmod_open_errno = EPROTO;
+		close(kmod_fd);
+		kmod_fd = -1;
+	}
+	return kmod_fd;
+}
 
 int
 xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
 		    const uint32_t *refs, const char **why)
 {
-	*why = "this backend was built without the kmod's interface "
-	       "(protocol/xen-grant-dmabuf.h)";
-	return -ENOSYS;
+	struct xen_zcopy_export exp = {
+		.flags = XEN_ZCOPY_EXPORT_READONLY,
+		.domid = domid,
+		.count = buf->count,
+		.refs = (uint64_t)(uintptr_t)refs,
+	};
+	struct kmod_state *k;
+	int fd = kmod_device();
+
+	if (fd < 0) {
+		*why = kmod_open_errno == ENOENT ?
+		       "no " XEN_ZCOPY_DEVICE ": load the module (modprobe "
+		       "xen-zcopy; see doc/kmod.md)" :
+		       kmod_open_errno == EPROTO ?
+		       XEN_ZCOPY_DEVICE " speaks another version: rebuild "
+		       "the module with this backend" :
+		       "cannot open " XEN_ZCOPY_DEVICE;
+		return -kmod_open_errno;
+	}
+	k = calloc(1, sizeof *k);
+	if (!k)
+		return -ENOMEM;
+	if (ioctl(fd, XEN_ZCOPY_IOC_EXPORT, &exp) < 0) {
+		*why = errno == ENOSPC ? "the module's page limits are reached "
+		       "(module parameters max_pages_*)" :
+		       "the guest's grants failed to map";
+		free(k);
+		return -errno;
+	}
+	k->size = (size_t)buf->count * XD_XEN_PAGE_SIZE;
+	k->cpu = mmap(NULL, k->size, PROT_READ, MAP_SHARED, exp.fd, 0);
+	if (k->cpu == MAP_FAILED) {
+		*why = "its dma-buf could not be mapped for the CPU";
+		close(exp.fd);
+		free(k);
+		return -errno;
+	}
+	buf->kmod = k;
+	buf->base.dmabuf_fd = exp.fd;
+	buf->base.dmabuf_offset = 0;
+	buf->base.cpu = k->cpu;
+	return 0;
 }
 
 void
 xd_real_kmod_release(struct xd_real_buffer *buf)
 {
+	struct kmod_state *k = buf->kmod;
+
+	/* The fd is closed by the caller; the module unmaps the grants
+	 * when the compositor's references are gone too. */
+	munmap(k->cpu, k->size);
+	free(k);
+	buf->kmod = NULL;
 }

@@ -1,0 +1,19 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+#
+# kmod/ on real Xen: runs scenarios/kmod.sh (the module loaded in dom0,
+# zcopy-probe's loopback checks, a real guest shown through the kmod
+# provider and destroyed while mapped) with a staging directory made by
+# tests/rig/stage.sh.
+#
+#   tests/rig/kmod.sh STAGING [OUT]     (OUT default ./rig-out/kmod)
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+repo=$(cd "$here/../.." && pwd)
+out=${2:-$PWD/rig-out/kmod}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+"$repo/tools/rig/run.sh" --out "$out" --timeout 600 "$1" \
+	"$here/scenarios/kmod.sh"
+"$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 pattern 1 0
+grep -h '^PROBE result' "$out/zcopy-loopback.txt"

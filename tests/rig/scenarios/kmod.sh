@@ -1,0 +1,52 @@
+# SPDX-License-Identifier: MIT
+# shellcheck shell=sh
+#
+# kmod/ on real Xen (runs in dom0, see doc/rig.md and doc/kmod.md): loads
+# xen-zcopy, runs zcopy-probe's loopback checks (export, mmap, release-wait,
+# bad refs, limits, be-alloc import), then shows a real xen-drm-front
+# guest through our module and backend with the kmod provider, destroys the
+# guest while its buffers are still mapped, and checks that dom0 neither
+# oopses nor keeps a mapping once the backend let go.
+probe=$RIG_OPT/libexec/xen-display-rig/zcopy-probe
+ko=$RIG_OPT/lib/modules/xen-zcopy.ko
+[ -x "$probe" ] || rig_fail "no $probe in the staging directory"
+[ -r "$ko" ] || rig_fail "no $ko in the staging directory"
+. "$RIG_OPT/rig.env"
+
+insmod "$ko" || rig_fail "insmod xen-zcopy failed: $(dmesg | tail -5)"
+rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
+"$probe" loopback > "$RIG_OUT/zcopy-loopback.txt" 2>&1
+rc=$?
+cat "$RIG_OUT/zcopy-loopback.txt"
+[ "$rc" = 0 ] || rig_fail "zcopy-probe loopback failed"
+
+# shellcheck disable=SC2086
+rig_weston_start --shell=kiosk --width=800 --height=600 ${XD_WESTON_ARGS:-}
+cfg=$(rig_guest_config guest1 "id0:800x600" \
+	"xd.frames=2 xd.hold=4000 xd.linger=60 xd.after=stay")
+rig_guest_create "$cfg"
+line=$(rig_guest_wait_line guest1 90 "XDG (shown conn=0 frame=1 |result)")
+rig_log "guest1: $line"
+case "$line" in
+*result*) rig_fail "guest stopped early: $line" ;;
+esac
+rig_weston_capture kmod-frame-1
+grep -q "provider 'kmod'" "$RIG_OUT/logs/weston.log" ||
+	rig_fail "the backend did not use the kmod provider: $(grep -i provider "$RIG_OUT/logs/weston.log")"
+"$probe" stats | tee "$RIG_OUT/zcopy-stats-shown.txt"
+grep -q "exports=0 " "$RIG_OUT/zcopy-stats-shown.txt" &&
+	rig_fail "no live export while the guest's frame is shown"
+
+# The guest dies with its buffers still mapped by dom0.
+xl destroy guest1 || rig_fail "xl destroy failed"
+rig_wait 60 "the backend to let go of guest1's buffers" \
+	sh -c "\"$probe\" stats | grep -q 'exports=0 pages=0 '"
+"$probe" stats | tee "$RIG_OUT/zcopy-stats-after.txt"
+if dmesg | grep -E "BUG:|Oops|general protection|WARNING:" \
+	> "$RIG_OUT/dmesg-problems.txt"; then
+	cat "$RIG_OUT/dmesg-problems.txt"
+	rig_fail "the kernel complained"
+fi
+rig_weston_stop
+rmmod xen_zcopy || rig_fail "rmmod failed: the module is still in use"
+rig_log "kmod: loopback checks, a real guest shown through the kmod provider, guest destroyed while mapped: clean"
