@@ -84,11 +84,25 @@ in_root() {
 	' bash "$root" "$repo" "$@"
 }
 
+# Commands run under a shared lock on the root (fd 9 stays open for the
+# command), so they run side by side; creating or updating the root takes
+# it exclusively and waits for running commands to end.
 provision() {
 	mkdir -p "$cache"
 	exec 9>"$root.lock"
-	flock 9
 	local want; want=$(stamp)
+	flock -s 9
+	if [ -f "$root/.xen-display-stamp" ] &&
+		[ "$(cat "$root/.xen-display-stamp")" = "$want" ]; then
+		return 0
+	fi
+	flock 9
+	provision_locked "$want"
+	flock -s 9
+}
+
+provision_locked() {
+	local want=$1
 	if [ -f "$root/.xen-display-stamp" ]; then
 		[ "$(cat "$root/.xen-display-stamp")" = "$want" ] && return 0
 		log "package list changed: updating $root"

@@ -158,8 +158,11 @@ static struct provider providers[] = {
 static bool
 provider_unavailable(const struct provider *p, int err)
 {
+	/* No device, no permission, another interface version: true for
+	 * every buffer of this process. */
 	if (err == -ENOSYS || err == -ENOTTY || err == -EOPNOTSUPP ||
-	    err == -ENODEV || err == -ENOENT)
+	    err == -ENODEV || err == -ENOENT || err == -EACCES ||
+	    err == -EPERM || err == -EPROTO)
 		return p->import != import_map;
 	/* gntdev's EINVAL before any success is its PV refusal. */
 	return p->import == import_gntdev && err == -EINVAL && !gntdev_worked;

@@ -58,6 +58,7 @@ xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
 	};
 	struct kmod_state *k;
 	int fd = kmod_device();
+	int ret;
 
 	if (fd < 0) {
 		*why = kmod_open_errno == ENOENT ?
@@ -73,19 +74,21 @@ xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
 	if (!k)
 		return -ENOMEM;
 	if (ioctl(fd, XEN_ZCOPY_IOC_EXPORT, &exp) < 0) {
-		*why = errno == ENOSPC ? "the module's page limits are reached "
+		ret = -errno;
+		*why = ret == -ENOSPC ? "the module's page limits are reached "
 		       "(module parameters max_pages_*)" :
 		       "the guest's grants failed to map";
 		free(k);
-		return -errno;
+		return ret;
 	}
 	k->size = (size_t)buf->count * XD_XEN_PAGE_SIZE;
 	k->cpu = mmap(NULL, k->size, PROT_READ, MAP_SHARED, exp.fd, 0);
 	if (k->cpu == MAP_FAILED) {
+		ret = -errno;
 		*why = "its dma-buf could not be mapped for the CPU";
 		close(exp.fd);
 		free(k);
-		return -errno;
+		return ret;
 	}
 	buf->kmod = k;
 	buf->base.dmabuf_fd = exp.fd;
