@@ -277,7 +277,28 @@ window(void)
 	expect_frame("headless", 1, 7, 0, 0, W, H);
 }
 
-/* Backend processes of guest domid: Weston's children. */
+/* The parent of process pid, or 0. */
+static int
+parent_pid(const char *pid)
+{
+	char path[300], stat[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(stat, 1, sizeof stat - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	/* "pid (comm) state ppid": comm may hold spaces and parentheses. */
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] ? atoi(p + 4) : 0;
+}
+
+/* Backend processes of guest domid: this test's Weston's children, not
+ * those of tests running beside it with the same domid. */
 static int
 backend_pid(uint32_t domid)
 {
@@ -304,7 +325,8 @@ backend_pid(uint32_t domid)
 			if (cmd[i] == '\0')
 				cmd[i] = ' ';
 		if (strstr(cmd, "xen-display-backend") &&
-		    strstr(cmd, want) && !strstr(cmd, "<defunct>"))
+		    strstr(cmd, want) && !strstr(cmd, "<defunct>") &&
+		    parent_pid(e->d_name) == weston->pid)
 			pid = atoi(e->d_name);
 	}
 	if (proc)
