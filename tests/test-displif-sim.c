@@ -367,8 +367,12 @@ edid(void)
 static void
 reboot(void)
 {
+	struct xd_sim_stats stats;
+
 	start(1, false);
 	show_frames(0);
+	xd_sim_hv_stats(hv, DOMID, &stats);
+	XD_ASSERT(stats.pages_mapped > 0, "the backend maps no guest page");
 	XD_ASSERT(xd_sim_front_disconnect(front, TIMEOUT_MS) == 0,
 		  "backend did not follow the close (state %d)",
 		  xd_sim_front_backend_state(front));
@@ -378,6 +382,10 @@ reboot(void)
 		fprintf(stderr, "note: the backend did not reach InitWait "
 			"while the guest was Closing: a real guest waits 1 s "
 			"and logs an error on shutdown\n");
+	/* The backend let go of every page of the old guest's. */
+	xd_sim_hv_stats(hv, DOMID, &stats);
+	XD_ASSERT(stats.pages_mapped == 0, "%u guest pages still mapped by "
+		  "the backend after the guest closed", stats.pages_mapped);
 	XD_ASSERT(xd_sim_front_connect(front, TIMEOUT_MS) == 0,
 		  "no reconnection after reboot (backend state %d)",
 		  xd_sim_front_backend_state(front));
