@@ -87,8 +87,13 @@ in_root() {
 provision() {
 	mkdir -p "$cache"
 	exec 9>"$root.lock"
-	flock 9
 	local want; want=$(stamp)
+	# Runs share the root (shared lock, held through the command, fd 9
+	# is inherited); only making or updating it takes it alone.
+	flock -s 9
+	[ -f "$root/.xen-display-stamp" ] &&
+		[ "$(cat "$root/.xen-display-stamp")" = "$want" ] && return 0
+	flock 9
 	if [ -f "$root/.xen-display-stamp" ]; then
 		[ "$(cat "$root/.xen-display-stamp")" = "$want" ] && return 0
 		log "package list changed: updating $root"
@@ -152,6 +157,7 @@ fi
 
 [ "$(id -u)" = 0 ] || { log "needs root (debootstrap, chroot); run it with sudo"; exit 1; }
 provision
+flock -s 9	# back to shared after making or updating the root
 [ $print_root = 1 ] && { echo "$root"; exit 0; }
 [ $# -gt 0 ] || exit 0
 in_root "$@"
