@@ -23,6 +23,7 @@
 
 #define MAX_DONE 64
 #define REMOVE_WAIT_MS 1000
+#define SHUTDOWN_WAIT_MS 5000
 
 struct front_conn {
 	struct xd_sim_front *front;
@@ -462,6 +463,32 @@ xd_sim_front_disconnect(struct xd_sim_front *f, int timeout_ms)
 		xd_event_loop_dispatch(f->loop, 50);
 	}
 	return 0;
+}
+
+/* xenbus_frontend_dev_shutdown(): a Connected device goes Closing and
+ * waits up to 5 s for the backend to reach Closing, then Closed. */
+int
+xd_sim_front_shutdown(struct xd_sim_front *f)
+{
+	int64_t end = now_ms() + SHUTDOWN_WAIT_MS;
+	int ret = 0;
+
+	f->auto_connect = false;
+	if (f->state != XenbusStateConnected)
+		return 0;
+	set_state(f, XenbusStateClosing);
+	while (f->be_state != XenbusStateClosing &&
+	       f->be_state != XenbusStateClosed) {
+		if (now_ms() >= end) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		xd_event_loop_dispatch(f->loop, 10);
+	}
+	f->drm_up = false;
+	transport_free(f);
+	set_state(f, XenbusStateClosed);
+	return ret;
 }
 
 bool
