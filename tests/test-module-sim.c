@@ -348,6 +348,26 @@ wait_backend(uint32_t domid, bool present, int timeout_ms)
 	return -1;
 }
 
+/* Polls Weston's log until text occurs count times. */
+static bool
+wait_log_count(const char *text, int count, int timeout_ms)
+{
+	for (; timeout_ms > 0; timeout_ms -= 50) {
+		char *log = xd_weston_read_log(weston), *p = log;
+		int n = 0;
+
+		while (p && (p = strstr(p, text))) {
+			n++;
+			p += strlen(text);
+		}
+		free(log);
+		if (n >= count)
+			return true;
+		usleep(50000);
+	}
+	return false;
+}
+
 static void
 restart(void)
 {
@@ -370,6 +390,10 @@ restart(void)
 	}
 	again = wait_backend(1, true, 15000);
 	XD_ASSERT(again > 0 && again != pid, "backend not restarted");
+	/* A flip sent before the new backend took the guest over would go
+	 * to the dead one's ring and be lost, as on a real guest. */
+	XD_ASSERT(wait_log_count("guest-a: dom1: display connected", 2,
+				 15000), "guest 1 not reconnected");
 	/* The guest reconnects to the new backend and shows again. */
 	xd_sim_ok(sim, SHOW_MS, "show 1 0 5");
 	expect_frame("headless", 1, 5, 0, 0, W, H);
