@@ -263,6 +263,30 @@ conn_setup(struct xd_sim_front *f, uint32_t i)
 	return ret;
 }
 
+/* xen_drm_front_cfg_card(): the driver learns be-alloc and its
+ * connectors from the toolstack's nodes, not from anything else. */
+static void
+read_card_config(struct xd_sim_front *f)
+{
+	char path[160], *value;
+	uint32_t i;
+
+	snprintf(path, sizeof path, "%s/%s", f->fe_path,
+		 XENDISPL_FIELD_BE_ALLOC);
+	value = xd_sim_xs_read(f->hv, f->config.domid, path);
+	f->config.be_alloc = value && strcmp(value, "1") == 0;
+	free(value);
+	for (i = 0; i < XD_SIM_MAX_CONNECTORS; i++) {
+		snprintf(path, sizeof path, "%s/%u/%s", f->fe_path, i,
+			 XENDISPL_FIELD_RESOLUTION);
+		value = xd_sim_xs_read(f->hv, f->config.domid, path);
+		if (!value)
+			break;
+		free(value);
+	}
+	f->config.num_connectors = i;
+}
+
 /* displback_initwait(): versions, rings, ports, nodes; Initialised. */
 static void
 initwait(struct xd_sim_front *f)
@@ -278,6 +302,12 @@ initwait(struct xd_sim_front *f)
 		return;
 	}
 	free(versions);
+	read_card_config(f);
+	if (!f->config.num_connectors) {
+		/* xenbus_dev_fatal(): no connectors, no device */
+		set_state(f, XenbusStateClosing);
+		return;
+	}
 	for (i = 0; i < f->config.num_connectors; i++) {
 		if (conn_setup(f, i) < 0) {
 			transport_free(f);
