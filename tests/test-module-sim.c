@@ -277,7 +277,28 @@ window(void)
 	expect_frame("headless", 1, 7, 0, 0, W, H);
 }
 
-/* Backend processes of guest domid: Weston's children. */
+/* The parent of process pid, or 0. */
+static int
+parent_pid(const char *pid)
+{
+	char path[300], stat[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(stat, 1, sizeof stat - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	/* "pid (comm) state ppid": comm may hold spaces and parentheses. */
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] ? atoi(p + 4) : 0;
+}
+
+/* Backend processes of guest domid: this test's Weston's children, not
+ * those of tests running beside it with the same domid. */
 static int
 backend_pid(uint32_t domid)
 {
@@ -304,7 +325,8 @@ backend_pid(uint32_t domid)
 			if (cmd[i] == '\0')
 				cmd[i] = ' ';
 		if (strstr(cmd, "xen-display-backend") &&
-		    strstr(cmd, want) && !strstr(cmd, "<defunct>"))
+		    strstr(cmd, want) && !strstr(cmd, "<defunct>") &&
+		    parent_pid(e->d_name) == weston->pid)
 			pid = atoi(e->d_name);
 	}
 	if (proc)
@@ -324,6 +346,26 @@ wait_backend(uint32_t domid, bool present, int timeout_ms)
 		usleep(50000);
 	}
 	return -1;
+}
+
+/* Polls Weston's log until text occurs count times. */
+static bool
+wait_log_count(const char *text, int count, int timeout_ms)
+{
+	for (; timeout_ms > 0; timeout_ms -= 50) {
+		char *log = xd_weston_read_log(weston), *p = log;
+		int n = 0;
+
+		while (p && (p = strstr(p, text))) {
+			n++;
+			p += strlen(text);
+		}
+		free(log);
+		if (n >= count)
+			return true;
+		usleep(50000);
+	}
+	return false;
 }
 
 static void
@@ -348,6 +390,10 @@ restart(void)
 	}
 	again = wait_backend(1, true, 15000);
 	XD_ASSERT(again > 0 && again != pid, "backend not restarted");
+	/* A flip sent before the new backend took the guest over would go
+	 * to the dead one's ring and be lost, as on a real guest. */
+	XD_ASSERT(wait_log_count("guest-a: dom1: display connected", 2,
+				 15000), "guest 1 not reconnected");
 	/* The guest reconnects to the new backend and shows again. */
 	xd_sim_ok(sim, SHOW_MS, "show 1 0 5");
 	expect_frame("headless", 1, 5, 0, 0, W, H);

@@ -22,6 +22,8 @@
 #include <xen/io/xenbus.h>
 
 #define MAX_DONE 64
+#define REMOVE_WAIT_MS 1000
+#define SHUTDOWN_WAIT_MS 5000
 
 struct front_conn {
 	struct xd_sim_front *front;
@@ -40,6 +42,7 @@ struct front_conn {
 	bool have_resp;
 	struct xendispl_resp resp;
 
+	uint16_t evt_id;		/* the id the next event must carry */
 	uint32_t flips_done;
 	uint64_t done[MAX_DONE];	/* cookies not yet waited for */
 	uint32_t n_done;
@@ -64,6 +67,8 @@ struct xd_sim_front {
 	int state;
 	int be_state;
 	bool auto_connect;
+	bool drm_up;			/* the driver's drm_info */
+	bool remove_timed_out;
 	uint32_t generation;
 	uint16_t next_id;
 	struct front_conn conns[XD_SIM_MAX_CONNECTORS];
@@ -142,6 +147,10 @@ events(void *data, uint32_t port)
 	xen_rmb();
 	for (cons = page->in_cons; cons != prod; cons++) {
 		e = &XENDISPL_IN_RING_REF(page, cons % XENDISPL_IN_RING_LEN);
+		/* The driver drops an event out of sequence, and a flip
+		 * whose event it dropped completes on its 3.1 s timer. */
+		if (e->id != c->evt_id++)
+			continue;
 		if (e->type != XENDISPL_EVT_PG_FLIP)
 			continue;
 		c->flips_done++;
@@ -254,6 +263,30 @@ conn_setup(struct xd_sim_front *f, uint32_t i)
 	return ret;
 }
 
+/* xen_drm_front_cfg_card(): the driver learns be-alloc and its
+ * connectors from the toolstack's nodes, not from anything else. */
+static void
+read_card_config(struct xd_sim_front *f)
+{
+	char path[160], *value;
+	uint32_t i;
+
+	snprintf(path, sizeof path, "%s/%s", f->fe_path,
+		 XENDISPL_FIELD_BE_ALLOC);
+	value = xd_sim_xs_read(f->hv, f->config.domid, path);
+	f->config.be_alloc = value && strcmp(value, "1") == 0;
+	free(value);
+	for (i = 0; i < XD_SIM_MAX_CONNECTORS; i++) {
+		snprintf(path, sizeof path, "%s/%u/%s", f->fe_path, i,
+			 XENDISPL_FIELD_RESOLUTION);
+		value = xd_sim_xs_read(f->hv, f->config.domid, path);
+		if (!value)
+			break;
+		free(value);
+	}
+	f->config.num_connectors = i;
+}
+
 /* displback_initwait(): versions, rings, ports, nodes; Initialised. */
 static void
 initwait(struct xd_sim_front *f)
@@ -269,6 +302,12 @@ initwait(struct xd_sim_front *f)
 		return;
 	}
 	free(versions);
+	read_card_config(f);
+	if (!f->config.num_connectors) {
+		/* xenbus_dev_fatal(): no connectors, no device */
+		set_state(f, XenbusStateClosing);
+		return;
+	}
 	for (i = 0; i < f->config.num_connectors; i++) {
 		if (conn_setup(f, i) < 0) {
 			transport_free(f);
@@ -278,6 +317,21 @@ initwait(struct xd_sim_front *f)
 	/* Like Linux's driver, write no "version": it checks the backend's
 	 * list and does not say which one it chose. */
 	set_state(f, XenbusStateInitialised);
+}
+
+/* displback_disconnect(): a connected device whose backend went away
+ * tells it to wait (Reconfiguring), drops its DRM device, rings and
+ * buffers, and starts over from Initialising. Before Connected there is
+ * no DRM device and nothing happens. */
+static void
+backend_lost(struct xd_sim_front *f)
+{
+	if (!f->drm_up)
+		return;
+	set_state(f, XenbusStateReconfiguring);
+	f->drm_up = false;
+	transport_free(f);
+	set_state(f, XenbusStateInitialising);
 }
 
 static void
@@ -292,30 +346,34 @@ backend_changed(void *data, const char *path, const char *token)
 	free(value);
 
 	switch (f->be_state) {
+	case XenbusStateInitialising:
+		if (f->state != XenbusStateReconfiguring)
+			backend_lost(f);
+		break;
 	case XenbusStateInitWait:
-		if (f->state != XenbusStateInitialising) {
-			/* recovering after the backend went away */
-			transport_free(f);
-			set_state(f, XenbusStateInitialising);
-		}
-		if (f->auto_connect)
+		if (f->state == XenbusStateReconfiguring)
+			break;
+		backend_lost(f);
+		/* A front that published its rings but never saw Connected
+		 * stays Initialised: the new backend must take it from
+		 * there, as with Linux's driver. */
+		if (f->state == XenbusStateInitialising && f->auto_connect)
 			initwait(f);
 		break;
 	case XenbusStateConnected:
 		if (f->state == XenbusStateInitialised) {
+			f->drm_up = true;
 			set_state(f, XenbusStateConnected);
 			f->generation++;
 		}
 		break;
 	case XenbusStateClosing:
+		/* The driver waits for Closed before it lets go. */
+		break;
 	case XenbusStateClosed:
 	case XenbusStateUnknown:
-		if (f->state != XenbusStateInitialising &&
-		    f->state != XenbusStateClosed &&
-		    f->state != XenbusStateClosing) {
-			transport_free(f);
-			set_state(f, XenbusStateInitialising);
-		}
+		if (f->state != XenbusStateClosed)
+			backend_lost(f);
 		break;
 	default:
 		break;
@@ -405,21 +463,29 @@ xd_sim_front_connect(struct xd_sim_front *f, int timeout_ms)
 	return 0;
 }
 
+/* xen_drv_remove(): Closing, up to a second for the backend to reach
+ * InitWait (the driver then logs an error and goes on), free, Closed. */
 int
 xd_sim_front_disconnect(struct xd_sim_front *f, int timeout_ms)
 {
 	int64_t end = now_ms() + timeout_ms;
+	int64_t remove_end = now_ms() + REMOVE_WAIT_MS;
 
 	f->auto_connect = false;
 	set_state(f, XenbusStateClosing);
-	while (f->be_state != XenbusStateClosing &&
-	       f->be_state != XenbusStateClosed) {
-		if (now_ms() >= end)
-			return -ETIMEDOUT;
-		xd_event_loop_dispatch(f->loop, 50);
+	f->remove_timed_out = false;
+	while (f->be_state != XenbusStateInitWait) {
+		if (now_ms() >= remove_end) {
+			f->remove_timed_out = true;
+			break;
+		}
+		xd_event_loop_dispatch(f->loop, 10);
 	}
+	f->drm_up = false;
 	transport_free(f);
 	set_state(f, XenbusStateClosed);
+	/* The guest is gone from here; waiting for the backend to settle
+	 * is for the test's sake. */
 	while (f->be_state != XenbusStateClosed &&
 	       f->be_state != XenbusStateInitWait) {
 		if (now_ms() >= end)
@@ -427,6 +493,38 @@ xd_sim_front_disconnect(struct xd_sim_front *f, int timeout_ms)
 		xd_event_loop_dispatch(f->loop, 50);
 	}
 	return 0;
+}
+
+/* xenbus_frontend_dev_shutdown(): a Connected device goes Closing and
+ * waits up to 5 s for the backend to reach Closing, then Closed. */
+int
+xd_sim_front_shutdown(struct xd_sim_front *f)
+{
+	int64_t end = now_ms() + SHUTDOWN_WAIT_MS;
+	int ret = 0;
+
+	f->auto_connect = false;
+	if (f->state != XenbusStateConnected)
+		return 0;
+	set_state(f, XenbusStateClosing);
+	while (f->be_state != XenbusStateClosing &&
+	       f->be_state != XenbusStateClosed) {
+		if (now_ms() >= end) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		xd_event_loop_dispatch(f->loop, 10);
+	}
+	f->drm_up = false;
+	transport_free(f);
+	set_state(f, XenbusStateClosed);
+	return ret;
+}
+
+bool
+xd_sim_front_remove_timed_out(struct xd_sim_front *f)
+{
+	return f->remove_timed_out;
 }
 
 int

@@ -69,6 +69,19 @@ xd_sim_front_connect(struct xd_sim_front *front, int timeout_ms);
 int
 xd_sim_front_disconnect(struct xd_sim_front *front, int timeout_ms);
 
+/* The guest shuts down or reboots (xenbus's shutdown hook, not the
+ * driver's remove): a Connected front goes Closing, waits up to 5 s for
+ * the backend's Closing, goes Closed and frees what it shared.
+ * -ETIMEDOUT when the backend kept the guest waiting all 5 s. */
+int
+xd_sim_front_shutdown(struct xd_sim_front *front);
+
+/* Whether the last disconnect gave up waiting (1 s) for the backend to
+ * reach InitWait while the front was Closing: the real driver then logs
+ * "Backend state is ... while removing driver" and goes on. */
+bool
+xd_sim_front_remove_timed_out(struct xd_sim_front *front);
+
 /* Bumped each time the frontend (re)connects: buffers of an earlier
  * connection are gone, as after xen-drm-front re-probes. */
 uint32_t
