@@ -163,6 +163,20 @@ sink_page_flip(void *data, const struct xd_fb *fb)
 	return 0;
 }
 
+static int
+sink_preferred_mode(void *data, uint32_t *width, uint32_t *height,
+		    uint32_t *refresh_mhz)
+{
+	struct fake_sink *s = data;
+
+	if (!s->mode[0])
+		return -ENOENT;
+	*width = s->mode[0];
+	*height = s->mode[1];
+	*refresh_mhz = s->mode[2];
+	return 0;
+}
+
 const struct xd_display_sink_interface fake_sink_interface = {
 	.connector_add = sink_connector_add,
 	.connector_remove = sink_connector_remove,
@@ -170,4 +184,5 @@ const struct xd_display_sink_interface fake_sink_interface = {
 	.fb_detach = sink_fb_detach,
 	.set_config = sink_set_config,
 	.page_flip = sink_page_flip,
+	.preferred_mode = sink_preferred_mode,
 };

@@ -29,6 +29,7 @@ struct fake_sink {
 	uint32_t configs;
 	uint32_t flips;
 	uint64_t last_flip;
+	uint32_t mode[3];		/* preferred_mode's answer; 0: none */
 };
 
 extern const struct xd_display_sink_interface fake_sink_interface;

@@ -260,6 +260,29 @@ test_quotas(void)
 	teardown();
 }
 
+static uint32_t
+timing_width(const uint8_t *e)
+{
+	return e[56] | (e[58] >> 4) << 8;
+}
+
+static uint32_t
+timing_height(const uint8_t *e)
+{
+	return e[59] | (e[61] >> 4) << 8;
+}
+
+/* Pixel clock over the whole frame, blanking included. */
+static uint32_t
+timing_refresh(const uint8_t *e)
+{
+	uint32_t clock = (e[54] | e[55] << 8) * 10000u;
+	uint32_t htotal = timing_width(e) + (e[57] | (e[58] & 0xf) << 8);
+	uint32_t vtotal = timing_height(e) + (e[60] | (e[61] & 0xf) << 8);
+
+	return (clock + htotal * vtotal / 2) / (htotal * vtotal);
+}
+
 static void
 test_edid_and_unknown(void)
 {
@@ -291,11 +314,29 @@ test_edid_and_unknown(void)
 		  "preferred timing is not 640x480");
 	XD_ASSERT(fx.live_mappings == 0, "EDID mapping not released");
 
+	/* Following an output: its mode, and its refresh rate, win. */
+	memcpy(sink.mode, (const uint32_t[]){ 1920, 1080, 75000 },
+	       sizeof sink.mode);
+	EXPECT(request(&req).status, 0);
+	XD_ASSERT(timing_width(edid) == 1920 && timing_height(edid) == 1080,
+		  "followed mode %ux%u", timing_width(edid),
+		  timing_height(edid));
+	XD_ASSERT(timing_refresh(edid) == 75, "refresh %u Hz",
+		  timing_refresh(edid));
+	/* An output no EDID can describe: the vdispl resolution again. */
+	memcpy(sink.mode, (const uint32_t[]){ 5120, 2880, 60000 },
+	       sizeof sink.mode);
+	EXPECT(request(&req).status, 0);
+	XD_ASSERT(timing_width(edid) == 640 && timing_height(edid) == 480,
+		  "unrepresentable mode gave %ux%u", timing_width(edid),
+		  timing_height(edid));
+	XD_ASSERT(fx.live_mappings == 0, "EDID mapping not released");
+
 	req.operation = 0x99;
 	EXPECT(request(&req).status, -EOPNOTSUPP);
 	teardown();
 
-	XD_ASSERT(xd_edid_build(fx.pages[0], 4096, 100, 0) == -EINVAL,
+	XD_ASSERT(xd_edid_build(fx.pages[0], 4096, 100, 60, 0) == -EINVAL,
 		  "EDID for 4096 wide accepted");
 }
 

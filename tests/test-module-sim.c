@@ -13,7 +13,7 @@
  *
  *   test-module-sim two-guests[-desktop|-ivi] | position | scale | window | restart |
  *                   remove | hotplug | formats | two-connectors |
- *                   be-alloc | edid | reboot
+ *                   be-alloc | edid | edid-follows-output | reboot
  */
 
 #include <dirent.h>
@@ -525,16 +525,16 @@ hex_byte(const char *p)
 	return v;
 }
 
+/* GET_EDID of guest domid's connector 0, checked for a valid EDID 1.4
+ * block; returns its preferred timing's size. */
 static void
-edid(void)
+read_edid_mode(uint32_t domid, uint32_t *w, uint32_t *h)
 {
 	const char *line, *hex;
 	uint8_t e[128], sum = 0;
 	int i;
 
-	start("kiosk", two_pinned);
-	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a 1280x720");
-	line = xd_sim_command(sim, SHOW_MS, "edid 1 0");
+	line = xd_sim_command(sim, SHOW_MS, "edid %u 0", domid);
 	XD_ASSERT(line && strncmp(line, "ok edid ", 8) == 0 &&
 		  strlen(line + 8) == 256, "edid answer: %s", line);
 	hex = line + 8;
@@ -546,12 +546,58 @@ edid(void)
 	XD_ASSERT(sum == 0, "EDID checksum");
 	XD_ASSERT(e[18] == 1 && e[19] == 4, "EDID version %u.%u", e[18],
 		  e[19]);
-	/* The preferred detailed timing is the connector's mode. */
-	XD_ASSERT((e[56] | (e[58] >> 4) << 8) == 1280 &&
-		  (e[59] | (e[61] >> 4) << 8) == 720,
-		  "preferred timing %ux%u", e[56] | (e[58] >> 4) << 8,
-		  e[59] | (e[61] >> 4) << 8);
 	XD_ASSERT(e[54] | e[55], "no pixel clock");
+	*w = e[56] | (e[58] >> 4) << 8;
+	*h = e[59] | (e[61] >> 4) << 8;
+}
+
+static void
+edid(void)
+{
+	uint32_t w, h;
+
+	start("kiosk", two_pinned);
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a 1280x720");
+	/* The preferred detailed timing is the connector's mode. */
+	read_edid_mode(1, &w, &h);
+	XD_ASSERT(w == 1280 && h == 720, "preferred timing %ux%u", w, h);
+}
+
+/* Polls the EDID until it offers want_w x want_h (the module tells the
+ * backend asynchronously when an output comes or goes). */
+static void
+expect_edid_mode_eventually(uint32_t domid, uint32_t want_w,
+			    uint32_t want_h)
+{
+	uint32_t w = 0, h = 0;
+	int tries;
+
+	for (tries = 0; tries < 100; tries++) {
+		read_edid_mode(domid, &w, &h);
+		if (w == want_w && h == want_h)
+			return;
+		usleep(50 * 1000);
+	}
+	XD_ASSERT(0, "EDID offers %ux%u, want %ux%u", w, h, want_w, want_h);
+}
+
+/* resolution=output: the guest is offered its output's mode, and its
+ * own vdispl resolution while the output is unplugged. */
+static void
+edid_follows_output(void)
+{
+	uint32_t w, h;
+
+	start("kiosk", "[xen-display]\nguest=guest-a\noutput=headless-2\n"
+		       "resolution=output\n");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a 1280x720");
+	read_edid_mode(1, &w, &h);
+	XD_ASSERT(w == W && h == H, "EDID offers %ux%u, output is %dx%d", w,
+		  h, W, H);
+	kill(weston->pid, SIGUSR1);
+	expect_edid_mode_eventually(1, 1280, 720);
+	kill(weston->pid, SIGUSR1);
+	expect_edid_mode_eventually(1, W, H);
 }
 
 static void
@@ -587,6 +633,7 @@ main(int argc, char *argv[])
 		{ "two-connectors", two_connectors },
 		{ "be-alloc", be_alloc },
 		{ "edid", edid },
+		{ "edid-follows-output", edid_follows_output },
 		{ "reboot", reboot },
 	};
 	size_t i;

@@ -113,6 +113,12 @@ struct xd_display_sink_interface {
 	 * once for every accepted flip, when the compositor presented the
 	 * frame or discarded it, never before. */
 	int (*page_flip)(void *connector_data, const struct xd_fb *fb);
+
+	/* GET_EDID: the mode to offer the guest as its preferred one when
+	 * the connector follows a real output (0, with the mode filled in),
+	 * or -ENOENT to keep the configured resolution. May be NULL. */
+	int (*preferred_mode)(void *connector_data, uint32_t *width,
+			      uint32_t *height, uint32_t *refresh_mhz);
 };
 
 /* From the sink: the flip of fb_cookie was presented (or discarded). */

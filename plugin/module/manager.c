@@ -20,6 +20,8 @@ struct connector {
 	const struct xd_placement *placement;	/* NULL: a window */
 	uint32_t index;
 	bool has_surface;
+	int32_t sent_mode[3];	/* last output_mode: width, height, mHz */
+	bool mode_sent;
 };
 
 /* Backend messages may carry guest-chosen text: keep it printable and
@@ -53,22 +55,50 @@ find_placement(struct xd_module *module, struct xd_backend_process *proc,
 	return NULL;
 }
 
+/* For resolution=output: the backend offers this mode to the guest. */
+static void
+send_output_mode(struct connector *c, struct weston_output *output)
+{
+	int32_t mode[3] = { 0, 0, 0 };
+
+	if (!c->placement || !c->placement->follow_output_mode)
+		return;
+	if (output && output->current_mode) {
+		mode[0] = output->current_mode->width;
+		mode[1] = output->current_mode->height;
+		mode[2] = output->current_mode->refresh;
+	}
+	if (c->mode_sent && memcmp(mode, c->sent_mode, sizeof mode) == 0)
+		return;
+	memcpy(c->sent_mode, mode, sizeof mode);
+	c->mode_sent = true;
+	xen_display_connector_v1_send_output_mode(c->resource, mode[0],
+						  mode[1], mode[2]);
+}
+
+static struct weston_output *
+find_output(struct weston_compositor *compositor, const char *name)
+{
+	struct weston_output *o;
+
+	wl_list_for_each(o, &compositor->output_list, link)
+		if (o->enabled && strcmp(o->name, name) == 0)
+			return o;
+	return NULL;
+}
+
 static void
 output_changed(void *data, struct weston_output *output)
 {
 	struct connector *c = data;
 
+	send_output_mode(c, output);
 	if (!output) {
-		xen_display_connector_v1_send_output_mode(c->resource, 0, 0,
-							  0);
 		xd_module_log(c->module, "%s: connector %u: output '%s' is gone; "
 		       "hidden until it returns\n", c->proc->label, c->index,
 		       c->placement->output);
 		return;
 	}
-	xen_display_connector_v1_send_output_mode(c->resource,
-		output->current_mode->width, output->current_mode->height,
-		output->current_mode->refresh);
 	xd_module_log(c->module, "%s: connector %u: on output '%s' (%dx%d), %s\n",
 	       c->proc->label, c->index, output->name,
 	       output->current_mode->width, output->current_mode->height,
@@ -182,8 +212,13 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 	xen_display_connector_v1_send_placement(c->resource,
 		c->placement ? XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_PINNED :
 			       XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_WINDOW);
-	xd_module_log(module, "%s: connector %u (%ux%u): %s\n", proc->label, index,
-	       width, height, c->placement ? "pinned" : "window");
+	if (c->placement && c->placement->follow_output_mode)
+		send_output_mode(c, find_output(module->compositor,
+						 c->placement->output));
+	xd_module_log(module, "%s: connector %u (%ux%u): %s%s\n", proc->label,
+	       index, width, height, c->placement ? "pinned" : "window",
+	       c->placement && c->placement->follow_output_mode ?
+	       ", offered its output's mode" : "");
 }
 
 static const struct xen_display_manager_v1_interface manager_impl = {

@@ -60,6 +60,38 @@ placement_destroy(struct xd_placement *placement)
 	free(placement);
 }
 
+/* resolution=guest keeps the vdispl line's resolution; resolution=output
+ * offers the pinned output's mode to the guest instead. */
+static int
+parse_resolution(struct weston_config_section *section,
+		 struct xd_placement *placement,
+		 struct weston_log_scope *scope)
+{
+	char *value = NULL;
+	int ret = 0;
+
+	weston_config_section_get_string(section, "resolution", &value,
+					 "guest");
+	if (strcmp(value, "output") == 0 && placement->output &&
+	    placement->mode != XD_PLACEMENT_WINDOW) {
+		placement->follow_output_mode = true;
+	} else if (strcmp(value, "output") == 0) {
+		weston_log_scope_printf(scope,
+			"config: guest '%s' connector %u: resolution=output "
+			"needs output= and a pinned placement; section "
+			"ignored\n", placement->guest, placement->connector);
+		ret = -1;
+	} else if (strcmp(value, "guest") != 0) {
+		weston_log_scope_printf(scope,
+			"config: guest '%s' connector %u: unknown resolution "
+			"'%s' (use guest or output); section ignored\n",
+			placement->guest, placement->connector, value);
+		ret = -1;
+	}
+	free(value);
+	return ret;
+}
+
 static int
 read_placement(struct weston_config_section *section, char *guest,
 	       struct xd_module_config *config,
@@ -122,11 +154,18 @@ read_placement(struct weston_config_section *section, char *guest,
 		free(position);
 	}
 
+	if (parse_resolution(section, placement, scope) < 0) {
+		placement_destroy(placement);
+		return -1;
+	}
+
 	weston_log_scope_printf(scope,
 		"config: guest '%s' connector %u -> output '%s', "
-		"placement %s\n", placement->guest, placement->connector,
+		"placement %s, resolution from the %s\n", placement->guest,
+		placement->connector,
 		placement->output ? placement->output : "(shell's choice)",
-		xd_placement_mode_name(placement->mode));
+		xd_placement_mode_name(placement->mode),
+		placement->follow_output_mode ? "output" : "guest's vdispl line");
 	return 0;
 }
 

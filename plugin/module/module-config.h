@@ -29,6 +29,7 @@ struct xd_placement {
 	char *output;			/* output name, NULL: the shell picks */
 	enum xd_placement_mode mode;
 	int32_t x, y;			/* XD_PLACEMENT_POSITION only */
+	bool follow_output_mode;	/* resolution=output: EDID = output */
 };
 
 struct xd_module_config {

@@ -16,6 +16,7 @@ struct xd_pinned_layer {
 	struct wl_listener output_created;
 	struct wl_listener output_destroyed;
 	struct wl_listener output_moved;
+	struct wl_listener output_resized;
 };
 
 struct pinned {
@@ -256,6 +257,25 @@ output_moved(struct wl_listener *listener, void *data)
 	outputs_changed(layer);
 }
 
+/* A new mode: the backend may offer it to the guest; the surface's scale
+ * follows too. */
+static void
+output_resized(struct wl_listener *listener, void *data)
+{
+	struct xd_pinned_layer *layer =
+		wl_container_of(listener, layer, output_resized);
+	struct weston_output *resized = data;
+	struct pinned *p;
+
+	wl_list_for_each(p, &layer->surfaces, link) {
+		if (p->output != resized)
+			continue;
+		if (p->output_changed)
+			p->output_changed(p->data, resized);
+		place(p);
+	}
+}
+
 struct xd_pinned_layer *
 xd_pinned_layer_create(struct weston_compositor *compositor)
 {
@@ -279,6 +299,9 @@ xd_pinned_layer_create(struct weston_compositor *compositor)
 	layer->output_moved.notify = output_moved;
 	wl_signal_add(&compositor->output_moved_signal,
 		      &layer->output_moved);
+	layer->output_resized.notify = output_resized;
+	wl_signal_add(&compositor->output_resized_signal,
+		      &layer->output_resized);
 	return layer;
 }
 
@@ -292,6 +315,7 @@ xd_pinned_layer_destroy(struct xd_pinned_layer *layer)
 	wl_list_remove(&layer->output_created.link);
 	wl_list_remove(&layer->output_destroyed.link);
 	wl_list_remove(&layer->output_moved.link);
+	wl_list_remove(&layer->output_resized.link);
 	weston_layer_fini(&layer->layer);
 	free(layer);
 }

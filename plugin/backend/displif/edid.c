@@ -30,18 +30,17 @@ put_name_descriptor(uint8_t *d, uint8_t tag, const char *text)
 }
 
 static void
-put_detailed_timing(uint8_t *d, uint32_t w, uint32_t h)
+put_detailed_timing(uint8_t *d, uint32_t w, uint32_t h, uint32_t refresh)
 {
 	uint32_t hblank = H_FRONT + H_SYNC + H_BACK;
 	uint32_t vblank = V_FRONT + V_SYNC + V_BACK;
 	uint64_t frame = (uint64_t)(w + hblank) * (h + vblank);
-	uint32_t refresh = 60;
 	uint64_t clock_10khz;
 	uint32_t w_mm = w * 254 / 960;	/* 96 dpi */
 	uint32_t h_mm = h * 254 / 960;
 
 	/* The clock field is 16 bits of 10 kHz: lower the refresh rate
-	 * for modes that do not fit at 60 Hz. */
+	 * for modes that do not fit at the one asked for. */
 	while (refresh > 1 && frame * refresh / 10000 > 0xffff)
 		refresh--;
 	clock_10khz = frame * refresh / 10000;
@@ -68,7 +67,7 @@ put_detailed_timing(uint8_t *d, uint32_t w, uint32_t h)
 
 int
 xd_edid_build(uint8_t *edid, uint32_t width, uint32_t height,
-	      uint32_t serial)
+	      uint32_t refresh_hz, uint32_t serial)
 {
 	static const uint8_t header[8] = {
 		0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00
@@ -83,7 +82,8 @@ xd_edid_build(uint8_t *edid, uint32_t width, uint32_t height,
 	int i;
 
 	if (width == 0 || height == 0 ||
-	    width > XD_EDID_MAX_DIMENSION || height > XD_EDID_MAX_DIMENSION)
+	    width > XD_EDID_MAX_DIMENSION || height > XD_EDID_MAX_DIMENSION ||
+	    refresh_hz == 0 || refresh_hz > XD_EDID_MAX_REFRESH)
 		return -EINVAL;
 
 	memset(edid, 0, XD_EDID_SIZE);
@@ -108,7 +108,7 @@ xd_edid_build(uint8_t *edid, uint32_t width, uint32_t height,
 	for (i = 38; i < 54; i++)
 		edid[i] = 0x01;		/* no standard timings */
 
-	put_detailed_timing(&edid[54], width, height);
+	put_detailed_timing(&edid[54], width, height, refresh_hz);
 	put_name_descriptor(&edid[72], 0xfc, "Xen display");
 	put_name_descriptor(&edid[90], 0xfe, "xen-display");
 	edid[108 + 3] = 0x10;		/* dummy descriptor */

@@ -331,6 +331,24 @@ page_flip(struct xd_connector *c, const struct xendispl_page_flip_req *r)
 	return 0;
 }
 
+/* The connector's EDID: the output's mode when the sink follows one and
+ * it fits an EDID timing, else the vdispl line's resolution. */
+static int
+build_edid(struct xd_connector *c, uint8_t *edid)
+{
+	struct xd_displif *d = c->displif;
+	uint32_t serial = d->domid << 8 | c->index;
+	uint32_t w, h, mhz;
+
+	if (d->sink_interface->preferred_mode &&
+	    d->sink_interface->preferred_mode(c->sink_data, &w, &h,
+					      &mhz) == 0 &&
+	    xd_edid_build(edid, w, h, (mhz + 500) / 1000, serial) == 0)
+		return 0;
+	return xd_edid_build(edid, c->config.width, c->config.height, 60,
+			     serial);
+}
+
 static int
 get_edid(struct xd_connector *c, const struct xendispl_get_edid_req *r,
 	 uint32_t *edid_sz)
@@ -345,8 +363,7 @@ get_edid(struct xd_connector *c, const struct xendispl_get_edid_req *r,
 	if (r->buffer_sz < XD_EDID_SIZE ||
 	    r->buffer_sz > XENDISPL_EDID_MAX_SIZE)
 		return -EINVAL;
-	ret = xd_edid_build(edid, c->config.width, c->config.height,
-			    d->domid << 8 | c->index);
+	ret = build_edid(c, edid);
 	if (ret < 0)
 		return ret;
 	count = pages_for(r->buffer_sz);

@@ -277,4 +277,5 @@ const struct xd_display_sink_interface xd_wayland_sink_interface = {
 	.fb_detach = sink_fb_detach,
 	.set_config = wl_connector_set_config,
 	.page_flip = wl_connector_page_flip,
+	.preferred_mode = wl_connector_preferred_mode,
 };

@@ -51,6 +51,7 @@ struct wl_connector {
 	struct xen_display_connector_v1 *module_connector;
 	bool placement_known;
 	bool pinned;
+	uint32_t output_mode[3];	/* followed output: w, h, mHz; 0: none */
 
 	struct wl_surface *surface;
 	struct xdg_surface *xdg_surface;
@@ -340,7 +341,34 @@ static void
 module_output_mode(void *data, struct xen_display_connector_v1 *mc,
 		   int32_t width, int32_t height, int32_t refresh)
 {
-	/* Following the monitor's mode is for a later protocol step. */
+	struct wl_connector *c = data;
+
+	/* The module sends sane modes; bound them anyway, a zero size
+	 * means the output is gone. */
+	if (width <= 0 || height <= 0 || refresh < 0) {
+		memset(c->output_mode, 0, sizeof c->output_mode);
+		return;
+	}
+	c->output_mode[0] = (uint32_t)width;
+	c->output_mode[1] = (uint32_t)height;
+	c->output_mode[2] = refresh > 0 ? (uint32_t)refresh : 60000;
+	xd_log("connector %u: offering the guest its output's mode "
+	       "%dx%d@%d.%03d\n", c->index, width, height,
+	       c->output_mode[2] / 1000, c->output_mode[2] % 1000);
+}
+
+int
+wl_connector_preferred_mode(void *data, uint32_t *width, uint32_t *height,
+			    uint32_t *refresh_mhz)
+{
+	struct wl_connector *c = data;
+
+	if (!c->output_mode[0])
+		return -ENOENT;
+	*width = c->output_mode[0];
+	*height = c->output_mode[1];
+	*refresh_mhz = c->output_mode[2];
+	return 0;
 }
 
 static const struct xen_display_connector_v1_listener module_listener = {

@@ -100,4 +100,8 @@ wl_connector_set_config(void *connector_data, const struct xd_fb *fb);
 int
 wl_connector_page_flip(void *connector_data, const struct xd_fb *fb);
 
+int
+wl_connector_preferred_mode(void *connector_data, uint32_t *width,
+			    uint32_t *height, uint32_t *refresh_mhz);
+
 #endif
