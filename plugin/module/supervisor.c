@@ -17,6 +17,10 @@
 #define BACKOFF_MAX_MS 8000
 /* A backend that ran this long was healthy: start backing off afresh. */
 #define STABLE_MS 10000
+/* A backend whose device is gone exits by itself once it has let go of
+ * the guest's memory in the compositor (wl-blank.c); after this long it
+ * is stopped. */
+#define RETIRE_GRACE_MS 2000
 
 struct xd_supervisor {
 	struct xd_module *module;
@@ -44,6 +48,7 @@ is_plain_word(const char *s)
 }
 
 static void launch(struct xd_backend_process *proc);
+static void process_destroy(struct xd_backend_process *proc);
 
 static int
 restart_timer_fired(void *data)
@@ -63,6 +68,12 @@ client_destroyed(struct wl_listener *listener, void *data)
 
 	wl_list_remove(&proc->client_destroy.link);
 	proc->client = NULL;
+	if (proc->retire_timer) {
+		xd_module_log(module, "%s: backend for device %u exited\n",
+			      proc->label, proc->devid);
+		process_destroy(proc);
+		return;
+	}
 	if (now_ms() - proc->started_ms > STABLE_MS)
 		proc->backoff_ms = BACKOFF_MIN_MS;
 	xd_module_log(module, "%s: backend for device %u exited; restarting in "
@@ -153,10 +164,49 @@ guest_add(struct xd_supervisor *sup, uint32_t domid, uint32_t devid,
 static void
 process_destroy(struct xd_backend_process *proc)
 {
+	if (proc->retire_timer)
+		wl_event_source_remove(proc->retire_timer);
 	stop(proc);
 	wl_list_remove(&proc->link);
 	free(proc->label);
 	free(proc);
+}
+
+static int
+retire_timer_fired(void *data)
+{
+	struct xd_backend_process *proc = data;
+
+	xd_module_log(proc->module, "%s: backend for device %u did not exit "
+		      "in %d ms; stopped\n", proc->label, proc->devid,
+		      RETIRE_GRACE_MS);
+	process_destroy(proc);
+	return 0;
+}
+
+/* The device is gone: the backend notices too, releases what the
+ * compositor holds of the guest and exits. Give it the time to. */
+static void
+retire(struct xd_backend_process *proc)
+{
+	struct wl_event_loop *loop =
+		wl_display_get_event_loop(proc->module->compositor->wl_display);
+
+	if (proc->restart_timer) {
+		wl_event_source_remove(proc->restart_timer);
+		proc->restart_timer = NULL;
+	}
+	if (!proc->client) {
+		process_destroy(proc);
+		return;
+	}
+	proc->retire_timer = wl_event_loop_add_timer(loop, retire_timer_fired,
+						     proc);
+	if (!proc->retire_timer) {
+		process_destroy(proc);
+		return;
+	}
+	wl_event_source_timer_update(proc->retire_timer, RETIRE_GRACE_MS);
 }
 
 static bool
@@ -177,7 +227,8 @@ find(struct xd_supervisor *sup, uint32_t domid, uint32_t devid)
 	struct xd_backend_process *proc;
 
 	wl_list_for_each(proc, &sup->processes, link)
-		if (proc->domid == domid && proc->devid == devid)
+		if (proc->domid == domid && proc->devid == devid &&
+		    !proc->retire_timer)
 			return proc;
 	return NULL;
 }
@@ -190,11 +241,12 @@ xd_supervisor_sync(struct xd_supervisor *sup,
 	size_t i;
 
 	wl_list_for_each_safe(proc, tmp, &sup->processes, link) {
-		if (listed(devs, n, proc->domid, proc->devid))
+		if (proc->retire_timer ||
+		    listed(devs, n, proc->domid, proc->devid))
 			continue;
 		xd_module_log(sup->module, "%s: display device %u gone; backend "
-		       "stopped\n", proc->label, proc->devid);
-		process_destroy(proc);
+		       "stopping\n", proc->label, proc->devid);
+		retire(proc);
 	}
 	for (i = 0; i < n; i++)
 		if (!find(sup, devs[i].domid, devs[i].devid))

@@ -27,6 +27,7 @@ struct xd_backend_process {
 	struct wl_client *client;	/* while running */
 	struct wl_listener client_destroy;
 	struct wl_event_source *restart_timer;
+	struct wl_event_source *retire_timer;	/* device gone: grace */
 	uint32_t backoff_ms;
 	uint64_t started_ms;
 	unsigned int starts;
