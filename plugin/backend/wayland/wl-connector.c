@@ -25,6 +25,9 @@
 #define FLIP_FALLBACK_MS 500
 #define STATS_PERIOD_MS 1000
 #define MAX_SAMPLES 256
+/* One repaint of a software renderer under load; the guest is gone, only
+ * its memory waits for this. */
+#define BLANK_WAIT_MS 250
 
 struct wl_flip {
 	struct wl_list link;		/* wl_connector::flips, oldest first */
@@ -61,6 +64,7 @@ struct wl_connector {
 	int32_t bound_w, bound_h;	/* the shell's size limit, 0: none */
 	int32_t pending_w, pending_h;	/* from the configure in progress */
 	uint32_t shown_w, shown_h;	/* size of the fb on screen */
+	bool shown_zero_copy;		/* the compositor reads guest memory */
 
 	uint64_t shown;			/* cookie of the fb on screen, or 0 */
 	bool show_pending;		/* show 'shown' once configured */
@@ -232,6 +236,7 @@ commit_shown(struct wl_connector *c, struct wl_flip *flip)
 			return -ENOMEM;
 		if (flip)
 			flip->copied = !fb->dmabuf_buffer;
+		c->shown_zero_copy = fb->dmabuf_buffer != NULL;
 		c->shown_w = fb->fb.width;
 		c->shown_h = fb->fb.height;
 		fit_viewport(c);
@@ -467,6 +472,10 @@ wl_connector_remove(void *data)
 	}
 	xd_event_source_remove(c->fallback);
 	xd_event_source_remove(c->stats_timer);
+	/* Only a frame the compositor sampled from the guest's memory can
+	 * keep it mapped there; copies are ours. */
+	if (c->shown && c->shown_zero_copy)
+		wl_show_blank_and_wait(c->wayland, c->surface, BLANK_WAIT_MS);
 	if (c->viewport)
 		wp_viewport_destroy(c->viewport);
 	if (c->toplevel)

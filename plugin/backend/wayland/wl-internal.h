@@ -87,6 +87,13 @@ wl_fb_detach(struct xd_wayland *wayland, uint64_t cookie);
 void
 wl_fb_destroy_all(struct xd_wayland *wayland);
 
+/* wl-blank.c: shows one blank pixel on surface and waits up to
+ * timeout_ms for the compositor to have drawn it, so that it drops the
+ * textures of the guest's last frame. */
+void
+wl_show_blank_and_wait(struct xd_wayland *wayland, struct wl_surface *surface,
+		       int timeout_ms);
+
 void *
 wl_connector_add(void *sink, struct xd_connector *connector,
 		 const struct xd_connector_info *info);
