@@ -148,7 +148,9 @@ main(int argc, char *argv[])
 		if (xd_event_loop_dispatch(loop, -1) < 0 && errno != EINTR)
 			break;
 	}
-	status = running ? EXIT_FAILURE : EXIT_SUCCESS;
+	/* Asked to stop, or the device was removed: both are normal ends. */
+	status = !running || !xd_backend_device_alive(device) ?
+		 EXIT_SUCCESS : EXIT_FAILURE;
 	xd_backend_device_destroy(device);
 out:
 	xd_event_source_remove(signals);

@@ -20,6 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "wl-internal.h"
 
 static void
@@ -41,7 +42,7 @@ now_ms(void)
 
 /* Dispatches the import queue until *done or the deadline; other queues'
  * events are read and left for the main loop. */
-static void
+static bool
 wait_queue(struct xd_wayland *w, bool *done, int64_t deadline)
 {
 	struct pollfd pfd = { .fd = wl_display_get_fd(w->display),
@@ -53,20 +54,21 @@ wait_queue(struct xd_wayland *w, bool *done, int64_t deadline)
 						     w->import_queue) != 0)
 			if (wl_display_dispatch_queue_pending(w->display,
 							      w->import_queue) < 0)
-				return;
+				return false;
 		if (*done) {
 			wl_display_cancel_read(w->display);
-			return;
+			return true;
 		}
 		wl_display_flush(w->display);
 		left = deadline - now_ms();
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
 			wl_display_cancel_read(w->display);
-			return;
+			return false;
 		}
 		if (wl_display_read_events(w->display) < 0)
-			return;
+			return false;
 	}
+	return true;
 }
 
 static struct wl_buffer *
@@ -111,7 +113,10 @@ wl_show_blank_and_wait(struct xd_wayland *w, struct wl_surface *surface,
 	wl_surface_attach(surface, buffer, 0, 0);
 	wl_surface_damage_buffer(surface, 0, 0, 1, 1);
 	wl_surface_commit(surface);
-	wait_queue(w, &done, now_ms() + timeout_ms);
+	if (!wait_queue(w, &done, now_ms() + timeout_ms))
+		xd_log("the compositor did not repaint within %d ms: it may "
+		       "keep the guest's last frame mapped until it draws "
+		       "another\n", timeout_ms);
 	wl_callback_destroy(frame);
 	wl_buffer_destroy(buffer);
 }

@@ -25,9 +25,10 @@
 #define FLIP_FALLBACK_MS 500
 #define STATS_PERIOD_MS 1000
 #define MAX_SAMPLES 256
-/* One repaint of a software renderer under load; the guest is gone, only
- * its memory waits for this. */
-#define BLANK_WAIT_MS 250
+/* A few repaints of a software renderer under load (under TCG in the rig
+ * one takes hundreds of ms); the guest is gone, only its memory waits for
+ * this, and the module gives an exiting backend more. */
+#define BLANK_WAIT_MS 1000
 
 struct wl_flip {
 	struct wl_list link;		/* wl_connector::flips, oldest first */
