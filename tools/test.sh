@@ -95,7 +95,7 @@ stage_kmod() {
 # Real Xen in QEMU (doc/rig.md): the project staged for dom0, then each
 # rig test. A failure prints what the rig collected.
 stage_rig() {
-	local staging t out=$repo/$build/rig
+	local staging t t0 out=$repo/$build/rig
 	stage "Xen-in-QEMU rig: real xen-drm-front guests, module, backend, kmod"
 	mkdir -p "$out"
 	if ! staging=$("$repo/tests/rig/stage.sh" build-rig 2>"$out/stage.log")
@@ -104,11 +104,13 @@ stage_rig() {
 		record FAIL rig:stage
 		return
 	fi
-	for t in guest-frames xen-access; do
+	for t in guest-frames guest-frames-drm guest-lifecycle xen-access; do
 		rm -rf "${out:?}/$t"
+		t0=$SECONDS
 		if "$repo/tests/rig/$t.sh" "$staging" "$out/$t" \
 			> "$out/$t.log" 2>&1; then
 			tail -3 "$out/$t.log"
+			echo "rig:$t took $((SECONDS - t0)) s"
 			record PASS "rig:$t"
 		else
 			echo "---- rig:$t failed; its log ($out/$t.log) ends:"
