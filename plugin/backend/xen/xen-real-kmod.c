@@ -50,8 +50,11 @@ int
 xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
 		    const uint32_t *refs, const char **why)
 {
+	/* Writable, as the guest granted it: Mesa (trixie's llvmpipe) never
+	 * releases a dma-buf import it could only map read-only, which kept
+	 * a destroyed guest's frames mapped in Weston for good (reproduced
+	 * in the simulator with a read-only fd; see doc/kmod.md). */
 	struct xen_zcopy_export exp = {
-		.flags = XEN_ZCOPY_EXPORT_READONLY,
 		.domid = domid,
 		.count = buf->count,
 		.refs = (uint64_t)(uintptr_t)refs,
