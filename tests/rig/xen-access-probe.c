@@ -350,7 +350,10 @@ list_dir(struct probe *p, const char *dir, int depth)
 	char *v;
 
 	for (i = 0; names && i < num; i++) {
-		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+		/* A path XenStore could not hold: skip, not truncate. */
+		if (snprintf(path, sizeof path, "%s/%s", dir, names[i]) >=
+		    (int)sizeof path)
+			continue;
 		v = xd_xs_read(p->xen, 0, path, NULL);
 		printf("PROBE   %s = '%s'\n", path, v ? v : "");
 		free(v);

@@ -18,7 +18,16 @@
  *   edid DOMID CONN                GET_EDID; answers the EDID in hex
  *   reboot DOMID                   the frontend disconnects and connects
  *                                  again, as across a guest reboot
- *   stats DOMID                    mappings and grants of the guest
+ *   stats DOMID                    mappings and grants of the guest, map
+ *                                  and unmap calls of all backends
+ *   setup DOMID CONN               (re)create CONN's two XR24 buffers and
+ *                                  fbs, draw frames 0 and 1, SET_CONFIG;
+ *                                  answers the time DBUF_CREATE and
+ *                                  FB_ATTACH took, per buffer
+ *   flip-loop HZ COUNT OUT DOMID[,DOMID...]  connector 0 of each guest
+ *                                  (set up) flips COUNT times at HZ (0: back
+ *                                  to back); see sim-flip-loop.h. The
+ *                                  moments flips were seen go to file OUT
  *   remove DOMID                   the guest is destroyed (xl destroy)
  *   quit
  * "ready" is printed once the socket listens.
@@ -40,6 +49,7 @@
 #include "sim-front.h"
 #include "sim-hv.h"
 #include "sim-draw.h"
+#include "sim-flip-loop.h"
 #include "sim-pattern.h"
 
 #define MAX_GUESTS 16
@@ -173,8 +183,20 @@ format_bpp(uint32_t fourcc)
 
 /* Two buffers and their fbs in the connector's mode; a new format
  * replaces the old ones (FB_DETACH, DBUF_DESTROY first). */
+static int64_t
+now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* times, when not NULL, gets the microseconds DBUF_CREATE and FB_ATTACH
+ * took, summed over both buffers. */
 static int
-setup_connector(struct sim_guest *g, uint32_t conn, uint32_t format)
+setup_connector(struct sim_guest *g, uint32_t conn, uint32_t format,
+		int64_t *times)
 {
 	struct sim_connector *c = &g->conns[conn];
 	uint32_t w = g->config.connectors[conn].width;
@@ -190,14 +212,20 @@ setup_connector(struct sim_guest *g, uint32_t conn, uint32_t format)
 	}
 	for (i = 0; i < 2; i++) {
 		uint64_t cookie = serial | (uint64_t)(conn + 1) << 8 | i << 1;
+		int64_t t0 = now_us(), t1;
 
 		ret = xd_sim_front_dbuf_create(g->front, conn, cookie, w, h,
 					       format_bpp(format), 0,
 					       &c->buffers[i]);
+		t1 = now_us();
 		if (ret == 0)
 			ret = xd_sim_front_fb_attach(g->front, conn,
 						     c->buffers[i], cookie | 1,
 						     w, h, format);
+		if (times) {
+			times[0] += t1 - t0;
+			times[1] += now_us() - t1;
+		}
 		if (ret < 0)
 			return ret;
 	}
@@ -234,7 +262,7 @@ cmd_show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format)
 	}
 	c = &g->conns[conn];
 	if ((!c->buffers[0] || c->format != format) &&
-	    (ret = setup_connector(g, conn, format)) < 0) {
+	    (ret = setup_connector(g, conn, format, NULL)) < 0) {
 		reply("error buffers: %s", strerror(-ret));
 		return;
 	}
@@ -317,8 +345,90 @@ cmd_stats(uint32_t domid)
 	struct xd_sim_stats st;
 
 	xd_sim_hv_stats(hv, domid, &st);
-	reply("ok backends=%u pages_mapped=%u grants=%u ports=%u",
-	      st.backends, st.pages_mapped, st.grants, st.ports);
+	reply("ok backends=%u pages_mapped=%u grants=%u ports=%u "
+	      "map_calls=%llu unmap_calls=%llu", st.backends, st.pages_mapped,
+	      st.grants, st.ports, (unsigned long long)st.map_calls,
+	      (unsigned long long)st.unmap_calls);
+}
+
+static void
+cmd_setup(uint32_t domid, uint32_t conn)
+{
+	struct sim_guest *g = find_guest(domid);
+	struct sim_connector *c;
+	int64_t times[2] = { 0, 0 };
+	struct xd_sim_buffer *b;
+	int i, ret;
+
+	if (!g || conn >= g->config.num_connectors) {
+		reply("error no guest %u connector %u", domid, conn);
+		return;
+	}
+	c = &g->conns[conn];
+	ret = setup_connector(g, conn, DRM_FORMAT_XRGB8888, times);
+	for (i = 0; i < 2 && ret == 0; i++) {
+		b = c->buffers[i];
+		xd_sim_draw(DRM_FORMAT_XRGB8888, domid, conn, i, b->width,
+			    b->height, b->pitch, b->pixels);
+	}
+	if (ret == 0) {
+		b = c->buffers[0];
+		ret = xd_sim_front_set_config(g->front, conn, b->cookie | 1,
+					      b->width, b->height, 32);
+		c->configured = true;
+	}
+	if (ret < 0) {
+		reply("error setup: %s", strerror(-ret));
+		return;
+	}
+	reply("ok setup %u %u pages=%u dbuf_create_us=%lld fb_attach_us=%lld",
+	      domid, conn, c->buffers[0]->num_pages, (long long)times[0] / 2,
+	      (long long)times[1] / 2);
+}
+
+static void
+cmd_flip_loop(uint32_t hz, uint32_t count, const char *out_path,
+	      char *domids)
+{
+	struct xd_sim_flip_target targets[MAX_GUESTS];
+	struct xd_sim_flip_result r;
+	char *save = NULL, *item;
+	struct sim_guest *g;
+	uint32_t n = 0;
+	FILE *out;
+	int ret;
+
+	for (item = strtok_r(domids, ",", &save); item;
+	     item = strtok_r(NULL, ",", &save)) {
+		g = find_guest(strtoul(item, NULL, 10));
+		if (!g || n == MAX_GUESTS || !g->conns[0].configured) {
+			reply("error guest %s not set up", item);
+			return;
+		}
+		targets[n++] = (struct xd_sim_flip_target){
+			.front = g->front, .domid = g->domid, .conn = 0,
+			.fb = { g->conns[0].buffers[0]->cookie | 1,
+				g->conns[0].buffers[1]->cookie | 1 },
+		};
+	}
+	out = fopen(out_path, "we");
+	if (!n || !out) {
+		reply("error no guests or cannot write %s", out_path);
+		if (out)
+			fclose(out);
+		return;
+	}
+	ret = xd_sim_flip_loop(loop, targets, n, hz, count, out,
+			       FLIP_TIMEOUT_MS, &r);
+	fclose(out);
+	if (ret < 0) {
+		reply("error flip-loop: %s", strerror(-ret));
+		return;
+	}
+	reply("ok flip-loop flips=%u completed=%u dropped=%u late=%u "
+	      "ticks_late=%u rtt_p50_us=%u rtt_p99_us=%u wall_us=%llu",
+	      r.flips, r.completed, r.dropped, r.late, r.ticks_late,
+	      r.rtt_p50_us, r.rtt_p99_us, (unsigned long long)r.wall_us);
 }
 
 static void
@@ -340,7 +450,7 @@ cmd_remove(uint32_t domid)
 static bool
 run_command(char *line)
 {
-	char name[64], conns[128], extra[16], fourcc[8];
+	char name[64], conns[128], extra[16], fourcc[8], path[256];
 	uint32_t a, b, c;
 	int n;
 
@@ -359,6 +469,11 @@ run_command(char *line)
 		cmd_edid(a, b);
 	} else if (sscanf(line, "reboot %u", &a) == 1) {
 		cmd_reboot(a);
+	} else if (sscanf(line, "setup %u %u", &a, &b) == 2) {
+		cmd_setup(a, b);
+	} else if (sscanf(line, "flip-loop %u %u %255s %127s", &a, &b, path,
+			  conns) == 4) {
+		cmd_flip_loop(a, b, path, conns);
 	} else if (sscanf(line, "stats %u", &a) == 1) {
 		cmd_stats(a);
 	} else if (sscanf(line, "remove %u", &a) == 1) {

@@ -73,6 +73,8 @@ struct xd_sim_front {
 	uint16_t next_id;
 	struct front_conn conns[XD_SIM_MAX_CONNECTORS];
 	struct front_buffer *buffers;
+	xd_sim_flip_listener_t flip_listener;
+	void *flip_listener_data;
 };
 
 static int64_t
@@ -156,6 +158,10 @@ events(void *data, uint32_t port)
 		c->flips_done++;
 		if (c->n_done < MAX_DONE)
 			c->done[c->n_done++] = e->op.pg_flip.fb_cookie;
+		if (c->front->flip_listener)
+			c->front->flip_listener(c->front->flip_listener_data,
+						c->index,
+						e->op.pg_flip.fb_cookie);
 	}
 	xen_mb();
 	page->in_cons = cons;
@@ -842,6 +848,14 @@ xd_sim_front_wait_flip_done(struct xd_sim_front *f, uint32_t conn,
 		xd_event_loop_dispatch(f->loop, left);
 	}
 	return 0;
+}
+
+void
+xd_sim_front_set_flip_listener(struct xd_sim_front *f,
+			       xd_sim_flip_listener_t listener, void *data)
+{
+	f->flip_listener = listener;
+	f->flip_listener_data = data;
 }
 
 uint32_t

@@ -141,6 +141,15 @@ int
 xd_sim_front_wait_flip_done(struct xd_sim_front *front, uint32_t conn,
 			    uint64_t fb_cookie, int timeout_ms);
 
+/* Called for each PG_FLIP event as the frontend takes it off the event
+ * page (benchmarks timestamp it there); NULL stops the calls. */
+typedef void (*xd_sim_flip_listener_t)(void *data, uint32_t conn,
+				       uint64_t fb_cookie);
+
+void
+xd_sim_front_set_flip_listener(struct xd_sim_front *front,
+			       xd_sim_flip_listener_t listener, void *data);
+
 /* PG_FLIP events received on conn so far. */
 uint32_t
 xd_sim_front_flips_done(struct xd_sim_front *front, uint32_t conn);

@@ -99,6 +99,9 @@ flip_finish(struct wl_flip *flip, const struct timespec *presented)
 	free(flip);
 	if (wl_list_empty(&c->flips))
 		xd_event_source_timer_update(c->fallback, 0);
+	/* Traced first: the guest may see the event before we return. */
+	xd_flip_trace(c->index, c->wayland->presentation_clock, presented,
+		      flip_copied);
 	xd_connector_flip_done(c->connector, cookie);
 
 	st->flips++;
@@ -180,6 +183,7 @@ stats_fired(void *data)
 	uint32_t p50 = 0, max = 0;
 
 	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	xd_flip_trace_flush();
 	if (st->flips == 0)
 		return;
 	if (st->n_samples) {

@@ -111,4 +111,12 @@ int
 wl_connector_preferred_mode(void *connector_data, uint32_t *width,
 			    uint32_t *height, uint32_t *refresh_mhz);
 
+/* wl-trace.c: per-flip times for benchmarks, when XD_FLIP_TRACE is set. */
+void
+xd_flip_trace(uint32_t conn, clockid_t clock, const struct timespec *presented,
+	      bool copied);
+
+void
+xd_flip_trace_flush(void);
+
 #endif

@@ -8,6 +8,10 @@
  * Grant maps come back as the granting domain's memfd and page numbers.
  * A contiguous run is one mmap, and for buffers the memfd itself is the
  * zero-copy view (Weston imports memfds through linux-dmabuf).
+ *
+ * XD_SIM_NO_DMABUF ("all" or a comma-separated list of domids) withholds
+ * that view, as real Xen's 'map' provider does, so that benchmarks can run
+ * the copy path beside zero copy (doc/performance.md).
  */
 
 #include <errno.h>
@@ -563,6 +567,27 @@ sim_buffer_destroy(struct xd_guest_buffer *buffer)
 	free(b);
 }
 
+/* Whether XD_SIM_NO_DMABUF names domid. */
+static bool
+dmabuf_withheld(uint32_t domid)
+{
+	const char *list = getenv("XD_SIM_NO_DMABUF");
+	char *end;
+
+	if (!list || !*list)
+		return false;
+	if (strcmp(list, "all") == 0)
+		return true;
+	while (*list) {
+		if (strtoul(list, &end, 10) == domid && end != list)
+			return true;
+		if (end == list || (*end && *end != ','))
+			return false;
+		list = *end ? end + 1 : end;
+	}
+	return false;
+}
+
 static struct xd_guest_buffer *
 sim_buffer_import(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 		  uint32_t count, uint32_t size)
@@ -585,7 +610,7 @@ sim_buffer_import(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 	b->base.refcount = 1;
 	b->base.size = size;
 	b->base.destroy = sim_buffer_destroy;
-	if (contiguous) {
+	if (contiguous && !dmabuf_withheld(domid)) {
 		b->base.dmabuf_fd = fd;
 		b->base.provider = "sim";
 	} else {

@@ -1,0 +1,606 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The whole backend, measured end to end: simulated guests (xd-sim) ->
+ * displif ring -> xen-display-backend processes launched by our module in
+ * headless Weston -> linux-dmabuf -> presentation -> PG_FLIP_COMPLETE
+ * back on the guest's event page.
+ *
+ *   bench-backend [--flips N] [--seconds S] [--guests G]
+ *
+ * 1. Cost: one guest at a time, 480p/1080p/4K, zero copy and copy (guests
+ *    whose dma-buf the simulator withholds, XD_SIM_NO_DMABUF, as real
+ *    Xen's 'map' provider does: the backend's real copy path), N flips
+ *    each, display-paced (the guest flips again when the last completed,
+ *    as a vblank-driven guest does). Backend CPU time per flip from
+ *    /proc/PID/stat; map calls the simulated hypervisor served per flip;
+ *    DBUF_CREATE + FB_ATTACH time per buffer.
+ * 2. Latency: presentation timestamp (backend trace, XD_FLIP_TRACE) ->
+ *    the guest took PG_FLIP_COMPLETE off its event page (xd-sim), both
+ *    CLOCK_MONOTONIC, paired per flip.
+ * 3. Scale: G guests, one 1080p connector each, all display-paced for S
+ *    seconds. A frame is dropped when a guest's consecutive presentation
+ *    timestamps are more than one refresh apart (a repaint without the
+ *    guest's next frame) or a flip completed unpresented. Backend CPU
+ *    share and memory (smaps_rollup) per guest.
+ *
+ * Everything runs on this machine's wall clock with the guests, Weston
+ * and the backends sharing its CPUs. Prints a table, then machine-readable
+ * lines "name value". Every wait is bounded.
+ */
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "harness/harness.h"
+#include "sim/sim-process.h"
+
+#define CMD_MS 30000
+#define MAX_FLIPS 65536
+
+struct size {
+	const char *name;
+	uint32_t width, height;
+};
+
+static const struct size sizes[] = {
+	{ "480p", 640, 480 },
+	{ "1080p", 1920, 1080 },
+	{ "4k", 3840, 2160 },
+};
+
+static struct xd_sim_process *sim;
+static struct xd_weston *weston;
+static char dir[] = "/tmp/xd-bench-XXXXXX";
+static char trace_dir[64];
+
+static void
+stop_all(void)
+{
+	if (sim)
+		xd_sim_process_stop(sim);
+	sim = NULL;
+}
+
+/* Sends a command; the answer must be "ok ...". */
+static const char *
+sim_ok(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static const char *
+sim_ok(const char *fmt, ...)
+{
+	const char *line;
+	char cmd[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof cmd, fmt, ap);
+	va_end(ap);
+	line = xd_sim_command(sim, CMD_MS * 2, "%s", cmd);
+	XD_ASSERT(line && strncmp(line, "ok", 2) == 0, "xd-sim: %s: %s",
+		  cmd, line ? line : "(no answer)");
+	return line;
+}
+
+static uint64_t
+field(const char *line, const char *name)
+{
+	const char *p = strstr(line, name);
+
+	XD_ASSERT(p, "no %s in '%s'", name, line);
+	return strtoull(p + strlen(name), NULL, 10);
+}
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* The backend process Weston launched for domid. */
+static int
+backend_pid(uint32_t domid)
+{
+	char path[64], want[32], buf[512];
+	struct dirent *e;
+	DIR *d = opendir("/proc");
+	int pid = 0;
+	FILE *f;
+	size_t n;
+
+	snprintf(want, sizeof want, "--domid=%u", domid);
+	while (d && !pid && (e = readdir(d))) {
+		if (atoi(e->d_name) <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/cmdline",
+			 atoi(e->d_name));
+		f = fopen(path, "r");
+		if (!f)
+			continue;
+		n = fread(buf, 1, sizeof buf - 1, f);
+		fclose(f);
+		buf[n] = '\0';
+		/* argv is NUL-separated: look at each word. */
+		for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
+			if (strcmp(buf + i, want) == 0 &&
+			    strstr(buf, "xen-display-backend"))
+				pid = atoi(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	XD_ASSERT(pid, "no backend process for dom%u", domid);
+	return pid;
+}
+
+/* CPU time of all of pid's threads, in seconds: schedstat counts
+ * nanoseconds, where stat's utime and stime count 10 ms ticks. */
+static double
+cpu_s(int pid)
+{
+	unsigned long long ns, total = 0;
+	char path[128];
+	struct dirent *e;
+	DIR *d;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
+	d = opendir(path);
+	XD_ASSERT(d, "no process %d", pid);
+	while ((e = readdir(d))) {
+		if (atoi(e->d_name) <= 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", pid,
+			 atoi(e->d_name));
+		f = fopen(path, "r");
+		if (f && fscanf(f, "%llu", &ns) == 1)
+			total += ns;
+		if (f)
+			fclose(f);
+	}
+	closedir(d);
+	return total / 1e9;
+}
+
+/* A kB figure of /proc/PID/smaps_rollup. */
+static double
+smaps_kb(int pid, const char *name)
+{
+	char path[64], line[256];
+	double kb = 0, v;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/smaps_rollup", pid);
+	f = fopen(path, "r");
+	XD_ASSERT(f, "no smaps_rollup of %d", pid);
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, name, strlen(name)) == 0 &&
+		    sscanf(line + strlen(name), " %lf", &v) == 1)
+			kb += v;
+	fclose(f);
+	return kb;
+}
+
+static int
+compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static double
+percentile(double *v, int n, int pct)
+{
+	if (n == 0)
+		return NAN;
+	qsort(v, n, sizeof *v, compare_double);
+	return v[(long)n * pct / 100 < n ? (long)n * pct / 100 : n - 1];
+}
+
+/* --- Pairing the backend's trace with what the guest saw ----------- */
+
+struct trace_line {
+	long long presented, done;
+	int copied;
+};
+
+static int
+load_trace(int pid, struct trace_line *t, int max)
+{
+	char path[128];
+	unsigned conn;
+	FILE *f;
+	int n = 0;
+
+	snprintf(path, sizeof path, "%s/flips-%d.txt", trace_dir, pid);
+	f = fopen(path, "r");
+	XD_ASSERT(f, "no flip trace %s (XD_FLIP_TRACE)", path);
+	while (n < max && fscanf(f, "%u %lld %lld %d", &conn, &t[n].presented,
+				 &t[n].done, &t[n].copied) == 4)
+		n++;
+	fclose(f);
+	return n;
+}
+
+struct pairing {
+	double *latency_us;		/* presentation -> guest saw it */
+	int n_latency;
+	long long *presented;		/* per flip, 0: unpresented */
+	uint32_t *domid;
+	int unpresented;		/* completed without presentation */
+	int copied, total;
+};
+
+/* Pairs each moment dom domid saw a completion (seen file of one
+ * flip-loop) with the latest backend completion before it. */
+static void
+pair(const char *seen_path, uint32_t domid, struct pairing *p)
+{
+	static struct trace_line t[MAX_FLIPS];
+	unsigned d, conn;
+	long long seen;
+	int n, i = 0;
+	FILE *f;
+
+	n = load_trace(backend_pid(domid), t, MAX_FLIPS);
+	f = fopen(seen_path, "r");
+	XD_ASSERT(f, "no %s", seen_path);
+	while (fscanf(f, "%u %u %lld", &d, &conn, &seen) == 3) {
+		if (d != domid)
+			continue;
+		while (i + 1 < n && t[i + 1].done <= seen)
+			i++;
+		XD_ASSERT(n && t[i].done <= seen,
+			  "dom%u saw a flip the backend never completed", d);
+		XD_ASSERT(p->total < MAX_FLIPS, "too many flips");
+		p->domid[p->total] = d;
+		p->presented[p->total++] = t[i].presented;
+		p->copied += t[i].copied;
+		if (!t[i].presented) {
+			p->unpresented++;
+			continue;
+		}
+		p->latency_us[p->n_latency++] = (seen - t[i].presented) / 1e3;
+	}
+	fclose(f);
+}
+
+static int
+compare_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Repaints a guest missed: each distinct presentation timestamp of the
+ * run is a repaint of the one output; a display-paced guest should be in
+ * every one between its first and last. Timestamps within SAME_NS are one
+ * repaint (each backend converts Weston's clock to ours: a few us jitter). */
+#define SAME_NS 2000000
+static int
+missed_repaints(const struct pairing *p)
+{
+	static long long all[MAX_FLIPS], mine[MAX_FLIPS];
+	int n_all = 0, n_mine, i, j, k, missed = 0;
+	uint32_t d;
+
+	for (i = 0; i < p->total; i++)
+		if (p->presented[i] && (n_all == 0 ||
+		    all[n_all - 1] != p->presented[i]))
+			all[n_all++] = p->presented[i];
+	qsort(all, n_all, sizeof *all, compare_ll);
+	for (i = j = 0; i < n_all; i++)
+		if (j == 0 || all[i] - all[j - 1] > SAME_NS)
+			all[j++] = all[i];
+	n_all = j;
+	for (i = 0; i < p->total; i++) {
+		d = p->domid[i];
+		if (i > 0 && p->domid[i - 1] == d)
+			continue;
+		for (n_mine = 0, j = i; j < p->total && p->domid[j] == d; j++)
+			if (p->presented[j])
+				mine[n_mine++] = p->presented[j];
+		/* Repaints strictly between consecutive presentations. */
+		for (j = 1, k = 0; j < n_mine; j++) {
+			while (k < n_all && all[k] <= mine[j - 1] + SAME_NS)
+				k++;
+			while (k < n_all && all[k] < mine[j] - SAME_NS) {
+				missed++;
+				k++;
+			}
+		}
+	}
+	return missed;
+}
+
+/* --- The phases ----------------------------------------------------- */
+
+struct cell {
+	double cpu_us;			/* backend CPU per flip */
+	double maps, unmaps;		/* hypervisor map calls per flip */
+	double p50_us, p99_us;
+	double setup_dbuf_us, setup_attach_us;
+	double fps;
+};
+
+static uint64_t
+sim_stat(const char *name)
+{
+	return field(sim_ok("stats 0"), name);
+}
+
+/* Flips flips times on a fresh guest; removes it after. */
+static void
+cost(uint32_t domid, const struct size *s, bool copy, int flips,
+     struct cell *c)
+{
+	static double lat[MAX_FLIPS];
+	static long long presented[MAX_FLIPS];
+	static uint32_t domids[MAX_FLIPS];
+	struct pairing p = { .latency_us = lat, .presented = presented,
+			     .domid = domids };
+	char seen[128];
+	uint64_t maps0, unmaps0;
+	const char *line;
+	double cpu0, t0;
+	int pid;
+
+	sim_ok("guest %u %s-%s %ux%u", domid, copy ? "copy" : "zc", s->name,
+	       s->width, s->height);
+	line = sim_ok("setup %u 0", domid);
+	c->setup_dbuf_us = field(line, "dbuf_create_us=");
+	c->setup_attach_us = field(line, "fb_attach_us=");
+	snprintf(seen, sizeof seen, "%s/seen-%u.txt", dir, domid);
+	/* Warm up: the surface mapped and shown, caches. */
+	sim_ok("flip-loop 0 30 %s.warm %u", seen, domid);
+	pid = backend_pid(domid);
+	maps0 = sim_stat("map_calls=");
+	unmaps0 = sim_stat("unmap_calls=");
+	cpu0 = cpu_s(pid);
+	t0 = now_s();
+	sim_ok("flip-loop 0 %d %s %u", flips, seen, domid);
+	c->cpu_us = (cpu_s(pid) - cpu0) * 1e6 / flips;
+	c->fps = flips / (now_s() - t0);
+	c->maps = (double)(sim_stat("map_calls=") - maps0) / flips;
+	c->unmaps = (double)(sim_stat("unmap_calls=") - unmaps0) / flips;
+	/* The backend writes its trace out once a second. */
+	usleep(1300 * 1000);
+	pair(seen, domid, &p);
+	XD_ASSERT(p.total == flips, "dom%u: %d of %d flips paired", domid,
+		  p.total, flips);
+	XD_ASSERT(p.copied == (copy ? flips : 0),
+		  "dom%u: %d of %d flips copied", domid, p.copied, flips);
+	c->p50_us = percentile(lat, p.n_latency, 50);
+	c->p99_us = percentile(lat, p.n_latency, 99);
+	sim_ok("remove %u", domid);
+}
+
+struct scale {
+	int guests;
+	double seconds;
+	int flips, dropped, unpresented;
+	double backend_cpu_pct, weston_cpu_pct, sim_cpu_pct;
+	double pss_kb, private_kb, rss_kb;
+	double p50_us, p99_us;
+	double maps;
+};
+
+static void
+scale(int guests, int seconds, struct scale *r)
+{
+	static double lat[MAX_FLIPS];
+	static long long presented[MAX_FLIPS];
+	static uint32_t domids[MAX_FLIPS];
+	struct pairing p = { .latency_us = lat, .presented = presented,
+			     .domid = domids };
+	char list[256] = "", seen[128];
+	double cpu0[64], w0, s0, t0, cpu = 0;
+	int pids[64], g, count = seconds * 60;
+	uint64_t maps0;
+	size_t len;
+
+	XD_ASSERT(guests > 0 && guests <= 16, "1 to 16 guests");
+	r->guests = guests;
+	for (g = 0; g < guests; g++) {
+		sim_ok("guest %d scale-%d 1920x1080", g + 1, g + 1);
+		sim_ok("setup %d 0", g + 1);
+		len = strlen(list);
+		snprintf(list + len, sizeof list - len, "%s%d", g ? "," : "",
+			 g + 1);
+	}
+	snprintf(seen, sizeof seen, "%s/seen-scale.txt", dir);
+	sim_ok("flip-loop 0 30 %s.warm %s", seen, list);
+	for (g = 0; g < guests; g++) {
+		pids[g] = backend_pid(g + 1);
+		cpu0[g] = cpu_s(pids[g]);
+	}
+	w0 = cpu_s(weston->pid);
+	s0 = cpu_s(sim->pid);
+	maps0 = sim_stat("map_calls=");
+	t0 = now_s();
+	sim_ok("flip-loop 0 %d %s %s", count, seen, list);
+	r->seconds = now_s() - t0;
+	for (g = 0; g < guests; g++) {
+		cpu += cpu_s(pids[g]) - cpu0[g];
+		r->pss_kb += smaps_kb(pids[g], "Pss:") / guests;
+		r->rss_kb += smaps_kb(pids[g], "Rss:") / guests;
+		r->private_kb += (smaps_kb(pids[g], "Private_Clean:") +
+				  smaps_kb(pids[g], "Private_Dirty:")) / guests;
+	}
+	r->backend_cpu_pct = cpu * 100 / r->seconds;
+	r->weston_cpu_pct = (cpu_s(weston->pid) - w0) * 100 / r->seconds;
+	r->sim_cpu_pct = (cpu_s(sim->pid) - s0) * 100 / r->seconds;
+	r->flips = count * guests;
+	r->maps = (double)(sim_stat("map_calls=") - maps0) / r->flips;
+	usleep(1300 * 1000);
+	for (g = 0; g < guests; g++)
+		pair(seen, g + 1, &p);
+	XD_ASSERT(p.total == r->flips, "scale: %d of %d flips paired",
+		  p.total, r->flips);
+	r->dropped = missed_repaints(&p) + p.unpresented;
+	r->unpresented = p.unpresented;
+	r->p50_us = percentile(lat, p.n_latency, 50);
+	r->p99_us = percentile(lat, p.n_latency, 99);
+	for (g = 0; g < guests; g++)
+		sim_ok("remove %d", g + 1);
+}
+
+static void
+machine(void)
+{
+	char line[256], model[256] = "?";
+	FILE *f = fopen("/proc/cpuinfo", "r");
+	char *p;
+
+	while (f && fgets(line, sizeof line, f))
+		if (strncmp(line, "model name", 10) == 0 &&
+		    (p = strchr(line, ':'))) {
+			snprintf(model, sizeof model, "%s", p + 2);
+			model[strcspn(model, "\n")] = '\0';
+			break;
+		}
+	if (f)
+		fclose(f);
+	f = fopen("/proc/sys/kernel/osrelease", "r");
+	if (!f || !fgets(line, sizeof line, f))
+		strcpy(line, "?");
+	line[strcspn(line, "\n")] = '\0';
+	if (f)
+		fclose(f);
+	printf("machine: %ld CPUs, %s, Linux %s\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), model, line);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option options[] = {
+		{ "flips", required_argument, NULL, 'f' },
+		{ "seconds", required_argument, NULL, 's' },
+		{ "guests", required_argument, NULL, 'g' },
+		{ 0 },
+	};
+	struct xd_weston_options opt = {
+		.width = 800, .height = 600, .load_module = true,
+	};
+	int flips = 300, seconds = 8, guests = 16, c;
+	struct cell zc[3], cp[3];
+	struct scale sc = { 0 };
+	char *config, *env;
+	size_t i;
+
+	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
+		if (c == 'f')
+			flips = atoi(optarg);
+		else if (c == 's')
+			seconds = atoi(optarg);
+		else if (c == 'g')
+			guests = atoi(optarg);
+		else
+			return EXIT_FAILURE;
+	}
+	XD_ASSERT(flips > 0 && flips * 16 < MAX_FLIPS &&
+		  seconds * 60 * 16 < MAX_FLIPS, "too many flips");
+	XD_ASSERT(mkdtemp(dir), "mkdtemp");
+	snprintf(trace_dir, sizeof trace_dir, "%s/trace", dir);
+	XD_ASSERT(mkdir(trace_dir, 0700) == 0, "mkdir %s", trace_dir);
+	sim = xd_sim_process_start(dir);
+	atexit(stop_all);
+	/* Headless starts its 16.7 ms frame timer at repaint, not at a
+	 * vblank: with the default 7 ms repaint window a frame would take
+	 * 26 ms. A 16 ms window repaints right after each frame: ~60 Hz. */
+	XD_ASSERT(asprintf(&config, "[core]\nrepaint-window=16\n"
+			   "[xen-display]\nxen=sim:%s\nbackend=%s\n",
+			   sim->socket, XD_BACKEND_PATH) > 0, "asprintf");
+	/* The compositor sends no presentation feedback for a surface it
+	 * does not show: the scale guests are cascaded, each partly in
+	 * view, unscaled. */
+	for (c = 1; c <= 16; c++) {
+		char *more;
+
+		XD_ASSERT(asprintf(&more, "%s[xen-display]\nguest=scale-%d\n"
+				   "output=headless\nplacement=position\n"
+				   "position=%d,%d\n", config, c, (c - 1) * 24,
+				   (c - 1) * 16) > 0, "asprintf");
+		free(config);
+		config = more;
+	}
+	/* Guests 201-203 get the copy path. */
+	XD_ASSERT(asprintf(&env, "XD_SIM_NO_DMABUF=201,202,203 "
+			   "XD_FLIP_TRACE=%s", trace_dir) > 0, "asprintf");
+	opt.config = config;
+	opt.extra_env = env;
+	weston = xd_weston_start(&opt);
+	XD_ASSERT(xd_weston_wait_log(weston, "watching", 10000),
+		  "module does not watch the simulator's XenStore");
+
+	for (i = 0; i < 3; i++) {
+		cost(101 + i, &sizes[i], false, flips, &zc[i]);
+		cost(201 + i, &sizes[i], true, flips, &cp[i]);
+	}
+	scale(guests, seconds, &sc);
+
+	machine();
+	printf("backend CPU per flip, %d display-paced flips each, XRGB8888, "
+	       "800x600 headless Weston (gl)\n", flips);
+	printf("%-6s %11s %11s %7s %9s %11s %11s %6s\n", "size", "zero copy",
+	       "copy", "ratio", "maps/flip", "lat p50 zc", "lat p99 zc",
+	       "fps");
+	for (i = 0; i < 3; i++)
+		printf("%-6s %8.1f us %8.1f us %6.1fx %9.2f %8.0f us "
+		       "%8.0f us %6.1f\n", sizes[i].name, zc[i].cpu_us,
+		       cp[i].cpu_us, cp[i].cpu_us / zc[i].cpu_us,
+		       zc[i].maps + cp[i].maps, zc[i].p50_us, zc[i].p99_us,
+		       zc[i].fps);
+	printf("copy path latency p50/p99: 480p %.0f/%.0f us, 1080p "
+	       "%.0f/%.0f us, 4k %.0f/%.0f us\n", cp[0].p50_us, cp[0].p99_us,
+	       cp[1].p50_us, cp[1].p99_us, cp[2].p50_us, cp[2].p99_us);
+	printf("4k buffer setup (8100 grant refs): DBUF_CREATE %.0f us, "
+	       "FB_ATTACH %.0f us (zero copy); %.0f us, %.0f us (copy)\n",
+	       zc[2].setup_dbuf_us, zc[2].setup_attach_us,
+	       cp[2].setup_dbuf_us, cp[2].setup_attach_us);
+	printf("scale: %d guests x 1080p, display-paced, %.1f s: %d flips, "
+	       "%d frames dropped (%d unpresented), latency p50 %.0f us "
+	       "p99 %.0f us\n", sc.guests, sc.seconds, sc.flips, sc.dropped,
+	       sc.unpresented, sc.p50_us, sc.p99_us);
+	printf("scale CPU (%% of one CPU): backends %.1f%% (%.2f%% a "
+	       "guest), Weston %.1f%%, guest simulator %.1f%%\n",
+	       sc.backend_cpu_pct, sc.backend_cpu_pct / sc.guests,
+	       sc.weston_cpu_pct, sc.sim_cpu_pct);
+	printf("scale memory per backend: Rss %.0f kB, Pss %.0f kB, private "
+	       "%.0f kB; map calls per flip %.2f\n", sc.rss_kb, sc.pss_kb,
+	       sc.private_kb, sc.maps);
+
+	printf("ratio_copy_vs_zero_copy_4k %.1f\n", cp[2].cpu_us / zc[2].cpu_us);
+	printf("zero_copy_cost_growth_480p_to_4k %.2f\n",
+	       zc[2].cpu_us / zc[0].cpu_us);
+	printf("flip_complete_latency_p50_us %.0f\n", zc[1].p50_us);
+	printf("flip_complete_latency_p99_us %.0f\n", zc[1].p99_us);
+	printf("dropped_frames_%dx1080p60 %d\n", sc.guests, sc.dropped);
+	printf("maps_per_flip %.2f\n",
+	       (zc[0].maps + zc[1].maps + zc[2].maps + cp[0].maps +
+		cp[1].maps + cp[2].maps + sc.maps) / 7);
+	printf("scale_backend_cpu_percent_of_one_cpu %.1f\n",
+	       sc.backend_cpu_pct);
+	printf("scale_backend_pss_kb_per_guest %.0f\n", sc.pss_kb);
+	printf("setup_4k_dbuf_create_fb_attach_us %.0f\n",
+	       zc[2].setup_dbuf_us + zc[2].setup_attach_us);
+
+	xd_weston_stop(weston);
+	stop_all();
+	free(config);
+	free(env);
+	return 0;
+}
