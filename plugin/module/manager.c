@@ -76,17 +76,6 @@ send_output_mode(struct connector *c, struct weston_output *output)
 						  mode[1], mode[2]);
 }
 
-static struct weston_output *
-find_output(struct weston_compositor *compositor, const char *name)
-{
-	struct weston_output *o;
-
-	wl_list_for_each(o, &compositor->output_list, link)
-		if (o->enabled && strcmp(o->name, name) == 0)
-			return o;
-	return NULL;
-}
-
 static void
 output_changed(void *data, struct weston_output *output)
 {
@@ -213,8 +202,8 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 		c->placement ? XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_PINNED :
 			       XEN_DISPLAY_CONNECTOR_V1_PLACEMENT_WINDOW);
 	if (c->placement && c->placement->follow_output_mode)
-		send_output_mode(c, find_output(module->compositor,
-						 c->placement->output));
+		send_output_mode(c, xd_output_find(module->compositor,
+						   c->placement->output));
 	xd_module_log(module, "%s: connector %u (%ux%u): %s%s\n", proc->label,
 	       index, width, height, c->placement ? "pinned" : "window",
 	       c->placement && c->placement->follow_output_mode ?

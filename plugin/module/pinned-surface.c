@@ -36,15 +36,21 @@ struct pinned {
 	void *data;
 };
 
-static struct weston_output *
-find_output(struct pinned *p)
+struct weston_output *
+xd_output_find(struct weston_compositor *compositor, const char *name)
 {
 	struct weston_output *o;
 
-	wl_list_for_each(o, &p->layer->compositor->output_list, link)
-		if (o->enabled && strcmp(o->name, p->output_name) == 0)
+	wl_list_for_each(o, &compositor->output_list, link)
+		if (o->enabled && strcmp(o->name, name) == 0)
 			return o;
 	return NULL;
+}
+
+static struct weston_output *
+find_output(struct pinned *p)
+{
+	return xd_output_find(p->layer->compositor, p->output_name);
 }
 
 static void

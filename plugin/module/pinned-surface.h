@@ -13,6 +13,10 @@
 struct xd_placement;
 struct xd_pinned_layer;
 
+/* The enabled output called name, or NULL. */
+struct weston_output *
+xd_output_find(struct weston_compositor *compositor, const char *name);
+
 struct xd_pinned_layer *
 xd_pinned_layer_create(struct weston_compositor *compositor);
 
