@@ -189,6 +189,39 @@ rig_guest_wait_line() {
 }
 _rig_guest_has() { rig_guest_output "$1" | grep -q -E "$2"; }
 
+# rig_guest_no_late_flips NAME: fails if a flip's event took >= 3 s: the
+# frontend's own timeout completed it, not the backend's PG_FLIP_COMPLETE.
+rig_guest_no_late_flips() {
+	_slow=$(rig_guest_output "$1" | awk '/^XDG shown/ && /frame=[1-9]/ {
+		sub(/.*ms=/, ""); if ($1 + 0 >= 3000) n++ } END { print n + 0 }')
+	[ "$_slow" = 0 ] || rig_fail "$1: $_slow flips completed by the frontend's timeout"
+}
+
+# rig_guest_frames NAME FRAMES CAPTURE: for each frame F the guest shows,
+# runs "CAPTURE F" while the guest holds it; then requires the guest's
+# report (kept as NAME-report.txt) to have every flip event, no error, and
+# no flip completed by the frontend's timeout.
+rig_guest_frames() {
+	_f=0
+	while [ "$_f" -lt "$2" ]; do
+		_line=$(rig_guest_wait_line "$1" 60 "XDG (shown conn=0 frame=$_f |result)")
+		case "$_line" in
+		*result*) rig_fail "$1 stopped before frame $_f: $_line" ;;
+		esac
+		rig_log "$1: $_line"
+		"$3" "$_f"
+		_f=$((_f + 1))
+	done
+	_result=$(rig_guest_wait_line "$1" 120 "XDG result ")
+	rig_log "$1: $_result"
+	rig_guest_output "$1" | grep '^XDG' > "$RIG_OUT/$1-report.txt"
+	case "$_result" in
+	*" events=$(($2 - 1)) errors=0 status=ok"*) ;;
+	*) rig_fail "$1 did not get every flip event: $_result" ;;
+	esac
+	rig_guest_no_late_flips "$1"
+}
+
 rig_domain_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 
 # rig_guest_shutdown NAME [SECONDS]: clean shutdown, waited for.
