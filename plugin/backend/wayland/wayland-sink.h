@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "display-sink.h"
+#include "input-sink.h"
 
 struct xd_event_loop;
 struct xd_wayland;
@@ -31,6 +32,11 @@ xd_wayland_destroy(struct xd_wayland *wayland);
  * Returns -1 when the compositor connection is gone. */
 int
 xd_wayland_flush(struct xd_wayland *wayland);
+
+/* Where the input our surfaces receive goes (NULL: nowhere). */
+void
+xd_wayland_set_input_handler(struct xd_wayland *wayland,
+			     xd_input_handler_t handler, void *data);
 
 /* How fb_cookie reaches the compositor: "zero copy" or "copy", or NULL
  * for an unknown fb. For logs and statistics. */

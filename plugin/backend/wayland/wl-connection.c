@@ -126,6 +126,8 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 	} else if (strcmp(interface, wp_viewporter_interface.name) == 0) {
 		w->viewporter = wl_registry_bind(registry, name,
 						 &wp_viewporter_interface, 1);
+	} else if (strcmp(interface, wl_seat_interface.name) == 0) {
+		wl_input_add_seat(w, name, version);
 	} else if (strcmp(interface,
 			  xen_display_manager_v1_interface.name) == 0 &&
 		   w->launched_by_module) {
@@ -139,6 +141,7 @@ static void
 registry_global_remove(void *data, struct wl_registry *registry,
 		       uint32_t name)
 {
+	wl_input_remove_seat(data, name);
 }
 
 static const struct wl_registry_listener registry_listener = {
@@ -158,6 +161,14 @@ handle_display_fd(int fd, uint32_t mask, void *data)
 	}
 }
 
+void
+xd_wayland_set_input_handler(struct xd_wayland *wayland,
+			     xd_input_handler_t handler, void *data)
+{
+	wayland->input_handler = handler;
+	wayland->input_data = data;
+}
+
 struct xd_wayland *
 xd_wayland_create(struct xd_event_loop *loop, const char *label,
 		  uint32_t domid)
@@ -167,6 +178,7 @@ xd_wayland_create(struct xd_event_loop *loop, const char *label,
 	if (!w)
 		return NULL;
 	wl_list_init(&w->fbs);
+	wl_list_init(&w->seats);
 	w->loop = loop;
 	w->label = strdup(label);
 	w->domid = domid;
@@ -213,6 +225,7 @@ void
 xd_wayland_destroy(struct xd_wayland *w)
 {
 	wl_fb_destroy_all(w);
+	wl_input_destroy_all(w);
 	if (w->manager) {
 		xd_log_set_handler(NULL, NULL);
 		xen_display_manager_v1_destroy(w->manager);

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "displif/displif-limits.h"
 #include "event-loop.h"
 #include "log.h"
 #include "presentation-time-client-protocol.h"
@@ -51,6 +52,8 @@ struct wl_connector {
 	struct xd_wayland *wayland;
 	struct xd_connector *connector;
 	uint32_t index;
+	char unique_id[XD_MAX_UNIQUE_ID + 1];
+	uint32_t mode_w, mode_h;	/* configured resolution */
 
 	struct xen_display_connector_v1 *module_connector;
 	bool placement_known;
@@ -63,6 +66,7 @@ struct wl_connector {
 	struct wp_viewport *viewport;
 	bool configured;
 	int32_t bound_w, bound_h;	/* the shell's size limit, 0: none */
+	int32_t dest_w, dest_h;		/* viewport destination, 0: none */
 	int32_t pending_w, pending_h;	/* from the configure in progress */
 	uint32_t shown_w, shown_h;	/* size of the fb on screen */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
@@ -218,9 +222,12 @@ fit_viewport(struct wl_connector *c)
 			w = (int32_t)((int64_t)w * c->bound_h / h);
 			h = c->bound_h;
 		}
-		wp_viewport_set_destination(c->viewport, w > 0 ? w : 1,
-					    h > 0 ? h : 1);
+		c->dest_w = w > 0 ? w : 1;
+		c->dest_h = h > 0 ? h : 1;
+		wp_viewport_set_destination(c->viewport, c->dest_w,
+					    c->dest_h);
 	} else {
+		c->dest_w = c->dest_h = 0;
 		wp_viewport_set_destination(c->viewport, -1, -1);
 	}
 }
@@ -381,6 +388,41 @@ wl_connector_preferred_mode(void *data, uint32_t *width, uint32_t *height,
 	return 0;
 }
 
+struct wl_connector *
+wl_connector_from_surface(struct xd_wayland *wayland,
+			  struct wl_surface *surface)
+{
+	struct wl_connector *c = surface ? wl_surface_get_user_data(surface) :
+					   NULL;
+
+	return c && c->wayland == wayland ? c : NULL;
+}
+
+/* Surface-local coordinates are those of the surface's size on screen
+ * before the compositor's own scaling (placement), which input already
+ * undid: only our viewport stands between them and the guest's pixels. */
+void
+wl_connector_input_event(struct wl_connector *c, enum xd_input_kind kind,
+			 wl_fixed_t sx, wl_fixed_t sy,
+			 struct xd_input_event *ev)
+{
+	uint32_t pic_w = c->shown ? c->shown_w : c->mode_w;
+	uint32_t pic_h = c->shown ? c->shown_h : c->mode_h;
+	double surf_w = c->dest_w > 0 ? (double)c->dest_w : pic_w;
+	double surf_h = c->dest_h > 0 ? (double)c->dest_h : pic_h;
+	double x = wl_fixed_to_double(sx) * pic_w / (surf_w > 0 ? surf_w : 1);
+	double y = wl_fixed_to_double(sy) * pic_h / (surf_h > 0 ? surf_h : 1);
+
+	memset(ev, 0, sizeof *ev);
+	ev->kind = kind;
+	ev->connector = c->index;
+	ev->unique_id = c->unique_id;
+	ev->width = pic_w;
+	ev->height = pic_h;
+	ev->x = x < 0 ? 0 : x >= pic_w ? (int32_t)pic_w - 1 : (int32_t)x;
+	ev->y = y < 0 ? 0 : y >= pic_h ? (int32_t)pic_h - 1 : (int32_t)y;
+}
+
 static const struct xen_display_connector_v1_listener module_listener = {
 	module_placement, module_output_mode,
 };
@@ -438,6 +480,9 @@ wl_connector_add(void *sink, struct xd_connector *connector,
 	c->wayland = w;
 	c->connector = connector;
 	c->index = info->index;
+	snprintf(c->unique_id, sizeof c->unique_id, "%s", info->unique_id);
+	c->mode_w = info->width;
+	c->mode_h = info->height;
 	wl_list_init(&c->flips);
 	c->fallback = xd_event_loop_add_timer(w->loop, fallback_fired, c);
 	c->stats_timer = xd_event_loop_add_timer(w->loop, stats_fired, c);
@@ -449,6 +494,8 @@ wl_connector_add(void *sink, struct xd_connector *connector,
 	}
 	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
 	c->surface = wl_compositor_create_surface(w->compositor);
+	/* Input events name the surface: this finds the connector. */
+	wl_surface_set_user_data(c->surface, c);
 	if (w->manager)
 		ask_placement(c, info);
 	if (c->pinned)
@@ -466,6 +513,8 @@ wl_connector_remove(void *data)
 	struct wl_connector *c = data;
 	struct wl_flip *flip, *tmp;
 
+	/* Keys and buttons the guest saw pressed are released first. */
+	wl_input_forget_connector(c->wayland, c);
 	/* The guest is gone: nobody is left to tell about its flips. */
 	wl_list_for_each_safe(flip, tmp, &c->flips, link) {
 		wl_list_remove(&flip->link);

@@ -11,6 +11,7 @@
 #include <wayland-client.h>
 
 #include "display-sink.h"
+#include "input-sink.h"
 
 struct xd_event_loop;
 struct xd_event_source;
@@ -41,6 +42,9 @@ struct xd_wayland {
 	struct xd_event_loop *loop;
 	struct xd_event_source *source;
 	struct wl_list fbs;			/* struct wl_fb::link */
+	struct wl_list seats;			/* struct wl_input_seat::link */
+	xd_input_handler_t input_handler;	/* NULL: input is dropped */
+	void *input_data;
 	char *label;
 	uint32_t domid;
 };
@@ -110,6 +114,34 @@ wl_connector_page_flip(void *connector_data, const struct xd_fb *fb);
 int
 wl_connector_preferred_mode(void *connector_data, uint32_t *width,
 			    uint32_t *height, uint32_t *refresh_mhz);
+
+/* The connector whose surface this is, or NULL (not ours, or gone). */
+struct wl_connector *
+wl_connector_from_surface(struct xd_wayland *wayland,
+			  struct wl_surface *surface);
+
+/* An input event for c at surface-local (sx, sy), in the pixels of the
+ * picture c shows. */
+void
+wl_connector_input_event(struct wl_connector *c, enum xd_input_kind kind,
+			 wl_fixed_t sx, wl_fixed_t sy,
+			 struct xd_input_event *ev);
+
+/* wl-input.c: the compositor's seats, and the input they give our
+ * surfaces while they hold its focus. */
+void
+wl_input_add_seat(struct xd_wayland *wayland, uint32_t name,
+		  uint32_t version);
+
+void
+wl_input_remove_seat(struct xd_wayland *wayland, uint32_t name);
+
+void
+wl_input_destroy_all(struct xd_wayland *wayland);
+
+/* c goes away: what the guest holds pressed through it is released. */
+void
+wl_input_forget_connector(struct xd_wayland *wayland, struct wl_connector *c);
 
 /* wl-trace.c: per-flip times for benchmarks, when XD_FLIP_TRACE is set. */
 void
