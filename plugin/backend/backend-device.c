@@ -11,6 +11,9 @@
  *                               reload, or our own restart)
  *   backend directory gone   -> the device was removed: exit
  *
+ * The backend of device 0 also serves the guest's vkbd devices
+ * (kbdif/), fed with the input its connectors' surfaces receive.
+ *
  * Every frontend node is guest-writable: read once, bounded, parsed by
  * xs-values.c. A frontend that fails to connect is retried only after a
  * delay, so a guest cannot make us spin.
@@ -26,6 +29,7 @@
 #include "displif/xen-displif.h"
 #include "displif/xs-values.h"
 #include "event-loop.h"
+#include "kbdif/kbdif-guest.h"
 #include "log.h"
 #include "wayland/wayland-sink.h"
 #include "xen/xen-access.h"
@@ -50,6 +54,7 @@ struct xd_backend_device {
 	int fe_state;
 
 	struct xd_displif *displif;
+	struct xd_kbdif_guest *kbd;		/* device 0 only */
 	struct xd_event_source *deferred;	/* teardown after fatal */
 	struct xd_event_source *retry;		/* InitWait after failure */
 	bool failed_recently;
@@ -305,6 +310,8 @@ on_watch(void *data, const char *path, const char *token)
 {
 	struct xd_backend_device *dev = data;
 
+	if (dev->kbd && xd_kbdif_guest_watch(dev->kbd, path, token))
+		return;
 	if (strcmp(token, "fe") == 0)
 		frontend_changed(dev);
 	else if (strcmp(token, "be") == 0)
@@ -316,6 +323,8 @@ on_event(void *data, uint32_t port)
 {
 	struct xd_backend_device *dev = data;
 
+	if (dev->kbd && xd_kbdif_guest_event(dev->kbd, port))
+		return;
 	if (dev->displif)
 		xd_displif_event(dev->displif, port);
 }
@@ -362,6 +371,38 @@ find_frontend(struct xd_backend_device *dev)
 	free(fe);
 	snprintf(dev->fe_path, sizeof dev->fe_path, "%s", expected);
 	return ret;
+}
+
+/* The configured resolution of the connector with unique_id (NULL: the
+ * first), from the toolstack's nodes: a vkbd's default pointer range. */
+static int
+connector_mode(void *data, const char *unique_id, uint32_t *w, uint32_t *h)
+{
+	struct xd_backend_device *dev = data;
+	char dir[PATH_MAX_LEN + 16], index[16];
+	char *id, *res;
+	bool match;
+	uint32_t i;
+
+	for (i = 0; i < XD_MAX_CONNECTORS; i++) {
+		snprintf(dir, sizeof dir, "%s/%u", dev->fe_path, i);
+		snprintf(index, sizeof index, "%u", i);
+		id = read_node(dev, dir, XENDISPL_FIELD_UNIQUE_ID);
+		match = !unique_id ||
+			strcmp(id ? id : index, unique_id) == 0;
+		free(id);
+		if (!match)
+			continue;
+		res = read_node(dev, dir, XENDISPL_FIELD_RESOLUTION);
+		if (res && xd_parse_resolution(res, XD_MAX_WIDTH,
+					       XD_MAX_HEIGHT, w, h) == 0) {
+			free(res);
+			return 0;
+		}
+		free(res);
+		return -ENOENT;
+	}
+	return -ENOENT;
 }
 
 static void
@@ -415,6 +456,17 @@ xd_backend_device_create(struct xd_event_loop *loop, const char *xen,
 	dev->retry = xd_event_loop_add_timer(loop, retry_initwait, dev);
 	if (!dev->deferred || !dev->retry)
 		goto fail;
+	if (devid == 0) {
+		dev->kbd = xd_kbdif_guest_create(dev->xen, loop, domid,
+						 connector_mode, dev);
+		if (dev->kbd)
+			xd_wayland_set_input_handler(dev->wayland,
+						     xd_kbdif_guest_input,
+						     dev->kbd);
+		else
+			xd_log("dom%u: cannot watch for vkbd devices: the "
+			       "guest gets no input\n", domid);
+	}
 
 	snprintf(path, sizeof path, "%s/%s", dev->be_path,
 		 XENDISPL_FIELD_BE_VERSIONS);
@@ -452,6 +504,9 @@ xd_backend_device_destroy(struct xd_backend_device *dev)
 	if (!dev)
 		return;
 	disconnect(dev);
+	if (dev->wayland)
+		xd_wayland_set_input_handler(dev->wayland, NULL, NULL);
+	xd_kbdif_guest_destroy(dev->kbd);
 	if (dev->deferred)
 		xd_event_source_remove(dev->deferred);
 	if (dev->retry)

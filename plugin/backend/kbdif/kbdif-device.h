@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One guest vkbd device (xen/io/kbdif.h), backend side: the XenBus state
+ * machine, the features we offer and the frontend requests, and the
+ * translation of the user's input into kbdif events on its event page.
+ */
+
+#ifndef XD_KBDIF_DEVICE_H
+#define XD_KBDIF_DEVICE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "input-sink.h"
+
+struct xd_event_loop;
+struct xd_xen;
+struct xd_kbdif_device;
+
+/*
+ * Starts serving /local/domain/SELF/backend/vkbd/DOMID/DEVID: publishes
+ * our features where the toolstack left them unset (default_width and
+ * default_height as the pointer's coordinate range), goes InitWait and
+ * watches the frontend with token "vkbd-fe". NULL when the device's
+ * nodes are absent or invalid (logged).
+ */
+struct xd_kbdif_device *
+xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
+		       uint32_t domid, uint32_t devid,
+		       uint32_t default_width, uint32_t default_height);
+
+void
+xd_kbdif_device_destroy(struct xd_kbdif_device *device);
+
+uint32_t
+xd_kbdif_device_devid(struct xd_kbdif_device *device);
+
+/* The connector the device is bound to (its unique-id equals the
+ * connector's), or NULL: bound to every connector of the guest. */
+const char *
+xd_kbdif_device_unique_id(struct xd_kbdif_device *device);
+
+/* The frontend's state node changed (a watch with token "vkbd-fe"). */
+void
+xd_kbdif_device_frontend_changed(struct xd_kbdif_device *device);
+
+/* An event on local_port: true when it is this device's. */
+bool
+xd_kbdif_device_owns_port(struct xd_kbdif_device *device,
+			  uint32_t local_port);
+
+/* Hands one input event to the guest, if connected and it asked for
+ * that kind of input; dropped otherwise. */
+void
+xd_kbdif_device_input(struct xd_kbdif_device *device,
+		      const struct xd_input_event *event);
+
+#endif
