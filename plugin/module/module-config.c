@@ -11,6 +11,7 @@
 
 #include "module-config.h"
 
+#define XD_DEFAULT_RELEASE_KEY "ctrl+alt+escape"
 #define SECTION "xen-display"
 #define MAX_CONNECTORS 4	/* displif allows no more per device */
 
@@ -171,8 +172,17 @@ read_placement(struct weston_config_section *section, char *guest,
 
 static void
 read_globals(struct weston_config_section *section,
-	     struct xd_module_config *config)
+	     struct xd_module_config *config, struct weston_log_scope *scope)
 {
+	char *release = NULL;
+
+	weston_config_section_get_string(section, "release-key", &release,
+					 NULL);
+	if (release && xd_key_combo_parse(release, &config->release_key) < 0)
+		weston_log_scope_printf(scope, "config: release-key=%s is not "
+			"a key combination like ctrl+alt+escape: keeping the "
+			"previous one\n", release);
+	free(release);
 	free(config->backend_path);
 	free(config->xen);
 	weston_config_section_get_string(section, "backend",
@@ -197,6 +207,7 @@ xd_module_config_read(struct weston_config *wc,
 	config->backend_path = strdup(XD_BACKEND_PATH);
 	config->xen = strdup("xen");
 	config->be_alloc = true;
+	xd_key_combo_parse(XD_DEFAULT_RELEASE_KEY, &config->release_key);
 
 	while (weston_config_next_section(wc, &section, &name)) {
 		char *guest = NULL;
@@ -208,7 +219,7 @@ xd_module_config_read(struct weston_config *wc,
 		if (guest)
 			read_placement(section, guest, config, scope);
 		else
-			read_globals(section, config);
+			read_globals(section, config, scope);
 	}
 
 	weston_log_scope_printf(scope, "config: backend %s, xen access '%s'%s\n",

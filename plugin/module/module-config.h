@@ -12,6 +12,8 @@
 #include <stdint.h>
 #include <wayland-util.h>
 
+#include "key-combo.h"
+
 struct weston_config;
 struct weston_log_scope;
 
@@ -36,6 +38,7 @@ struct xd_module_config {
 	char *backend_path;		/* the per-guest backend executable */
 	char *xen;			/* Xen access: "xen" or "sim:SOCKET" */
 	bool be_alloc;			/* backends may allocate for guests */
+	struct xd_key_combo release_key;	/* takes the keyboard back */
 	struct wl_list placements;	/* struct xd_placement::link */
 };
 

@@ -17,6 +17,7 @@
 #include <weston.h>
 
 #include "guest-watch.h"
+#include "input-focus.h"
 #include "manager.h"
 #include "module-config.h"
 #include "module.h"
@@ -48,6 +49,7 @@ module_destroy(struct wl_listener *listener, void *data)
 	wl_list_remove(&module->destroy_listener.link);
 	if (module->watch)
 		xd_guest_watch_destroy(module->watch);
+	xd_input_focus_destroy(module->input_focus);
 	if (module->supervisor)
 		xd_supervisor_destroy(module->supervisor);
 	xd_manager_destroy(module);
@@ -84,6 +86,9 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 	module->supervisor = xd_supervisor_create(module);
 	if (!module->pinned || !module->supervisor ||
 	    xd_manager_create(module) < 0)
+		goto err;
+	module->input_focus = xd_input_focus_create(module);
+	if (!module->input_focus)
 		goto err;
 
 	xd_module_log(module, "xen-display %s loaded\n", XD_VERSION);

@@ -47,6 +47,17 @@ xd_output_find(struct weston_compositor *compositor, const char *name)
 	return NULL;
 }
 
+bool
+xd_pinned_layer_owns(struct xd_pinned_layer *layer, struct weston_view *view)
+{
+	struct pinned *p;
+
+	wl_list_for_each(p, &layer->surfaces, link)
+		if (p->view == view)
+			return true;
+	return false;
+}
+
 static struct weston_output *
 find_output(struct pinned *p)
 {

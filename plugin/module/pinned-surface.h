@@ -36,6 +36,10 @@ xd_pinned_surface_create(struct xd_pinned_layer *layer,
 						struct weston_output *output),
 			 void *data);
 
+/* Whether view shows one of the layer's pinned surfaces. */
+bool
+xd_pinned_layer_owns(struct xd_pinned_layer *layer, struct weston_view *view);
+
 /* The connector object went away: the surface loses its placement. */
 void
 xd_pinned_surface_forget(struct xd_pinned_layer *layer, void *data);
