@@ -28,6 +28,16 @@
  *                                  (set up) flips COUNT times at HZ (0: back
  *                                  to back); see sim-flip-loop.h. The
  *                                  moments flips were seen go to file OUT
+ *   vkbd DOMID DEVID UNIQUE-ID|- [abs|rel|raw]  add a vkbd device (bound
+ *                                  to the connector with UNIQUE-ID, "-":
+ *                                  none) and connect its frontend, which
+ *                                  asks for absolute (default), relative or
+ *                                  raw coordinates, or publishes a bad
+ *                                  event page ref (bad-gref); answers what
+ *                                  it found
+ *   input DOMID DEVID N MS         waits up to MS ms for N events on the
+ *                                  vkbd; answers all it took, oldest first,
+ *                                  as "ok COUNT|EVENT;EVENT;..."
  *   remove DOMID                   the guest is destroyed (xl destroy)
  *   quit
  * "ready" is printed once the socket listens.
@@ -48,6 +58,7 @@
 #include "event-loop.h"
 #include "sim-front.h"
 #include "sim-hv.h"
+#include "sim-kbdfront.h"
 #include "sim-draw.h"
 #include "sim-flip-loop.h"
 #include "sim-pattern.h"
@@ -56,6 +67,8 @@
 #define CONNECT_TIMEOUT_MS 30000
 #define FLIP_TIMEOUT_MS 10000
 #define GUEST_PAGES (64u << 8)		/* 64 MiB per guest */
+#define MAX_VKBD 4
+#define MAX_REPLY_EVENTS 128
 
 struct sim_connector {
 	struct xd_sim_buffer *buffers[2];
@@ -70,6 +83,7 @@ struct sim_guest {
 	struct xd_sim_front *front;
 	struct xd_sim_front_config config;
 	struct sim_connector conns[XD_SIM_MAX_CONNECTORS];
+	struct xd_sim_kbdfront *kbds[MAX_VKBD];
 };
 
 static struct xd_sim_hv *hv;
@@ -432,6 +446,101 @@ cmd_flip_loop(uint32_t hz, uint32_t count, const char *out_path,
 }
 
 static void
+cmd_vkbd(uint32_t domid, uint32_t devid, const char *unique_id,
+	 const char *mode)
+{
+	static char ids[MAX_GUESTS][MAX_VKBD][80];
+	struct xd_sim_kbdfront_config config = { 0 };
+	struct xd_sim_kbdfront_features f;
+	struct sim_guest *g = find_guest(domid);
+	int ret;
+
+	if (!g || devid >= MAX_VKBD || g->kbds[devid]) {
+		reply("error no guest %u or vkbd %u taken", domid, devid);
+		return;
+	}
+	config.domid = domid;
+	config.devid = devid;
+	if (strcmp(unique_id, "-") != 0) {
+		snprintf(ids[g - guests][devid], sizeof ids[0][0], "%s",
+			 unique_id);
+		config.unique_id = ids[g - guests][devid];
+	}
+	config.bad_gref = strcmp(mode, "bad-gref") == 0;
+	config.want_abs = strcmp(mode, "rel") != 0;
+	config.want_raw = strcmp(mode, "raw") == 0;
+	if (xd_sim_toolstack_add_vkbd(hv, &config) < 0) {
+		reply("error cannot add vkbd");
+		return;
+	}
+	g->kbds[devid] = xd_sim_kbdfront_create(hv, loop, &config);
+	if (!g->kbds[devid]) {
+		reply("error cannot create the vkbd frontend");
+		return;
+	}
+	ret = xd_sim_kbdfront_connect(g->kbds[devid], CONNECT_TIMEOUT_MS);
+	if (ret < 0) {
+		reply("error vkbd connect: %s (backend state %d)",
+		      strerror(-ret),
+		      xd_sim_kbdfront_backend_state(g->kbds[devid]));
+		return;
+	}
+	xd_sim_kbdfront_features(g->kbds[devid], &f);
+	reply("ok vkbd %u/%u abs %d raw %d width %u height %u mt %d "
+	      "contacts %u mt-width %u mt-height %u", domid, devid, f.abs,
+	      f.raw, f.width, f.height, f.mtouch, f.mt_contacts, f.mt_width,
+	      f.mt_height);
+}
+
+static void
+cmd_input(uint32_t domid, uint32_t devid, uint32_t want, uint32_t ms)
+{
+	union xenkbd_in_event ev[MAX_REPLY_EVENTS];
+	struct sim_guest *g = find_guest(domid);
+	char text[MAX_REPLY_EVENTS * 32], one[64];
+	unsigned int n = 0, i;
+	size_t len = 0;
+	int64_t end = now_us() + (int64_t)ms * 1000;
+
+	if (!g || devid >= MAX_VKBD || !g->kbds[devid]) {
+		reply("error no vkbd %u/%u", domid, devid);
+		return;
+	}
+	if (want > MAX_REPLY_EVENTS)
+		want = MAX_REPLY_EVENTS;
+	for (;;) {
+		n += xd_sim_kbdfront_take(g->kbds[devid], ev + n,
+					  MAX_REPLY_EVENTS - n);
+		if (n >= want || now_us() >= end)
+			break;
+		xd_event_loop_dispatch(loop, 10);
+	}
+	text[0] = '\0';
+	for (i = 0; i < n; i++) {
+		xd_sim_kbd_event_format(&ev[i], one, sizeof one);
+		len += snprintf(text + len, sizeof text - len, "%s%s",
+				i ? ";" : "", one);
+		if (len >= sizeof text)
+			break;
+	}
+	reply("ok %u|%s", n, text);
+}
+
+static void
+remove_vkbds(struct sim_guest *g)
+{
+	uint32_t i;
+
+	for (i = 0; i < MAX_VKBD; i++) {
+		if (!g->kbds[i])
+			continue;
+		xd_sim_kbdfront_destroy(g->kbds[i]);
+		g->kbds[i] = NULL;
+		xd_sim_toolstack_remove_vkbd(hv, g->domid, i, 0);
+	}
+}
+
+static void
 cmd_remove(uint32_t domid)
 {
 	struct sim_guest *g = find_guest(domid);
@@ -440,6 +549,7 @@ cmd_remove(uint32_t domid)
 		reply("error no guest %u", domid);
 		return;
 	}
+	remove_vkbds(g);
 	xd_sim_front_destroy(g->front);
 	g->front = NULL;
 	xd_sim_toolstack_remove_vdispl(hv, domid, 0, 0);
@@ -451,7 +561,7 @@ static bool
 run_command(char *line)
 {
 	char name[64], conns[128], extra[16], fourcc[8], path[256];
-	uint32_t a, b, c;
+	uint32_t a, b, c, d;
 	int n;
 
 	if (sscanf(line, "guest %u %63s %127s %15s", &a, name, conns,
@@ -476,6 +586,11 @@ run_command(char *line)
 		cmd_flip_loop(a, b, path, conns);
 	} else if (sscanf(line, "stats %u", &a) == 1) {
 		cmd_stats(a);
+	} else if ((n = sscanf(line, "vkbd %u %u %63s %15s", &a, &b, name,
+			      extra)) >= 3) {
+		cmd_vkbd(a, b, name, n == 4 ? extra : "abs");
+	} else if (sscanf(line, "input %u %u %u %u", &a, &b, &c, &d) == 4) {
+		cmd_input(a, b, c, d);
 	} else if (sscanf(line, "remove %u", &a) == 1) {
 		cmd_remove(a);
 	} else if (strncmp(line, "quit", 4) == 0) {
