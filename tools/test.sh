@@ -55,9 +55,9 @@ stage_fuzz() {
 			-Db_sanitize=address,undefined -Db_lundef=false \
 			>/dev/null || { record FAIL fuzz-setup; return; }
 	fi
-	ninja -C $fbuild tests/fuzz/fuzz-requests >/dev/null ||
-		{ record FAIL fuzz-build; return; }
-	for t in requests; do
+	ninja -C $fbuild tests/fuzz/fuzz-requests tests/fuzz/fuzz-kbdif-ring \
+		>/dev/null || { record FAIL fuzz-build; return; }
+	for t in requests kbdif-ring; do
 		corpus=$(mktemp -d)
 		cp tests/fuzz/corpus/$t/* "$corpus"/
 		if "$fbuild/tests/fuzz/fuzz-$t" -max_len=4096 \
