@@ -38,6 +38,10 @@
  *   input DOMID DEVID N MS         waits up to MS ms for N events on the
  *                                  vkbd; answers all it took, oldest first,
  *                                  as "ok COUNT|EVENT;EVENT;..."
+ *   vkbd-scribble DOMID DEVID CONS  the guest writes CONS into its event
+ *                                  page's in_cons and stops reading: a
+ *                                  corrupt ring; answers the backend state
+ *   vkbd-state DOMID DEVID         the vkbd backend's XenbusState
  *   remove DOMID                   the guest is destroyed (xl destroy)
  *   quit
  * "ready" is printed once the socket listens.
@@ -527,6 +531,36 @@ cmd_input(uint32_t domid, uint32_t devid, uint32_t want, uint32_t ms)
 }
 
 static void
+cmd_vkbd_scribble(uint32_t domid, uint32_t devid, uint32_t cons)
+{
+	struct sim_guest *g = find_guest(domid);
+	struct xenkbd_page *page;
+
+	if (!g || devid >= MAX_VKBD || !g->kbds[devid] ||
+	    !(page = xd_sim_kbdfront_page(g->kbds[devid]))) {
+		reply("error no connected vkbd %u/%u", domid, devid);
+		return;
+	}
+	xd_sim_kbdfront_set_reading(g->kbds[devid], false);
+	page->in_cons = cons;
+	reply("ok backend state %d",
+	      xd_sim_kbdfront_backend_state(g->kbds[devid]));
+}
+
+static void
+cmd_vkbd_state(uint32_t domid, uint32_t devid)
+{
+	struct sim_guest *g = find_guest(domid);
+
+	if (!g || devid >= MAX_VKBD || !g->kbds[devid]) {
+		reply("error no vkbd %u/%u", domid, devid);
+		return;
+	}
+	reply("ok backend state %d",
+	      xd_sim_kbdfront_backend_state(g->kbds[devid]));
+}
+
+static void
 remove_vkbds(struct sim_guest *g)
 {
 	uint32_t i;
@@ -589,6 +623,10 @@ run_command(char *line)
 	} else if ((n = sscanf(line, "vkbd %u %u %63s %15s", &a, &b, name,
 			      extra)) >= 3) {
 		cmd_vkbd(a, b, name, n == 4 ? extra : "abs");
+	} else if (sscanf(line, "vkbd-scribble %u %u %u", &a, &b, &c) == 3) {
+		cmd_vkbd_scribble(a, b, c);
+	} else if (sscanf(line, "vkbd-state %u %u", &a, &b) == 2) {
+		cmd_vkbd_state(a, b);
 	} else if (sscanf(line, "input %u %u %u %u", &a, &b, &c, &d) == 4) {
 		cmd_input(a, b, c, d);
 	} else if (sscanf(line, "remove %u", &a) == 1) {
