@@ -202,7 +202,7 @@ xd_sim_toolstack_add_vkbd(struct xd_sim_hv *hv,
 
 	snprintf(fe, sizeof fe, "/local/domain/%u/device/vkbd/%u", c->domid,
 		 c->devid);
-	snprintf(be, sizeof be, "/local/domain/%u/backend/vkbd/%u/%u",
+	snprintf(be, sizeof be, "/local/domain/%u/backend/vinput/%u/%u",
 		 c->backend_domid, c->domid, c->devid);
 #define W(dir, node, ...) do { \
 	snprintf(path, sizeof path, "%s/%s", dir, node); \
@@ -237,7 +237,7 @@ xd_sim_toolstack_remove_vkbd(struct xd_sim_hv *hv, uint32_t domid,
 {
 	char path[96];
 
-	snprintf(path, sizeof path, "/local/domain/%u/backend/vkbd/%u/%u",
+	snprintf(path, sizeof path, "/local/domain/%u/backend/vinput/%u/%u",
 		 backend_domid, domid, devid);
 	xd_sim_xs_remove(hv, 0, path);
 	snprintf(path, sizeof path, "/local/domain/%u/device/vkbd/%u", domid,
@@ -264,7 +264,7 @@ xd_sim_kbdfront_create(struct xd_sim_hv *hv, struct xd_event_loop *loop,
 		 "/local/domain/%u/device/vkbd/%u", config->domid,
 		 config->devid);
 	snprintf(kf->be_path, sizeof kf->be_path,
-		 "/local/domain/%u/backend/vkbd/%u/%u",
+		 "/local/domain/%u/backend/vinput/%u/%u",
 		 config->backend_domid, config->domid, config->devid);
 	snprintf(path, sizeof path, "%s/state", kf->be_path);
 	if (xd_sim_xs_watch(hv, config->domid, path, "kbd-be",

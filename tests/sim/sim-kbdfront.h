@@ -37,7 +37,8 @@ struct xd_sim_kbdfront_config {
 	bool bad_gref;
 };
 
-/* What the toolstack writes for vkb = [ 'backend-type=linux,...' ]. */
+/* What libxl writes for vkb = [ 'backend-type=linux,...' ]: the backend
+ * directory is backend/vinput, the frontend's device/vkbd. */
 int
 xd_sim_toolstack_add_vkbd(struct xd_sim_hv *hv,
 			  const struct xd_sim_kbdfront_config *config);

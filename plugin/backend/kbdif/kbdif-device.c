@@ -436,7 +436,7 @@ xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
 	d->fe_state = -1;
 	d->state = XenbusStateUnknown;
 	snprintf(d->be_path, sizeof d->be_path,
-		 "/local/domain/%u/backend/vkbd/%u/%u",
+		 "/local/domain/%u/backend/vinput/%u/%u",
 		 xd_xen_self_domid(xen), domid, devid);
 	if (find_frontend(d) < 0) {
 		xd_log("dom%u: vkbd %u: no valid device at %s\n", domid,

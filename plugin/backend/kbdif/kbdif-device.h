@@ -18,7 +18,7 @@ struct xd_xen;
 struct xd_kbdif_device;
 
 /*
- * Starts serving /local/domain/SELF/backend/vkbd/DOMID/DEVID: publishes
+ * Starts serving /local/domain/SELF/backend/vinput/DOMID/DEVID: publishes
  * our features where the toolstack left them unset (default_width and
  * default_height as the pointer's coordinate range), goes InitWait and
  * watches the frontend with token "vkbd-fe". NULL when the device's

@@ -127,7 +127,7 @@ xd_kbdif_guest_create(struct xd_xen *xen, struct xd_event_loop *loop,
 	g->domid = domid;
 	g->mode = mode;
 	g->mode_data = mode_data;
-	snprintf(g->dir, sizeof g->dir, "/local/domain/%u/backend/vkbd/%u",
+	snprintf(g->dir, sizeof g->dir, "/local/domain/%u/backend/vinput/%u",
 		 xd_xen_self_domid(xen), domid);
 	if (xd_xs_watch(xen, g->dir, "vkbd") < 0) {
 		free(g);

@@ -5,6 +5,10 @@
  * vkb=[ 'unique-id=...' ]) equals a connector's unique-id gets that
  * connector's input only; one without gets the input of every connector
  * of the guest's display.
+ *
+ * libxl puts a vkb= device with backend-type=linux (a backend other than
+ * QEMU: us) under backend/vinput, and one QEMU serves under backend/vkbd;
+ * we serve vinput only, so that we never take a device QEMU serves.
  */
 
 #ifndef XD_KBDIF_GUEST_H
@@ -25,7 +29,7 @@ struct xd_kbdif_guest;
 typedef int (*xd_kbdif_mode_func_t)(void *data, const char *unique_id,
 				    uint32_t *width, uint32_t *height);
 
-/* Watches /local/domain/SELF/backend/vkbd/DOMID (token "vkbd") and
+/* Watches /local/domain/SELF/backend/vinput/DOMID (token "vkbd") and
  * serves every device that appears there. */
 struct xd_kbdif_guest *
 xd_kbdif_guest_create(struct xd_xen *xen, struct xd_event_loop *loop,
