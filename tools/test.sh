@@ -104,7 +104,7 @@ stage_rig() {
 		record FAIL rig:stage
 		return
 	fi
-	for t in guest-frames guest-frames-drm guest-lifecycle xen-access kmod; do
+	for t in guest-frames guest-frames-drm guest-input guest-lifecycle xen-access kmod; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		if "$repo/tests/rig/$t.sh" "$staging" "$out/$t" \

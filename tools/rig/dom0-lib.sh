@@ -137,7 +137,9 @@ rig_client_on_display() {
 # PV guest running the rig's guest test client on a vdispl device with
 # CONNECTORS (e.g. "id0:800x600" or "id0:800x600;id1:1024x768"); prints
 # its path. KERNEL ARGS are the guest init's xd.* options. RIG_BE_ALLOC=1
-# makes the backend allocate the display buffers (vdispl be-alloc=1).
+# makes the backend allocate the display buffers (vdispl be-alloc=1);
+# RIG_VKB=UNIQUE-ID adds a vkb device served by our backend, bound to the
+# connector with that id.
 rig_guest_config() {
 	_cfg=/tmp/$1.cfg
 	cat > "$_cfg" <<-EOC
@@ -152,6 +154,10 @@ rig_guest_config() {
 	on_crash = "destroy"
 	vdispl = [ 'backend=Domain-0,be-alloc=${RIG_BE_ALLOC:-0},connectors=$2' ]
 	EOC
+	if [ -n "${RIG_VKB:-}" ]; then
+		echo "vkb = [ 'backend=Domain-0,backend-type=linux,unique-id=$RIG_VKB' ]" \
+			>> "$_cfg"
+	fi
 	echo "$_cfg"
 }
 

@@ -32,8 +32,9 @@ pkgfile=$rig_tools/dom0-packages.txt
 
 # Modules the dom0 initramfs loads to reach its root disk.
 dom0_boot_modules="virtio_pci virtio_blk ext4"
-# Modules a guest loads for its display (drm_xen_front pulls in the rest).
-guest_modules="drm_xen_front"
+# Modules a guest loads: its display (drm_xen_front pulls in the rest) and
+# evdev, for the input devices xen-kbdfront (built in) registers.
+guest_modules="drm_xen_front evdev"
 
 root_key() {
 	cat "$pkgfile" "$rig_tools/dom0-root.sh" | sha256sum | cut -d' ' -f1

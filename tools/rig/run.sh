@@ -78,15 +78,18 @@ trap 'exit 130' INT TERM
 exec 8>"$rig_cache/lock"
 flock -s 8
 
-# The guest test client, built in the trixie build root.
+# The guest test programs (tests/rig/guest/*.c), built static in the
+# trixie build root, one binary each in the guest's /bin.
 t=$(rig_now)
 gi=$work/guest-initrd
 cp -a "$img/guest-base" "$gi"
 cp "$rig_repo/tests/rig/guest/init.sh" "$gi/init"
 chmod 755 "$gi/init"
-XEN_DISPLAY_EXTRA_BIND=$work "$rig_repo/tools/buildroot.sh" -- \
-	gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static \
-	-o "$gi/bin/xd-guest-client" "$rig_repo/tests/rig/guest/xd-guest-client.c"
+for src in "$rig_repo"/tests/rig/guest/*.c; do
+	XEN_DISPLAY_EXTRA_BIND=$work "$rig_repo/tools/buildroot.sh" -- \
+		gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static \
+		-o "$gi/bin/$(basename "$src" .c)" "$src"
+done
 stage guest-client "$(rig_since "$t")"
 
 # The per-run stage disk: opt/ (STAGING), rig/ (dom0 scripts, scenario,
