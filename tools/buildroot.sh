@@ -92,19 +92,29 @@ provision() {
 	exec 9>"$root.lock"
 	local want; want=$(stamp)
 	flock -s 9
-	if [ -f "$root/.xen-display-stamp" ] &&
-		[ "$(cat "$root/.xen-display-stamp")" = "$want" ]; then
-		return 0
-	fi
+	have_packages && return 0
 	flock 9
 	provision_locked "$want"
 	flock -s 9
 }
 
+# Whether the root holds every package of the list. Checked against the
+# root's own dpkg database rather than a stamp of the list, so that
+# branches whose lists differ share one root instead of each taking it
+# exclusively to reinstall in turn.
+have_packages() {
+	local n
+	[ -f "$root/.xen-display-stamp" ] || return 1
+	# shellcheck disable=SC2046
+	n=$(dpkg-query --admindir="$root/var/lib/dpkg" -W \
+		-f='${db:Status-Abbrev}\n' $(packages) 2>/dev/null | grep -c '^ii')
+	[ "$n" = "$(packages | wc -w)" ]
+}
+
 provision_locked() {
 	local want=$1
 	if [ -f "$root/.xen-display-stamp" ]; then
-		[ "$(cat "$root/.xen-display-stamp")" = "$want" ] && return 0
+		have_packages && return 0
 		log "package list changed: updating $root"
 		in_root apt-get update -q >&2
 		# shellcheck disable=SC2046
