@@ -38,9 +38,10 @@ xd_harness_failed(void);
 /* ---- Weston ---------------------------------------------------------- */
 
 struct xd_weston_options {
+	const char *backend;		/* "headless" (default) or "vnc" */
 	const char *renderer;		/* "gl" (default) or "pixman" */
 	const char *shell;		/* "kiosk" (default), "desktop", ... */
-	int width, height;		/* headless output size, default 320x240 */
+	int width, height;		/* output size, default 320x240 */
 	int outputs;			/* headless outputs, default 1 */
 	const char *config;		/* weston.ini text, or NULL for none */
 	bool load_module;		/* load our xen-display.so */
@@ -53,9 +54,18 @@ struct xd_weston {
 	char *socket;			/* WAYLAND_DISPLAY name */
 	char *log_path;			/* Weston's log with our scope in it */
 	char *config_path;
+	/* VNC backend: where it listens on 127.0.0.1, and credentials
+	 * that pass its PAM check (rfb-client.h). Port -1 otherwise. */
+	int vnc_port;
+	char *vnc_user;
+	char *vnc_password;
 };
 
-/* Starts Weston and returns once it answers a client roundtrip. */
+/* Starts Weston and returns once it answers a client roundtrip (and, with
+ * the VNC backend, listens for VNC clients). The VNC backend creates its
+ * seat and powers its output on only while a VNC client is connected:
+ * connect one (xd_rfb_connect) before a window or a seat is needed.
+ * Skips the test (exit 77) for the VNC backend when not root. */
 struct xd_weston *
 xd_weston_start(const struct xd_weston_options *options);
 
