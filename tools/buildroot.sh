@@ -63,6 +63,10 @@ in_root() {
 	unshare --mount --propagation private -- /bin/bash -c '
 		set -e
 		root=$1; repo=$2; shift 2
+		# The root a mount of its own, so that commands inside can
+		# make "/" private in a namespace of their own (mount(2)
+		# refuses a root that is not a mount point).
+		mount --bind "$root" "$root"
 		mount -t proc proc "$root/proc"
 		mount --rbind /sys "$root/sys"
 		mount --rbind /dev "$root/dev"

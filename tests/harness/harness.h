@@ -16,6 +16,7 @@
 #include <stdlib.h>
 
 struct wl_display;
+struct wl_surface;
 
 /* Dumps the running Weston's log; XD_ASSERT calls it on failure. */
 void
@@ -38,9 +39,10 @@ xd_harness_failed(void);
 /* ---- Weston ---------------------------------------------------------- */
 
 struct xd_weston_options {
+	const char *backend;		/* "headless" (default) or "vnc" */
 	const char *renderer;		/* "gl" (default) or "pixman" */
 	const char *shell;		/* "kiosk" (default), "desktop", ... */
-	int width, height;		/* headless output size, default 320x240 */
+	int width, height;		/* output size, default 320x240 */
 	int outputs;			/* headless outputs, default 1 */
 	const char *config;		/* weston.ini text, or NULL for none */
 	bool load_module;		/* load our xen-display.so */
@@ -53,9 +55,18 @@ struct xd_weston {
 	char *socket;			/* WAYLAND_DISPLAY name */
 	char *log_path;			/* Weston's log with our scope in it */
 	char *config_path;
+	/* VNC backend: where it listens on 127.0.0.1, and credentials
+	 * that pass its PAM check (rfb-client.h). Port -1 otherwise. */
+	int vnc_port;
+	char *vnc_user;
+	char *vnc_password;
 };
 
-/* Starts Weston and returns once it answers a client roundtrip. */
+/* Starts Weston and returns once it answers a client roundtrip (and, with
+ * the VNC backend, listens for VNC clients). The VNC backend creates its
+ * seat and powers its output on only while a VNC client is connected:
+ * connect one (xd_rfb_connect) before a window or a seat is needed.
+ * Skips the test (exit 77) for the VNC backend when not root. */
 struct xd_weston *
 xd_weston_start(const struct xd_weston_options *options);
 
@@ -128,5 +139,59 @@ xd_test_window_create(struct wl_display *display, int width, int height,
 
 void
 xd_test_window_destroy(struct xd_test_window *window);
+
+/* Its wl_surface, to tell input events meant for it. */
+struct wl_surface *
+xd_test_window_surface(struct xd_test_window *window);
+
+/* ---- Input a client receives ----------------------------------------- */
+
+enum xd_seat_event_kind {
+	XD_SEAT_KEYBOARD_ENTER,
+	XD_SEAT_KEYBOARD_LEAVE,
+	XD_SEAT_KEY,			/* code: evdev key, state */
+	XD_SEAT_MODIFIERS,		/* mods_depressed, mods_locked */
+	XD_SEAT_POINTER_ENTER,		/* x, y */
+	XD_SEAT_POINTER_LEAVE,
+	XD_SEAT_MOTION,		/* x, y */
+	XD_SEAT_BUTTON,		/* code: evdev button, state */
+	XD_SEAT_AXIS,			/* axis, value */
+	XD_SEAT_AXIS_VALUE120,		/* axis, value (in 1/120 steps) */
+	XD_SEAT_FRAME,
+};
+
+/* One wl_keyboard or wl_pointer event, as the client got it. */
+struct xd_seat_event {
+	enum xd_seat_event_kind kind;
+	struct wl_surface *surface;	/* enter/leave: which surface */
+	uint32_t code;
+	uint32_t state;			/* WL_KEYBOARD_KEY_STATE_* or
+					 * WL_POINTER_BUTTON_STATE_* */
+	uint32_t mods_depressed, mods_locked;
+	uint32_t axis;
+	double x, y;			/* surface-local */
+	double value;
+};
+
+struct xd_seat_recorder;
+
+/* Binds the compositor's first wl_seat and its keyboard and pointer, and
+ * records their events from then on. Waits up to timeout_ms for a seat
+ * with both to appear (the VNC backend makes its seat only when a VNC
+ * client connects). */
+struct xd_seat_recorder *
+xd_seat_recorder_create(struct wl_display *display, int timeout_ms);
+
+/* The events recorded so far, oldest first (valid until the next
+ * dispatch or clear). */
+const struct xd_seat_event *
+xd_seat_recorder_events(struct xd_seat_recorder *recorder, int *count);
+
+/* Forgets the events recorded so far. */
+void
+xd_seat_recorder_clear(struct xd_seat_recorder *recorder);
+
+void
+xd_seat_recorder_destroy(struct xd_seat_recorder *recorder);
 
 #endif

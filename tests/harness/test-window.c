@@ -178,6 +178,12 @@ xd_test_window_create(struct wl_display *display, int width, int height,
 	return w;
 }
 
+struct wl_surface *
+xd_test_window_surface(struct xd_test_window *w)
+{
+	return w->surface;
+}
+
 void
 xd_test_window_destroy(struct xd_test_window *w)
 {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Starting and stopping a private headless Weston for one test.
+ * Starting and stopping a private Weston (headless or VNC backend) for one
+ * test.
  */
 
 #include <errno.h>
@@ -19,6 +20,7 @@
 #include <wayland-client.h>
 
 #include "harness.h"
+#include "weston-vnc.h"
 
 #define READY_TIMEOUT_MS 30000
 #define STOP_TIMEOUT_MS 5000
@@ -26,6 +28,12 @@
 
 /* The one Weston of this test, for the atexit and signal teardown. */
 static struct xd_weston *running;
+
+static bool
+is_vnc(const struct xd_weston_options *opt)
+{
+	return opt->backend && strcmp(opt->backend, "vnc") == 0;
+}
 
 static long
 now_ms(void)
@@ -129,7 +137,16 @@ weston_argv(const struct xd_weston_options *opt, struct xd_weston *w)
 	int n = 0;
 
 	argv[n++] = "weston";
-	argv[n++] = "--backend=headless";
+	if (is_vnc(opt)) {
+		/* Loopback only, a port the kernel picks (read back from
+		 * /proc), and no TLS so that a small client can connect. */
+		argv[n++] = "--backend=vnc";
+		argv[n++] = "--address=127.0.0.1";
+		argv[n++] = "--port=0";
+		argv[n++] = "--disable-transport-layer-security";
+	} else {
+		argv[n++] = "--backend=headless";
+	}
 	argv[n++] = xasprintf("--renderer=%s",
 			      opt->renderer ? opt->renderer : "gl");
 	argv[n++] = xasprintf("--shell=%s",
@@ -167,6 +184,12 @@ exec_weston(const struct xd_weston_options *opt, struct xd_weston *w)
 	 * (backend processes) too; and die with the test. */
 	setpgid(0, 0);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+
+	if (is_vnc(opt) && xd_vnc_private_shadow(w) < 0) {
+		fprintf(stderr, "private /etc/shadow for weston: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
 
 	setenv("XDG_RUNTIME_DIR", w->runtime_dir, 1);
 	unsetenv("WAYLAND_DISPLAY");
@@ -241,6 +264,21 @@ wait_ready(struct xd_weston *w)
 	wl_display_disconnect(display);
 }
 
+static void
+wait_vnc_port(struct xd_weston *w)
+{
+	long deadline = now_ms() + READY_TIMEOUT_MS;
+
+	while ((w->vnc_port = xd_vnc_listening_port(w->pid)) < 0) {
+		if (now_ms() > deadline) {
+			dump_log(w);
+			XD_ASSERT(false, "weston's VNC backend listens on no "
+				  "loopback port");
+		}
+		sleep_ms(POLL_MS);
+	}
+}
+
 struct xd_weston *
 xd_weston_start(const struct xd_weston_options *opt)
 {
@@ -249,6 +287,13 @@ xd_weston_start(const struct xd_weston_options *opt)
 
 	XD_ASSERT(w, "out of memory");
 	XD_ASSERT(!running, "one weston per test");
+	XD_ASSERT(!is_vnc(opt) || opt->outputs <= 1,
+		  "the VNC backend has one output");
+	if (is_vnc(opt) && geteuid() != 0) {
+		fprintf(stderr, "SKIP: the VNC backend's private /etc/shadow "
+			"needs root (tests run as root in the build root)\n");
+		exit(XD_TEST_SKIP);
+	}
 	XD_ASSERT(mkdtemp(tmpl), "mkdtemp: %s", strerror(errno));
 	chmod(tmpl, 0700);
 	w->runtime_dir = strdup(tmpl);
@@ -259,6 +304,9 @@ xd_weston_start(const struct xd_weston_options *opt)
 						"weston.ini");
 		write_file(w->config_path, opt->config);
 	}
+	w->vnc_port = -1;
+	if (is_vnc(opt))
+		xd_vnc_prepare(w);
 
 	install_teardown();
 	w->pid = fork();
@@ -269,6 +317,8 @@ xd_weston_start(const struct xd_weston_options *opt)
 	running = w;
 
 	wait_ready(w);
+	if (is_vnc(opt))
+		wait_vnc_port(w);
 	return w;
 }
 
@@ -347,5 +397,7 @@ xd_weston_stop(struct xd_weston *w)
 	free(w->socket);
 	free(w->log_path);
 	free(w->config_path);
+	free(w->vnc_user);
+	free(w->vnc_password);
 	free(w);
 }
