@@ -10,6 +10,19 @@
  *                  range it gets, for bound and unbound devices
  *   vkbd-hostile   a frontend publishing a bad event page is refused;
  *                  its guest's display goes on
+ *
+ * The others inject input the way a user's devices give it to Weston:
+ * through its VNC backend, with our RFB client (doc/testing.md).
+ *
+ *   position       pointer, click, key and wheel on a guest pinned 1:1
+ *   scale          the same on a guest scaled to half its size
+ *   relative       a frontend that asked for relative motion
+ *   focus-switch   clicking another guest moves the keyboard: the first
+ *                  gets its held key released, nothing more
+ *   release-key    ctrl+alt+escape takes the keyboard from the guest,
+ *                  which never sees escape
+ *   ring-corrupt   a guest lying about its event ring loses its vkbd,
+ *                  not its display
  */
 
 #include <stdio.h>
@@ -17,14 +30,24 @@
 #include <string.h>
 
 #include "harness/harness.h"
+#include "harness/rfb-client.h"
 #include "sim/sim-process.h"
 
 #define W 320
 #define H 240
 #define SIM_MS 15000
 
+#define XK_a 0x0061
+#define XK_b 0x0062
+#define XK_Escape 0xff1b
+#define XK_Control_L 0xffe3
+#define XK_Alt_L 0xffe9
+#define NO_MORE_MS 500
+#define WAIT_MS 10000		/* below SIM_MS: the answer comes in time */
+
 static struct xd_sim_process *sim;
 static struct xd_weston *weston;
+static struct xd_rfb *rfb;
 
 static void
 stop_all(void)
@@ -60,6 +83,84 @@ start_headless(const char *placements)
 	struct xd_weston_options opt = { .width = W, .height = H };
 
 	start(&opt, placements);
+}
+
+/* Weston on its VNC backend, one output of w x h named "vnc", with a VNC
+ * client connected (the backend has a seat only while one is). */
+static void
+start_vnc(int w, int h, const char *placements)
+{
+	struct xd_weston_options opt = {
+		.backend = "vnc",
+		.renderer = "pixman",
+		.width = w,
+		.height = h,
+	};
+
+	start(&opt, placements);
+	rfb = xd_rfb_connect("127.0.0.1", weston->vnc_port, weston->vnc_user,
+			     weston->vnc_password);
+}
+
+/* A guest with one connector of w x h, shown, and a vkbd bound to it. */
+static void
+guest_with_vkbd(uint32_t domid, const char *name, int w, int h,
+		const char *mode)
+{
+	xd_sim_ok(sim, SIM_MS, "guest %u %s %dx%d", domid, name, w, h);
+	xd_sim_ok(sim, SIM_MS, "show %u 0 0", domid);
+	xd_sim_ok(sim, SIM_MS, "vkbd %u 0 %s-0 %s", domid, name, mode);
+}
+
+/* The guest's vkbd received exactly want (events joined by ';') since
+ * the last call; waits for as many as want has, then a moment more for
+ * any extra. */
+static void
+expect_input(uint32_t domid, const char *what, const char *want)
+{
+	unsigned int n = want[0] ? 1 : 0;
+	const char *p, *got;
+
+	for (p = want; *p; p++)
+		n += *p == ';';
+	xd_rfb_sync(rfb);
+	xd_sim_ok(sim, SIM_MS, "input %u 0 %u %d", domid, n,
+		  n ? WAIT_MS : NO_MORE_MS);
+	got = strchr(sim->line, '|');
+	XD_ASSERT(got, "bad answer %s", sim->line);
+	got++;
+	if (n && strcmp(got, want) == 0) {
+		/* Nothing may follow what was expected. */
+		xd_sim_ok(sim, SIM_MS, "input %u 0 1 %d", domid, NO_MORE_MS);
+		got = strchr(sim->line, '|') + 1;
+		XD_ASSERT(!got[0], "%s: dom%u got more than %s: %s", what,
+			  domid, want, got);
+		return;
+	}
+	XD_ASSERT(strcmp(got, want) == 0, "%s: dom%u got '%s', want '%s'",
+		  what, domid, got, want);
+}
+
+static void
+click(int x, int y)
+{
+	xd_rfb_pointer(rfb, x, y, 0);
+	xd_rfb_pointer(rfb, x, y, XD_RFB_BUTTON_LEFT);
+	xd_rfb_pointer(rfb, x, y, 0);
+}
+
+static void
+type_key(uint32_t keysym)
+{
+	xd_rfb_key(rfb, keysym, true);
+	xd_rfb_key(rfb, keysym, false);
+}
+
+static void
+wheel_down(int x, int y)
+{
+	xd_rfb_pointer(rfb, x, y, XD_RFB_WHEEL_DOWN);
+	xd_rfb_pointer(rfb, x, y, 0);
 }
 
 /* The value after key in the simulator's last answer. */
@@ -124,6 +225,126 @@ vkbd_hostile(void)
 	xd_sim_ok(sim, SIM_MS, "vkbd 1 1 alpha-0");
 }
 
+/* Pinned 1:1 at (100,50): output pixels minus the position. */
+static void
+position(void)
+{
+	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
+		  "placement=position\nposition=100,50\n");
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	click(110, 70);
+	expect_input(1, "click", "pos 10 20 0;key 272 1;key 272 0");
+	xd_rfb_pointer(rfb, 100 + W - 1, 50 + H - 1, 0);
+	expect_input(1, "bottom right corner", "pos 319 239 0");
+	type_key(XK_a);
+	expect_input(1, "key", "key 30 1;key 30 0");
+	wheel_down(100 + 40, 50 + 30);
+	expect_input(1, "wheel", "pos 40 30 0;pos 40 30 1");
+	/* Off the guest: nothing. */
+	xd_rfb_pointer(rfb, 10, 10, 0);
+	click(10, 10);
+	expect_input(1, "outside", "");
+}
+
+/* 640x480 scaled into a 320x240 output: half size, at 0,0. */
+static void
+scale(void)
+{
+	start_vnc(W, H, "[xen-display]\nguest=beta\noutput=vnc\n"
+		  "placement=scale\n");
+	guest_with_vkbd(1, "beta", 640, 480, "abs");
+	click(100, 60);
+	expect_input(1, "click", "pos 200 120 0;key 272 1;key 272 0");
+	xd_rfb_pointer(rfb, 25, 201, 0);
+	expect_input(1, "motion", "pos 50 402 0");
+	type_key(XK_b);
+	expect_input(1, "key", "key 48 1;key 48 0");
+}
+
+static void
+relative(void)
+{
+	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
+		  "placement=position\nposition=100,50\n");
+	guest_with_vkbd(1, "alpha", W, H, "rel");
+	xd_rfb_pointer(rfb, 110, 70, 0);
+	xd_rfb_pointer(rfb, 115, 76, 0);
+	xd_rfb_pointer(rfb, 105, 60, 0);
+	expect_input(1, "relative motion",
+		     "motion 0 0 0;motion 5 6 0;motion -10 -16 0");
+}
+
+/* Two guests side by side on a 640x240 output. */
+static void
+focus_switch(void)
+{
+	start_vnc(2 * W, H,
+		  "[xen-display]\nguest=alpha\noutput=vnc\n"
+		  "placement=position\nposition=0,0\n"
+		  "[xen-display]\nguest=beta\noutput=vnc\n"
+		  "placement=position\nposition=320,0\n");
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	guest_with_vkbd(2, "beta", W, H, "abs");
+	click(10, 10);
+	xd_rfb_key(rfb, XK_a, true);
+	expect_input(1, "alpha focused", "pos 10 10 0;key 272 1;key 272 0;"
+		     "key 30 1");
+	/* The held key is released in alpha when beta takes the
+	 * keyboard; beta never sees its release. */
+	click(W + 20, 30);
+	xd_rfb_key(rfb, XK_a, false);
+	type_key(XK_b);
+	expect_input(1, "alpha left", "key 30 0");
+	expect_input(2, "beta focused", "pos 20 30 0;key 272 1;key 272 0;"
+		     "key 48 1;key 48 0");
+}
+
+static void
+release_key(void)
+{
+	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
+		  "placement=position\nposition=0,0\n");
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	click(10, 10);
+	expect_input(1, "focus", "pos 10 10 0;key 272 1;key 272 0");
+	xd_rfb_key(rfb, XK_Control_L, true);
+	xd_rfb_key(rfb, XK_Alt_L, true);
+	type_key(XK_Escape);
+	xd_rfb_key(rfb, XK_Alt_L, false);
+	xd_rfb_key(rfb, XK_Control_L, false);
+	expect_input(1, "release key", "key 29 1;key 56 1;key 56 0;key 29 0");
+	type_key(XK_a);
+	expect_input(1, "after the release key", "");
+	XD_ASSERT(xd_weston_wait_log(weston, "no longer has the keyboard",
+				     1000), "release not logged");
+	/* A click gives it back. */
+	click(10, 10);
+	type_key(XK_a);
+	expect_input(1, "clicked again",
+		     "key 272 1;key 272 0;key 30 1;key 30 0");
+}
+
+static void
+ring_corrupt(void)
+{
+	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
+		  "placement=position\nposition=0,0\n");
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	click(10, 10);
+	expect_input(1, "focus", "pos 10 10 0;key 272 1;key 272 0");
+	/* in_cons far beyond anything written. */
+	xd_sim_ok(sim, SIM_MS, "vkbd-scribble 1 0 1000");
+	type_key(XK_a);
+	xd_rfb_sync(rfb);
+	XD_ASSERT(xd_weston_wait_log(weston, "event ring index out of range",
+				     5000), "corrupt ring not caught");
+	xd_sim_ok(sim, SIM_MS, "vkbd-state 1 0");
+	XD_ASSERT(strstr(sim->line, "state 5") || strstr(sim->line, "state 6"),
+		  "vkbd not closed: %s", sim->line);
+	/* The display goes on. */
+	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -133,12 +354,20 @@ main(int argc, char *argv[])
 	} cases[] = {
 		{ "vkbd-connect", vkbd_connect },
 		{ "vkbd-hostile", vkbd_hostile },
+		{ "position", position },
+		{ "scale", scale },
+		{ "relative", relative },
+		{ "focus-switch", focus_switch },
+		{ "release-key", release_key },
+		{ "ring-corrupt", ring_corrupt },
 	};
 	size_t i;
 
 	for (i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
 		if (strcmp(argv[1], cases[i].name) == 0) {
 			cases[i].run();
+			if (rfb)
+				xd_rfb_close(rfb);
 			xd_weston_stop(weston);
 			return 0;
 		}
