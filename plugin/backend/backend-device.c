@@ -457,7 +457,7 @@ xd_backend_device_create(struct xd_event_loop *loop, const char *xen,
 	if (!dev->deferred || !dev->retry)
 		goto fail;
 	if (devid == 0) {
-		dev->kbd = xd_kbdif_guest_create(dev->xen, loop, domid,
+		dev->kbd = xd_kbdif_guest_create(dev->xen, domid,
 						 connector_mode, dev);
 		if (dev->kbd)
 			xd_wayland_set_input_handler(dev->wayland,

@@ -421,8 +421,7 @@ read_toolstack_config(struct xd_kbdif_device *d, uint32_t default_width,
 }
 
 struct xd_kbdif_device *
-xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
-		       uint32_t domid, uint32_t devid,
+xd_kbdif_device_create(struct xd_xen *xen, uint32_t domid, uint32_t devid,
 		       uint32_t default_width, uint32_t default_height)
 {
 	struct xd_kbdif_device *d = calloc(1, sizeof *d);

@@ -13,7 +13,6 @@
 
 #include "input-sink.h"
 
-struct xd_event_loop;
 struct xd_xen;
 struct xd_kbdif_device;
 
@@ -25,8 +24,7 @@ struct xd_kbdif_device;
  * nodes are absent or invalid (logged).
  */
 struct xd_kbdif_device *
-xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
-		       uint32_t domid, uint32_t devid,
+xd_kbdif_device_create(struct xd_xen *xen, uint32_t domid, uint32_t devid,
 		       uint32_t default_width, uint32_t default_height);
 
 void

@@ -19,7 +19,6 @@
 
 struct xd_kbdif_guest {
 	struct xd_xen *xen;
-	struct xd_event_loop *loop;
 	uint32_t domid;
 	char dir[96];
 	xd_kbdif_mode_func_t mode;
@@ -80,7 +79,7 @@ add_device(struct xd_kbdif_guest *g, uint32_t devid)
 		w = 800;	/* xen-kbdfront's own default */
 		h = 600;
 	}
-	g->devices[i] = xd_kbdif_device_create(g->xen, g->loop, g->domid,
+	g->devices[i] = xd_kbdif_device_create(g->xen, g->domid,
 					       devid, w, h);
 	if (g->devices[i])
 		xd_kbdif_device_frontend_changed(g->devices[i]);
@@ -114,16 +113,14 @@ rescan(struct xd_kbdif_guest *g)
 }
 
 struct xd_kbdif_guest *
-xd_kbdif_guest_create(struct xd_xen *xen, struct xd_event_loop *loop,
-		      uint32_t domid, xd_kbdif_mode_func_t mode,
-		      void *mode_data)
+xd_kbdif_guest_create(struct xd_xen *xen, uint32_t domid,
+		      xd_kbdif_mode_func_t mode, void *mode_data)
 {
 	struct xd_kbdif_guest *g = calloc(1, sizeof *g);
 
 	if (!g)
 		return NULL;
 	g->xen = xen;
-	g->loop = loop;
 	g->domid = domid;
 	g->mode = mode;
 	g->mode_data = mode_data;
