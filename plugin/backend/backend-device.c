@@ -27,6 +27,7 @@
 #include "backend-device.h"
 #include "displif/displif.h"
 #include "displif/xen-displif.h"
+#include "displif/xs-nodes.h"
 #include "displif/xs-values.h"
 #include "event-loop.h"
 #include "kbdif/kbdif-guest.h"
@@ -63,32 +64,14 @@ struct xd_backend_device {
 static char *
 read_node(struct xd_backend_device *dev, const char *dir, const char *node)
 {
-	char path[PATH_MAX_LEN * 2];
-	unsigned int len;
-	char *value;
-
-	snprintf(path, sizeof path, "%s/%s", dir, node);
-	value = xd_xs_read(dev->xen, 0, path, &len);
-	if (value && (len > XD_MAX_XS_VALUE || strlen(value) != len)) {
-		free(value);
-		errno = EINVAL;
-		return NULL;
-	}
-	return value;
+	return xd_xs_read_node(dev->xen, dir, node);
 }
 
 static int
 read_u32(struct xd_backend_device *dev, const char *dir, const char *node,
 	 uint32_t max, uint32_t *out)
 {
-	char *value = read_node(dev, dir, node);
-	int ret;
-
-	if (!value)
-		return -errno;
-	ret = xd_parse_u32(value, max, out);
-	free(value);
-	return ret;
+	return xd_xs_read_u32(dev->xen, dir, node, max, out);
 }
 
 static void

@@ -27,6 +27,7 @@
 #include <xen/io/xenbus.h>
 
 #include "displif/displif-limits.h"
+#include "displif/xs-nodes.h"
 #include "displif/xs-values.h"
 #include "kbdif-device.h"
 #include "kbdif-ring.h"
@@ -70,18 +71,7 @@ struct xd_kbdif_device {
 static char *
 read_node(struct xd_kbdif_device *d, const char *dir, const char *node)
 {
-	char path[PATH_LEN * 2];
-	unsigned int len;
-	char *value;
-
-	snprintf(path, sizeof path, "%s/%s", dir, node);
-	value = xd_xs_read(d->xen, 0, path, &len);
-	if (value && (len > XD_MAX_XS_VALUE || strlen(value) != len)) {
-		free(value);
-		errno = EINVAL;
-		return NULL;
-	}
-	return value;
+	return xd_xs_read_node(d->xen, dir, node);
 }
 
 /* -ENOENT when absent, -EINVAL when not a number <= max. */
@@ -89,26 +79,15 @@ static int
 read_u32(struct xd_kbdif_device *d, const char *dir, const char *node,
 	 uint32_t max, uint32_t *out)
 {
-	char *value = read_node(d, dir, node);
-	int ret;
-
-	if (!value)
-		return -errno;
-	ret = xd_parse_u32(value, max, out);
-	free(value);
-	return ret;
+	return xd_xs_read_u32(d->xen, dir, node, max, out);
 }
 
 static void
 write_u32(struct xd_kbdif_device *d, const char *node, uint32_t value)
 {
-	char path[PATH_LEN * 2], text[16];
-
-	snprintf(path, sizeof path, "%s/%s", d->be_path, node);
-	snprintf(text, sizeof text, "%u", value);
-	if (xd_xs_write(d->xen, 0, path, text) < 0)
-		xd_log("dom%u: vkbd %u: cannot write %s\n", d->domid,
-		       d->devid, path);
+	if (xd_xs_write_u32(d->xen, d->be_path, node, value) < 0)
+		xd_log("dom%u: vkbd %u: cannot write %s/%s\n", d->domid,
+		       d->devid, d->be_path, node);
 }
 
 /* A backend node: the toolstack's value when it set a valid one, else

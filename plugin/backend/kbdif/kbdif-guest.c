@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "displif/displif-limits.h"
+#include "displif/xs-nodes.h"
 #include "displif/xs-values.h"
 #include "kbdif-device.h"
 #include "kbdif-guest.h"
@@ -69,8 +70,8 @@ add_device(struct xd_kbdif_guest *g, uint32_t devid)
 		return;
 	}
 	/* The pointer range defaults to the bound connector's mode. */
-	snprintf(path, sizeof path, "%s/%u/unique-id", g->dir, devid);
-	id = xd_xs_read(g->xen, 0, path, NULL);
+	snprintf(path, sizeof path, "%s/%u", g->dir, devid);
+	id = xd_xs_read_node(g->xen, path, "unique-id");
 	if (!id || !xd_valid_unique_id(id, XD_MAX_UNIQUE_ID) ||
 	    g->mode(g->mode_data, id, &w, &h) < 0)
 		g->mode(g->mode_data, NULL, &w, &h);
