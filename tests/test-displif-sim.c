@@ -11,12 +11,9 @@
  */
 
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -28,6 +25,7 @@
 #include "harness/harness.h"
 #include "pixel-convert.h"
 #include "sim/sim-draw.h"
+#include "sim/backend-process.h"
 #include "sim/sim-front.h"
 #include "sim/sim-hv.h"
 
@@ -53,33 +51,15 @@ static bool backend_be_alloc;
 static void
 kill_backend(void)
 {
-	if (backend_pid > 0) {
-		kill(backend_pid, SIGKILL);
-		waitpid(backend_pid, NULL, 0);
-		backend_pid = -1;
-	}
+	xd_backend_kill(backend_pid);
+	backend_pid = -1;
 }
 
 static void
 spawn_backend(void)
 {
-	char domid_arg[32], xen_arg[320];
-	int pid = fork();
-
-	XD_ASSERT(pid >= 0, "fork");
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setenv("XDG_RUNTIME_DIR", weston->runtime_dir, 1);
-		setenv("WAYLAND_DISPLAY", weston->socket, 1);
-		snprintf(domid_arg, sizeof domid_arg, "--domid=%u", DOMID);
-		snprintf(xen_arg, sizeof xen_arg, "--xen=sim:%s", sim_socket);
-		execl(XD_BACKEND_PATH, "xen-display-backend", domid_arg,
-		      "--devid=0", xen_arg,
-		      backend_be_alloc ? "--be-alloc" : (char *)NULL,
-		      (char *)NULL);
-		_exit(127);
-	}
-	backend_pid = pid;
+	backend_pid = xd_backend_spawn(weston, sim_socket, DOMID,
+				       backend_be_alloc);
 }
 
 static void

@@ -14,8 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +21,7 @@
 
 #include "event-loop.h"
 #include "harness/harness.h"
+#include "sim/backend-process.h"
 #include "sim/sim-front.h"
 #include "sim/sim-hv.h"
 
@@ -40,40 +39,19 @@ static struct xd_sim_front *good, *bad;
 static int backend_pids[2];
 static uint16_t next_id = 1000;
 
-static int
-spawn_backend(uint32_t domid)
-{
-	char domid_arg[32], xen_arg[300];
-	int pid = fork();
-
-	XD_ASSERT(pid >= 0, "fork");
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		setenv("XDG_RUNTIME_DIR", weston->runtime_dir, 1);
-		setenv("WAYLAND_DISPLAY", weston->socket, 1);
-		snprintf(domid_arg, sizeof domid_arg, "--domid=%u", domid);
-		snprintf(xen_arg, sizeof xen_arg, "--xen=sim:%s", sim_socket);
-		execl(XD_BACKEND_PATH, "xen-display-backend", domid_arg,
-		      xen_arg, (char *)NULL);
-		_exit(127);
-	}
-	return pid;
-}
-
 static void
 kill_backends(void)
 {
 	int i;
 
 	for (i = 0; i < 2; i++)
-		if (backend_pids[i] > 0)
-			kill(backend_pids[i], SIGKILL);
+		xd_backend_kill(backend_pids[i]);
 }
 
 static bool
 backend_alive(int index)
 {
-	return waitpid(backend_pids[index], NULL, WNOHANG) == 0;
+	return xd_backend_alive(backend_pids[index]);
 }
 
 static struct xd_sim_front *
@@ -96,7 +74,8 @@ make_guest(uint32_t domid, const char *name, const char *resolution)
 		XD_ASSERT(xd_sim_xs_write(hv, domid, path, resolution) == 0,
 			  "guest cannot write its own resolution node");
 	}
-	backend_pids[domid - 1] = spawn_backend(domid);
+	backend_pids[domid - 1] = xd_backend_spawn(weston, sim_socket, domid,
+						   false);
 	return xd_sim_front_create(hv, loop, &config);
 }
 

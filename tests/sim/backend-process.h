@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The real xen-display-backend, started by a test that plays the guest
+ * and the toolstack itself (no Weston module in between): a client of the
+ * test's Weston, on the simulator the test serves at sim_socket.
+ */
+
+#ifndef XD_BACKEND_PROCESS_H
+#define XD_BACKEND_PROCESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct xd_weston;
+
+/* Returns its pid. It is killed when the test process dies, whatever
+ * way. */
+int
+xd_backend_spawn(struct xd_weston *weston, const char *sim_socket,
+		 uint32_t domid, bool be_alloc);
+
+/* SIGKILL, then reaped. */
+void
+xd_backend_kill(int pid);
+
+/* Whether pid still runs (not exited, not reaped). */
+bool
+xd_backend_alive(int pid);
+
+#endif
