@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "displif/displif-internal.h"
 #include "fake-xen.h"
 
 static struct fake_xen *
@@ -186,3 +187,39 @@ const struct xd_display_sink_interface fake_sink_interface = {
 	.page_flip = sink_page_flip,
 	.preferred_mode = sink_preferred_mode,
 };
+
+struct xd_displif *
+fake_displif_create(struct fake_xen *fx, struct fake_sink *sink,
+		    uint32_t domid, bool be_alloc, uint32_t width,
+		    uint32_t height, uint32_t evt_page)
+{
+	struct xd_displif *d = calloc(1, sizeof *d);
+	struct xd_connector *c;
+
+	if (!d)
+		abort();
+	d->xen = &fx->base;
+	d->sink_interface = &fake_sink_interface;
+	d->sink = sink;
+	d->domid = domid;
+	d->be_alloc = be_alloc;
+	d->num_connectors = 1;
+	c = &d->connectors[0];
+	c->displif = d;
+	c->sink_data = sink;
+	c->config.width = width;
+	c->config.height = height;
+	c->evt_page = (struct xendispl_event_page *)fx->pages[evt_page];
+	c->evt_port = 3;
+	return d;
+}
+
+bool
+fake_displif_destroy(struct xd_displif *d, struct fake_xen *fx,
+		     struct fake_sink *sink)
+{
+	xd_displif_release_all(d);
+	free(d);
+	return fx->live_buffers == 0 && fx->live_mappings == 0 &&
+	       sink->attached == 0;
+}

@@ -9,6 +9,7 @@
 #ifndef XD_FAKE_XEN_H
 #define XD_FAKE_XEN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "display-sink.h"
@@ -36,6 +37,23 @@ extern const struct xd_display_sink_interface fake_sink_interface;
 
 void
 fake_xen_init(struct fake_xen *fx);
+
+struct xd_displif;
+
+/* A connected displif with one connector of width x height over fx and
+ * sink, its event page fx's page evt_page, as xd_displif_create() leaves
+ * it but without rings: requests go straight to
+ * xd_displif_handle_request() on its connectors[0]. */
+struct xd_displif *
+fake_displif_create(struct fake_xen *fx, struct fake_sink *sink,
+		    uint32_t domid, bool be_alloc, uint32_t width,
+		    uint32_t height, uint32_t evt_page);
+
+/* Releases everything the displif holds and frees it; true when nothing
+ * leaked: no buffer, no mapping, no fb still attached in the sink. */
+bool
+fake_displif_destroy(struct xd_displif *d, struct fake_xen *fx,
+		     struct fake_sink *sink);
 
 /* Grant ref r names page r; refs >= FAKE_PAGES are refused. */
 static inline uint32_t

@@ -31,31 +31,16 @@ setup(bool be_alloc)
 {
 	fake_xen_init(&fx);
 	memset(&sink, 0, sizeof sink);
-	d = calloc(1, sizeof *d);
-	d->xen = &fx.base;
-	d->sink_interface = &fake_sink_interface;
-	d->sink = &sink;
-	d->domid = 7;
-	d->be_alloc = be_alloc;
-	d->num_connectors = 1;
+	d = fake_displif_create(&fx, &sink, 7, be_alloc, 640, 480, EVT_PAGE);
 	conn = &d->connectors[0];
-	conn->displif = d;
-	conn->sink_data = &sink;
-	conn->config.width = 640;
-	conn->config.height = 480;
-	conn->evt_page = (struct xendispl_event_page *)fx.pages[EVT_PAGE];
-	conn->evt_port = 3;
 }
 
 static void
 teardown(void)
 {
-	xd_displif_release_all(d);
-	XD_ASSERT(fx.live_buffers == 0, "%u buffers leaked", fx.live_buffers);
-	XD_ASSERT(fx.live_mappings == 0, "%u mappings leaked",
-		  fx.live_mappings);
-	XD_ASSERT(sink.attached == 0, "%u fbs still attached", sink.attached);
-	free(d);
+	XD_ASSERT(fake_displif_destroy(d, &fx, &sink),
+		  "leaked: %u buffers, %u mappings, %u fbs attached",
+		  fx.live_buffers, fx.live_mappings, sink.attached);
 }
 
 static struct xendispl_resp

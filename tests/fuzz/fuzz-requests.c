@@ -42,19 +42,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	data += HEADER_BYTES;
 	size -= HEADER_BYTES;
 
-	d = calloc(1, sizeof *d);
-	d->xen = &fx.base;
-	d->sink_interface = &fake_sink_interface;
-	d->sink = &sink;
-	d->domid = 1;
-	d->be_alloc = true;
-	d->num_connectors = 1;
+	d = fake_displif_create(&fx, &sink, 1, true, 1024, 768, FAKE_PAGES - 1);
 	c = &d->connectors[0];
-	c->displif = d;
-	c->sink_data = &sink;
-	c->config.width = 1024;
-	c->config.height = 768;
-	c->evt_page = (struct xendispl_event_page *)fx.pages[FAKE_PAGES - 1];
 
 	while (size >= sizeof req) {
 		memcpy(&req, data, sizeof req);
@@ -70,9 +59,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	}
 
-	xd_displif_release_all(d);
-	if (fx.live_buffers || fx.live_mappings || sink.attached)
+	if (!fake_displif_destroy(d, &fx, &sink))
 		abort();
-	free(d);
 	return 0;
 }
