@@ -193,58 +193,6 @@ backend_changed(void *data, const char *path, const char *token)
 	}
 }
 
-int
-xd_sim_toolstack_add_vkbd(struct xd_sim_hv *hv,
-			  const struct xd_sim_kbdfront_config *c)
-{
-	char fe[96], be[96], path[160], value[96];
-	int ret = 0;
-
-	snprintf(fe, sizeof fe, "/local/domain/%u/device/vkbd/%u", c->domid,
-		 c->devid);
-	snprintf(be, sizeof be, "/local/domain/%u/backend/vinput/%u/%u",
-		 c->backend_domid, c->domid, c->devid);
-#define W(dir, node, ...) do { \
-	snprintf(path, sizeof path, "%s/%s", dir, node); \
-	snprintf(value, sizeof value, __VA_ARGS__); \
-	ret |= xd_sim_xs_write(hv, 0, path, value); \
-} while (0)
-	W(fe, "backend-id", "%u", c->backend_domid);
-	W(fe, "backend", "%s", be);
-	W(fe, "state", "%d", XenbusStateInitialising);
-	/* libxl writes the vkb= options it was given, and only those. */
-	if (c->unique_id)
-		W(be, XENKBD_FIELD_UNIQUE_ID, "%s", c->unique_id);
-	if (c->disable_keyboard)
-		W(be, XENKBD_FIELD_FEAT_DSBL_KEYBRD, "1");
-	if (c->disable_pointer)
-		W(be, XENKBD_FIELD_FEAT_DSBL_POINTER, "1");
-	if (c->width)
-		W(be, XENKBD_FIELD_WIDTH, "%u", c->width);
-	if (c->height)
-		W(be, XENKBD_FIELD_HEIGHT, "%u", c->height);
-	W(be, "frontend-id", "%u", c->domid);
-	W(be, "frontend", "%s", fe);
-	W(be, "online", "1");
-	W(be, "state", "%d", XenbusStateInitialising);
-#undef W
-	return ret ? -1 : 0;
-}
-
-void
-xd_sim_toolstack_remove_vkbd(struct xd_sim_hv *hv, uint32_t domid,
-			     uint32_t devid, uint32_t backend_domid)
-{
-	char path[96];
-
-	snprintf(path, sizeof path, "/local/domain/%u/backend/vinput/%u/%u",
-		 backend_domid, domid, devid);
-	xd_sim_xs_remove(hv, 0, path);
-	snprintf(path, sizeof path, "/local/domain/%u/device/vkbd/%u", domid,
-		 devid);
-	xd_sim_xs_remove(hv, 0, path);
-}
-
 struct xd_sim_kbdfront *
 xd_sim_kbdfront_create(struct xd_sim_hv *hv, struct xd_event_loop *loop,
 		       const struct xd_sim_kbdfront_config *config)
