@@ -78,15 +78,18 @@ trap 'exit 130' INT TERM
 exec 8>"$rig_cache/lock"
 flock -s 8
 
-# The guest test client, built in the trixie build root.
+# The guest test programs, built in the trixie build root.
 t=$(rig_now)
 gi=$work/guest-initrd
 cp -a "$img/guest-base" "$gi"
 cp "$rig_repo/tests/rig/guest/init.sh" "$gi/init"
 chmod 755 "$gi/init"
-XEN_DISPLAY_EXTRA_BIND=$work "$rig_repo/tools/buildroot.sh" -- \
-	gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static \
-	-o "$gi/bin/xd-guest-client" "$rig_repo/tests/rig/guest/xd-guest-client.c"
+XEN_DISPLAY_EXTRA_BIND=$work "$rig_repo/tools/buildroot.sh" -- sh -c '
+	set -e
+	for p in xd-guest-client xd-readback; do
+		gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static \
+			-o "$1/bin/$p" "$2/$p.c"
+	done' sh "$gi" "$rig_repo/tests/rig/guest"
 stage guest-client "$(rig_since "$t")"
 
 # The per-run stage disk: opt/ (STAGING), rig/ (dom0 scripts, scenario,

@@ -7,6 +7,7 @@
 # command line (the guest config's extra=):
 #   xd.frames=N xd.hold=MS xd.linger=S xd.flip_timeout=MS xd.wait_card=S
 #   xd.after=poweroff|stay
+#   xd.readback=1   also answer dom0's be-alloc read-back (xd-readback)
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin /tmp
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -25,6 +26,7 @@ for m in /mods/*.ko; do
 done
 
 frames=8 hold=0 linger=0 flip_timeout=10000 wait_card=30 after=poweroff
+readback=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xd.frames=*) frames=${arg#*=} ;;
@@ -33,8 +35,14 @@ for arg in $(cat /proc/cmdline); do
 	xd.flip_timeout=*) flip_timeout=${arg#*=} ;;
 	xd.wait_card=*) wait_card=${arg#*=} ;;
 	xd.after=*) after=${arg#*=} ;;
+	xd.readback=*) readback=${arg#*=} ;;
 	esac
 done
+
+# Beside the client: dom0 asks for the read-back whenever it is ready.
+if [ "$readback" = 1 ]; then
+	/bin/xd-readback &
+fi
 
 /bin/xd-guest-client --frames "$frames" --hold "$hold" --linger "$linger" \
 	--flip-timeout "$flip_timeout" --wait-card "$wait_card"
