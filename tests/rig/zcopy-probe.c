@@ -9,6 +9,8 @@
  *                            counters back to zero, a bad ref unwound,
  *                            limits, be-alloc import granted and read
  *                            back, the granter ending access while mapped
+ *   zcopy-probe readback DOMID   be-alloc with a real guest: the guest
+ *                            reads back what dom0 wrote (zcopy-readback.c)
  *   zcopy-probe stats        the module's counters, as "ZCOPY stats ..."
  *
  * Output: "PROBE ok|FAIL NAME: detail", then "PROBE result ok=N fail=M";
@@ -309,7 +311,10 @@ main(int argc, char *argv[])
 		v.api = 0;
 	check(v.api == XEN_ZCOPY_API_VERSION, "version %u, features %#x",
 	      v.api, v.features);
-	loopback_checks(dev);
+	if (argc > 2 && strcmp(argv[1], "readback") == 0)
+		readback_checks(dev, (uint32_t)strtoul(argv[2], NULL, 10));
+	else
+		loopback_checks(dev);
 	print_stats(dev);
 	printf("PROBE result ok=%d fail=%d\n", ok, fail);
 	return fail ? 1 : 0;

@@ -30,4 +30,8 @@ print_stats(int dev);
 int
 make_udmabuf(size_t size, uint8_t **mem);
 
+/* zcopy-readback.c: "zcopy-probe readback DOMID". */
+void
+readback_checks(int dev, uint32_t domid);
+
 #endif
