@@ -10,12 +10,15 @@
  *   XDG readback end|timeout|error WHAT
  *
  * XenStore through /dev/xen/xenbus with the plain wire protocol (paths
- * relative to this domain's home), polled: no library, links statically.
+ * relative to this domain's home) and a watch on the request, so that it
+ * costs nothing while it waits: no library, links statically.
  *
  *   xd-readback [--wait S]     (gives up after S seconds, default 600)
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,10 +37,10 @@
 #include "readback.h"
 
 #define PAGE 4096
-#define POLL_MS 200
-
 static int xs_fd = -1;
 static uint32_t xs_req_id;
+/* Watch events come on the same fd, between replies. */
+static bool xs_event;
 
 static int
 read_all(int fd, void *buf, size_t len)
@@ -57,14 +60,28 @@ read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
-/* One request; the reply's payload, NUL-terminated, in out. */
 static int
-xs_call(uint32_t type, const char *path, const char *value, char *out,
-	size_t out_size)
+xs_read_msg(struct xsd_sockmsg *hdr, char *body)
+{
+	if (read_all(xs_fd, hdr, sizeof *hdr) < 0 ||
+	    hdr->len > XENSTORE_PAYLOAD_MAX ||
+	    read_all(xs_fd, body, hdr->len) < 0)
+		return -1;
+	if (hdr->type == XS_WATCH_EVENT)
+		xs_event = true;
+	return 0;
+}
+
+/* One request (VLEN bytes of VALUE after PATH's NUL); the reply's
+ * payload, NUL-terminated, in out.
+ */
+static int
+xs_call(uint32_t type, const char *path, const char *value, size_t vlen,
+	char *out, size_t out_size)
 {
 	char msg[sizeof(struct xsd_sockmsg) + XENSTORE_PAYLOAD_MAX];
 	struct xsd_sockmsg hdr = { .type = type, .req_id = ++xs_req_id };
-	size_t plen = strlen(path) + 1, vlen = value ? strlen(value) : 0;
+	size_t plen = strlen(path) + 1;
 
 	if (plen + vlen > XENSTORE_PAYLOAD_MAX)
 		return -1;
@@ -77,10 +94,10 @@ xs_call(uint32_t type, const char *path, const char *value, char *out,
 	if (write(xs_fd, msg, sizeof hdr + hdr.len) !=
 	    (ssize_t)(sizeof hdr + hdr.len))
 		return -1;
-	if (read_all(xs_fd, &hdr, sizeof hdr) < 0 ||
-	    hdr.len > XENSTORE_PAYLOAD_MAX ||
-	    read_all(xs_fd, msg, hdr.len) < 0)
-		return -1;
+	do {
+		if (xs_read_msg(&hdr, msg) < 0)
+			return -1;
+	} while (hdr.type == XS_WATCH_EVENT);
 	if (hdr.type == XS_ERROR || (size_t)hdr.len >= out_size)
 		return -1;
 	memcpy(out, msg, hdr.len);
@@ -94,7 +111,7 @@ xs_read(const char *node, char *out, size_t out_size)
 	char path[128];
 
 	snprintf(path, sizeof path, "%s/%s", XD_READBACK_DIR, node);
-	return xs_call(XS_READ, path, NULL, out, out_size);
+	return xs_call(XS_READ, path, NULL, 0, out, out_size);
 }
 
 static void
@@ -102,8 +119,8 @@ xs_write_result(const char *value)
 {
 	char ack[16];
 
-	if (xs_call(XS_WRITE, XD_READBACK_DIR "/result", value, ack,
-		    sizeof ack) < 0)
+	if (xs_call(XS_WRITE, XD_READBACK_DIR "/result", value, strlen(value),
+		    ack, sizeof ack) < 0)
 		printf("XDG readback error writing result\n");
 }
 
@@ -233,13 +250,30 @@ main(int argc, char *argv[])
 		       "/dev/xen/xenbus" : "/dev/xen/gntdev", strerror(errno));
 		return 1;
 	}
+	/* The watch fires once at once, then on each write of request. */
+	if (xs_call(XS_WATCH, XD_READBACK_DIR "/request", "rb", 3, result,
+		    sizeof result) < 0) {
+		printf("XDG readback error watch\n");
+		return 1;
+	}
 	printf("XDG readback start\n");
 	while (now_s() < deadline) {
-		if (xs_read("request", request, sizeof request) < 0 ||
-		    strcmp(request, last) == 0) {
-			usleep(POLL_MS * 1000);
+		if (!xs_event) {
+			static char body[XENSTORE_PAYLOAD_MAX];
+			struct pollfd p = { .fd = xs_fd, .events = POLLIN };
+			struct xsd_sockmsg hdr;
+
+			if (poll(&p, 1, 1000) > 0 &&
+			    xs_read_msg(&hdr, body) < 0) {
+				printf("XDG readback error xenbus read\n");
+				return 1;
+			}
 			continue;
 		}
+		xs_event = false;
+		if (xs_read("request", request, sizeof request) < 0 ||
+		    strcmp(request, last) == 0)
+			continue;
 		snprintf(last, sizeof last, "%s", request);
 		if (strcmp(request, "end") == 0) {
 			unmap(&m);
