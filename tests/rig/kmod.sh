@@ -3,8 +3,8 @@
 #
 # kmod/ on real Xen: runs scenarios/kmod.sh (the module loaded in dom0,
 # zcopy-probe's loopback checks, a real guest shown through the kmod
-# provider and destroyed while mapped) with a staging directory made by
-# tests/rig/stage.sh.
+# provider, reading back a dom0 buffer granted to it, and destroyed while
+# mapped) with a staging directory made by tests/rig/stage.sh.
 #
 #   tests/rig/kmod.sh STAGING [OUT]     (OUT default ./rig-out/kmod)
 set -euo pipefail
@@ -16,4 +16,5 @@ out=$(cd "$out" && pwd)
 "$repo/tools/rig/run.sh" --out "$out" --timeout 600 "$1" \
 	"$here/scenarios/kmod.sh"
 "$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 pattern 1 0
-grep -h '^PROBE result' "$out/zcopy-loopback.txt"
+grep -h 'reads every byte' "$out/zcopy-readback.txt"
+grep -h '^PROBE result' "$out/zcopy-loopback.txt" "$out/zcopy-readback.txt"

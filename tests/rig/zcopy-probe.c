@@ -9,6 +9,8 @@
  *                            counters back to zero, a bad ref unwound,
  *                            limits, be-alloc import granted and read
  *                            back, the granter ending access while mapped
+ *   zcopy-probe readback DOMID   be-alloc with a real guest: the guest
+ *                            reads back what dom0 wrote (zcopy-readback.c)
  *   zcopy-probe stats        the module's counters, as "ZCOPY stats ..."
  *
  * Output: "PROBE ok|FAIL NAME: detail", then "PROBE result ok=N fail=M";
@@ -30,13 +32,13 @@
 #include <linux/udmabuf.h>
 
 #include "xen-zcopy.h"
+#include "zcopy-probe.h"
 
 #define PAGES 16
-#define PAGE 4096
 
 static int ok, fail;
 
-static void __attribute__((format(printf, 2, 3)))
+void
 check(bool good, const char *fmt, ...)
 {
 	va_list ap;
@@ -53,7 +55,7 @@ check(bool good, const char *fmt, ...)
 		fail++;
 }
 
-static struct xen_zcopy_stats
+struct xen_zcopy_stats
 stats(int dev)
 {
 	struct xen_zcopy_stats s = { 0 };
@@ -63,7 +65,7 @@ stats(int dev)
 	return s;
 }
 
-static void
+void
 print_stats(int dev)
 {
 	struct xen_zcopy_stats s = stats(dev);
@@ -196,35 +198,55 @@ export_checks(int dev, xengntshr_handle *gs)
 	check(fd == -EINVAL, "a reserved domid is refused");
 }
 
+int
+make_udmabuf(size_t size, uint8_t **mem)
+{
+	struct udmabuf_create uc = { .size = size };
+	int memfd, udev, buf = -1;
+
+	*mem = MAP_FAILED;
+	memfd = memfd_create("zcopy-probe", MFD_ALLOW_SEALING);
+	udev = open("/dev/udmabuf", O_RDWR);
+	if (memfd >= 0 && udev >= 0 && ftruncate(memfd, size) == 0 &&
+	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) == 0)
+		*mem = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED,
+			    memfd, 0);
+	if (*mem != MAP_FAILED) {
+		uc.memfd = memfd;
+		buf = ioctl(udev, UDMABUF_CREATE, &uc);
+	}
+	if (buf < 0) {
+		buf = -errno;
+		if (*mem != MAP_FAILED)
+			munmap(*mem, size);
+		*mem = NULL;
+	}
+	/* The udmabuf keeps the memfd's pages. */
+	if (memfd >= 0)
+		close(memfd);
+	if (udev >= 0)
+		close(udev);
+	return buf;
+}
+
 /* be-alloc: a dom0 dma-buf (udmabuf over a memfd) granted to dom0. */
 static void
 import_checks(int dev, xengnttab_handle *gt)
 {
-	struct udmabuf_create uc = { .size = PAGES * PAGE };
 	struct xen_zcopy_import imp = { .count = PAGES };
 	struct xen_zcopy_import_release rel = { 0 };
 	uint32_t refs[PAGES];
 	struct xen_zcopy_stats s;
 	uint8_t *mem, *guest;
-	int memfd, udev, buf, i;
+	int buf, i;
 
-	memfd = memfd_create("zcopy-probe", MFD_ALLOW_SEALING);
-	udev = open("/dev/udmabuf", O_RDWR);
-	if (memfd < 0 || udev < 0 || ftruncate(memfd, PAGES * PAGE) < 0 ||
-	    fcntl(memfd, F_ADD_SEALS, F_SEAL_SHRINK) < 0) {
-		check(false, "udmabuf for the import test: %s",
-		      strerror(errno));
-		return;
-	}
-	mem = mmap(NULL, PAGES * PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-		   memfd, 0);
-	for (i = 0; i < PAGES * PAGE; i++)
-		mem[i] = (uint8_t)(i * 13);
-	uc.memfd = memfd;
-	buf = ioctl(udev, UDMABUF_CREATE, &uc);
-	check(buf >= 0, "udmabuf of %d pages", PAGES);
+	buf = make_udmabuf(PAGES * PAGE, &mem);
+	check(buf >= 0, "udmabuf of %d pages%s%s", PAGES, buf < 0 ? ": " : "",
+	      buf < 0 ? strerror(-buf) : "");
 	if (buf < 0)
 		return;
+	for (i = 0; i < PAGES * PAGE; i++)
+		mem[i] = (uint8_t)(i * 13);
 	imp.fd = buf;
 	imp.domid = 0;
 	imp.refs = (uint64_t)(uintptr_t)refs;
@@ -250,17 +272,28 @@ import_checks(int dev, xengnttab_handle *gt)
 	      (unsigned long long)s.imports_live,
 	      (unsigned long long)s.grants_live);
 	close(buf);
-	close(udev);
 	munmap(mem, PAGES * PAGE);
-	close(memfd);
+}
+
+/* Everything a backend relies on, with grants dom0 makes to itself. */
+static void
+loopback_checks(int dev)
+{
+	xengntshr_handle *gs = xengntshr_open(NULL, 0);
+	xengnttab_handle *gt = xengnttab_open(NULL, 0);
+
+	if (!gs || !gt) {
+		check(false, "open gntshr/gnttab: %s", strerror(errno));
+	} else {
+		export_checks(dev, gs);
+		import_checks(dev, gt);
+	}
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct xen_zcopy_version v;
-	xengntshr_handle *gs;
-	xengnttab_handle *gt;
 	int dev;
 
 	dev = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
@@ -278,14 +311,10 @@ main(int argc, char *argv[])
 		v.api = 0;
 	check(v.api == XEN_ZCOPY_API_VERSION, "version %u, features %#x",
 	      v.api, v.features);
-	gs = xengntshr_open(NULL, 0);
-	gt = xengnttab_open(NULL, 0);
-	if (!gs || !gt) {
-		check(false, "open gntshr/gnttab: %s", strerror(errno));
-	} else {
-		export_checks(dev, gs);
-		import_checks(dev, gt);
-	}
+	if (argc > 2 && strcmp(argv[1], "readback") == 0)
+		readback_checks(dev, (uint32_t)strtoul(argv[2], NULL, 10));
+	else
+		loopback_checks(dev);
 	print_stats(dev);
 	printf("PROBE result ok=%d fail=%d\n", ok, fail);
 	return fail ? 1 : 0;

@@ -15,7 +15,8 @@
 #   images/dom0.img       ext4 image of dom0-root (QEMU attaches it with
 #                         snapshot=on, so runs never change it)
 #   images/guest-base/    what every guest initramfs holds: static busybox and
-#                         the xen-drm-front modules, decompressed, in load order
+#                         the xen-drm-front and gntdev modules, decompressed,
+#                         in load order
 #   images.stamp          hash of dom0-root.stamp and the image inputs
 #   lock                  flock: exclusive while building, shared while a run
 #                         uses the images (run.sh)
@@ -33,8 +34,9 @@ pkgfile=$rig_tools/dom0-packages.txt
 # Modules the dom0 initramfs loads to reach its root disk.
 dom0_boot_modules="virtio_pci virtio_blk ext4"
 # Modules a guest loads: its display (drm_xen_front pulls in the rest) and
-# evdev, for the input devices xen-kbdfront (built in) registers.
-guest_modules="drm_xen_front evdev"
+# evdev, for the input devices xen-kbdfront (built in) registers; gntdev,
+# with which xd-readback maps grants dom0 made to it.
+guest_modules="drm_xen_front evdev xen_gntdev"
 
 root_key() {
 	cat "$pkgfile" "$rig_tools/dom0-root.sh" | sha256sum | cut -d' ' -f1

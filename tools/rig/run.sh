@@ -85,11 +85,12 @@ gi=$work/guest-initrd
 cp -a "$img/guest-base" "$gi"
 cp "$rig_repo/tests/rig/guest/init.sh" "$gi/init"
 chmod 755 "$gi/init"
-for src in "$rig_repo"/tests/rig/guest/*.c; do
-	XEN_DISPLAY_EXTRA_BIND=$work "$rig_repo/tools/buildroot.sh" -- \
+XEN_DISPLAY_EXTRA_BIND=$work "$rig_repo/tools/buildroot.sh" -- sh -c '
+	set -e
+	for src in "$2"/*.c; do
 		gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static \
-		-o "$gi/bin/$(basename "$src" .c)" "$src"
-done
+			-o "$1/bin/$(basename "$src" .c)" "$src"
+	done' sh "$gi" "$rig_repo/tests/rig/guest"
 stage guest-client "$(rig_since "$t")"
 
 # The per-run stage disk: opt/ (STAGING), rig/ (dom0 scripts, scenario,

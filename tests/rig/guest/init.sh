@@ -8,6 +8,7 @@
 #   xd.frames=N xd.hold=MS xd.linger=S xd.flip_timeout=MS xd.wait_card=S
 #   xd.after=poweroff|stay
 #   xd.input=S   also print the input xen-kbdfront delivers, for S seconds
+#   xd.readback=1   also answer dom0's be-alloc read-back (xd-readback)
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin /tmp
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -26,7 +27,7 @@ for m in /mods/*.ko; do
 done
 
 frames=8 hold=0 linger=0 flip_timeout=10000 wait_card=30 after=poweroff
-input=0
+input=0 readback=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xd.frames=*) frames=${arg#*=} ;;
@@ -36,11 +37,16 @@ for arg in $(cat /proc/cmdline); do
 	xd.wait_card=*) wait_card=${arg#*=} ;;
 	xd.after=*) after=${arg#*=} ;;
 	xd.input=*) input=${arg#*=} ;;
+	xd.readback=*) readback=${arg#*=} ;;
 	esac
 done
 
 if [ "$input" -gt 0 ]; then
 	/bin/xd-input-client --seconds "$input" &
+fi
+# Beside the client: dom0 asks for the read-back whenever it is ready.
+if [ "$readback" = 1 ]; then
+	/bin/xd-readback &
 fi
 
 /bin/xd-guest-client --frames "$frames" --hold "$hold" --linger "$linger" \

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What zcopy-probe's modes share (zcopy-probe.c): the check lines, the
+ * module's counters and a dom0 dma-buf to import.
+ */
+#ifndef XD_RIG_ZCOPY_PROBE_H
+#define XD_RIG_ZCOPY_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "xen-zcopy.h"
+
+#define PAGE 4096
+
+/* Prints "PROBE ok|FAIL ..." and counts it for the result line. */
+void __attribute__((format(printf, 2, 3)))
+check(bool good, const char *fmt, ...);
+
+struct xen_zcopy_stats
+stats(int dev);
+
+void
+print_stats(int dev);
+
+/* A dom0 dma-buf of SIZE bytes (udmabuf over a memfd), writable at *mem:
+ * its fd, or -errno.
+ */
+int
+make_udmabuf(size_t size, uint8_t **mem);
+
+/* zcopy-readback.c: "zcopy-probe readback DOMID". */
+void
+readback_checks(int dev, uint32_t domid);
+
+#endif
