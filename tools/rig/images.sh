@@ -8,6 +8,8 @@
 # Cache layout, under $XEN_DISPLAY_CACHE/rig (default /var/cache/xen-display/rig):
 #   dom0-root/            trimmed debootstrap tree (dom0-packages.txt)
 #   dom0-root.stamp       hash of dom0-packages.txt and dom0-root.sh
+#   dom0-root.script      hash of dom0-root.sh (a root with every listed
+#                         package, built by this script, serves any list)
 #   images/xen.elf        Xen 4.20 multiboot ELF (from xen-hypervisor-4.20-amd64)
 #   images/vmlinuz        the 6.12 kernel, dom0 and guests alike
 #   images/dom0-initrd.gz tiny busybox initramfs: virtio-blk + ext4, then
@@ -42,6 +44,22 @@ root_key() {
 	cat "$pkgfile" "$rig_tools/dom0-root.sh" | sha256sum | cut -d' ' -f1
 }
 
+# The root serves this branch when it has every package of our list and
+# was built by the same dom0-root.sh, whichever list it was built from:
+# branches whose lists differ share one root instead of rebuilding it in
+# turn (a debootstrap each time).
+root_current() {
+	local n
+	root_current && return 0
+	[ "$(cat "$root.script" 2>/dev/null)" = \
+	  "$(sha256sum "$rig_tools/dom0-root.sh" | cut -d' ' -f1)" ] || return 1
+	# shellcheck disable=SC2046
+	n=$(dpkg-query --admindir="$root/var/lib/dpkg" -W \
+		-f='${db:Status-Abbrev}\n' $(rig_packages "$pkgfile") \
+		2>/dev/null | grep -c '^ii')
+	[ "$n" = "$(rig_packages "$pkgfile" | wc -w)" ]
+}
+
 images_key() {
 	cat "$root.stamp" "$rig_tools/images.sh" \
 		"$rig_tools/dom0-initramfs-init.sh" | sha256sum | cut -d' ' -f1
@@ -52,6 +70,7 @@ build_root() {
 	rm -rf "$root"
 	mv "$root.new" "$root"
 	root_key > "$root.stamp"
+	sha256sum "$rig_tools/dom0-root.sh" | cut -d' ' -f1 > "$root.script"
 }
 
 # Copy MODULES of the root with everything they depend on into DIR as
@@ -118,7 +137,7 @@ rig_host_tools
 mkdir -p "$rig_cache"
 exec 8>"$rig_cache/lock"
 up_to_date() {
-	[ "$(cat "$root.stamp" 2>/dev/null)" = "$(root_key)" ] &&
+	root_current &&
 	[ "$(cat "$rig_cache/images.stamp" 2>/dev/null)" = "$(images_key)" ]
 }
 # Check under the shared lock, so runs using the images don't block this;
@@ -127,7 +146,7 @@ flock -s 8
 if ! up_to_date; then
 	flock -u 8
 	flock 8
-	if [ "$(cat "$root.stamp" 2>/dev/null)" != "$(root_key)" ]; then
+	if ! root_current; then
 		build_root
 	fi
 	if [ "$(cat "$rig_cache/images.stamp" 2>/dev/null)" != "$(images_key)" ]; then
