@@ -8,8 +8,9 @@
  * guest's pages, for as long as the compositor draws no other texture (on
  * an idle screen, for ever). A domain whose pages dom0 still maps cannot
  * be freed by Xen. So before a connector's surface is destroyed it shows
- * one blank shm pixel and waits, boundedly, for the repaint that samples
- * it instead.
+ * one blank shm pixel and waits, boundedly, for two repaints that sample
+ * it instead: in the rig, under load, llvmpipe sometimes still held the
+ * guest's last texture after the first.
  */
 
 #include <errno.h>
@@ -94,29 +95,41 @@ blank_buffer(struct xd_wayland *w)
 	return buffer;
 }
 
-void
-wl_show_blank_and_wait(struct xd_wayland *w, struct wl_surface *surface,
-		       int timeout_ms)
+/* Commits the blank (again) and waits for the repaint that drew it. */
+static bool
+repaint_blank(struct xd_wayland *w, struct wl_surface *surface,
+	      struct wl_buffer *buffer, int64_t deadline)
 {
-	struct wl_buffer *buffer = w->shm ? blank_buffer(w) : NULL;
 	struct wl_callback *frame;
 	bool done = false;
 
-	if (!buffer)
-		return;
-	/* A viewport destination in effect scales the pixel up; without
-	 * one the surface shrinks to 1x1, which every shell accepts
-	 * (a larger size than configured it might not). */
 	frame = wl_surface_frame(surface);
 	wl_proxy_set_queue((struct wl_proxy *)frame, w->import_queue);
 	wl_callback_add_listener(frame, &frame_listener, &done);
 	wl_surface_attach(surface, buffer, 0, 0);
 	wl_surface_damage_buffer(surface, 0, 0, 1, 1);
 	wl_surface_commit(surface);
-	if (!wait_queue(w, &done, now_ms() + timeout_ms))
-		xd_log("the compositor did not repaint within %d ms: it may "
-		       "keep the guest's last frame mapped until it draws "
-		       "another\n", timeout_ms);
+	wait_queue(w, &done, deadline);
 	wl_callback_destroy(frame);
+	return done;
+}
+
+void
+wl_show_blank_and_wait(struct xd_wayland *w, struct wl_surface *surface,
+		       int timeout_ms)
+{
+	struct wl_buffer *buffer = w->shm ? blank_buffer(w) : NULL;
+	int64_t deadline = now_ms() + timeout_ms;
+
+	if (!buffer)
+		return;
+	/* A viewport destination in effect scales the pixel up; without
+	 * one the surface shrinks to 1x1, which every shell accepts
+	 * (a larger size than configured it might not). */
+	if (!repaint_blank(w, surface, buffer, deadline) ||
+	    !repaint_blank(w, surface, buffer, deadline))
+		xd_log("the compositor did not repaint twice within %d ms: it "
+		       "may keep the guest's last frame mapped until it draws "
+		       "another\n", timeout_ms);
 	wl_buffer_destroy(buffer);
 }

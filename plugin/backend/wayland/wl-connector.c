@@ -29,7 +29,7 @@
 /* A few repaints of a software renderer under load (under TCG in the rig
  * one takes hundreds of ms); the guest is gone, only its memory waits for
  * this, and the module gives an exiting backend more. */
-#define BLANK_WAIT_MS 1000
+#define BLANK_WAIT_MS 1500
 
 struct wl_flip {
 	struct wl_list link;		/* wl_connector::flips, oldest first */
