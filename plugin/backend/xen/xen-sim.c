@@ -415,13 +415,24 @@ sim_evtchn_unbind(struct xd_xen *xen, uint32_t port)
 	     NULL);
 }
 
+/* Sent without waiting for an answer (there is none): a real notify is
+ * one ioctl, not a round trip through another process. */
 static int
 sim_evtchn_notify(struct xd_xen *xen, uint32_t port)
 {
-	uint32_t arg[3] = { port };
+	struct xen_sim *s = to_sim(xen);
+	struct xd_sim_wire_msg m = {
+		.op = XD_SIM_EVTCHN_NOTIFY, .id = ++s->next_id,
+		.arg = { port },
+	};
 
-	return call(to_sim(xen), XD_SIM_EVTCHN_NOTIFY, arg, NULL, 0, NULL,
-		    NULL, NULL);
+	if (s->lost)
+		return -EPIPE;
+	if (send(s->fd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
+		mark_lost(s);
+		return -EPIPE;
+	}
+	return 0;
 }
 
 /* --- Grants --------------------------------------------------------- */
