@@ -75,6 +75,8 @@ struct wl_connector {
 	bool show_pending;		/* show 'shown' once configured */
 	struct wl_list flips;		/* struct wl_flip::link */
 	struct xd_event_source *fallback;
+	bool fallback_armed;
+	uint64_t last_flip_ms;		/* when the newest flip came */
 	struct xd_event_source *stats_timer;
 	struct wl_stats stats;
 };
@@ -83,6 +85,15 @@ static uint64_t
 timespec_us(const struct timespec *ts)
 {
 	return (uint64_t)ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return timespec_us(&ts) / 1000;
 }
 
 /* presented: the frame's presentation time, or NULL when it was not. */
@@ -101,8 +112,6 @@ flip_finish(struct wl_flip *flip, const struct timespec *presented)
 	if (flip->frame)
 		wl_callback_destroy(flip->frame);
 	free(flip);
-	if (wl_list_empty(&c->flips))
-		xd_event_source_timer_update(c->fallback, 0);
 	/* Traced first: the guest may see the event before we return. */
 	xd_flip_trace(c->index, c->wayland->presentation_clock, presented,
 		      flip_copied);
@@ -158,12 +167,25 @@ static const struct wl_callback_listener frame_listener = {
 	frame_done,
 };
 
+/* Armed once per FLIP_FALLBACK_MS at most, not per flip (two syscalls a
+ * flip otherwise): it fires when no presentation came FLIP_FALLBACK_MS
+ * after the newest flip, as if re-armed by each. */
 static void
 fallback_fired(void *data)
 {
 	struct wl_connector *c = data;
 	struct wl_flip *flip, *tmp;
+	uint64_t waited = now_ms() - c->last_flip_ms;
 
+	c->fallback_armed = false;
+	if (wl_list_empty(&c->flips))
+		return;
+	if (waited < FLIP_FALLBACK_MS) {
+		xd_event_source_timer_update(c->fallback,
+					     FLIP_FALLBACK_MS - waited);
+		c->fallback_armed = true;
+		return;
+	}
 	xd_log("connector %u: no presentation in %d ms "
 		"(surface hidden?): completing the guest's flips\n",
 		c->index, FLIP_FALLBACK_MS);
@@ -596,6 +618,10 @@ wl_connector_page_flip(void *data, const struct xd_fb *fb)
 		free(flip);
 		return ret;
 	}
-	xd_event_source_timer_update(c->fallback, FLIP_FALLBACK_MS);
+	c->last_flip_ms = now_ms();
+	if (!c->fallback_armed) {
+		xd_event_source_timer_update(c->fallback, FLIP_FALLBACK_MS);
+		c->fallback_armed = true;
+	}
 	return 0;
 }
