@@ -67,6 +67,7 @@ struct wl_connector {
 	bool configured;
 	int32_t bound_w, bound_h;	/* the shell's size limit, 0: none */
 	int32_t dest_w, dest_h;		/* viewport destination, 0: none */
+	bool viewport_sent;		/* dest_w, dest_h are the surface's */
 	int32_t pending_w, pending_h;	/* from the configure in progress */
 	uint32_t shown_w, shown_h;	/* size of the fb on screen */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
@@ -231,7 +232,7 @@ stats_fired(void *data)
 static void
 fit_viewport(struct wl_connector *c)
 {
-	int32_t w = c->shown_w, h = c->shown_h;
+	int32_t w = c->shown_w, h = c->shown_h, dest_w = 0, dest_h = 0;
 
 	if (!c->viewport || !w || !h)
 		return;
@@ -244,14 +245,18 @@ fit_viewport(struct wl_connector *c)
 			w = (int32_t)((int64_t)w * c->bound_h / h);
 			h = c->bound_h;
 		}
-		c->dest_w = w > 0 ? w : 1;
-		c->dest_h = h > 0 ? h : 1;
-		wp_viewport_set_destination(c->viewport, c->dest_w,
-					    c->dest_h);
-	} else {
-		c->dest_w = c->dest_h = 0;
-		wp_viewport_set_destination(c->viewport, -1, -1);
+		dest_w = w > 0 ? w : 1;
+		dest_h = h > 0 ? h : 1;
 	}
+	/* Viewport state stays until changed: sent per flip, it would cost
+	 * a request and the compositor's work on it each time. */
+	if (c->viewport_sent && dest_w == c->dest_w && dest_h == c->dest_h)
+		return;
+	c->dest_w = dest_w;
+	c->dest_h = dest_h;
+	c->viewport_sent = true;
+	wp_viewport_set_destination(c->viewport, dest_w ? dest_w : -1,
+				    dest_h ? dest_h : -1);
 }
 
 /* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
