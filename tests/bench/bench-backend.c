@@ -6,6 +6,11 @@
  * back on the guest's event page.
  *
  *   bench-backend [--flips N] [--seconds S] [--guests G]
+ *                 [--backend PATH] [--profile]
+ *
+ * --backend runs PATH (a wrapper: a profiler around the real backend)
+ * instead of the built backend; --profile runs the zero-copy flips only,
+ * for tools/profile-flip.sh.
  *
  * 1. Cost: one guest at a time, 480p/1080p/4K, zero copy and copy (guests
  *    whose dma-buf the simulator withholds, XD_SIM_NO_DMABUF, as real
@@ -490,12 +495,16 @@ main(int argc, char *argv[])
 		{ "flips", required_argument, NULL, 'f' },
 		{ "seconds", required_argument, NULL, 's' },
 		{ "guests", required_argument, NULL, 'g' },
+		{ "backend", required_argument, NULL, 'b' },
+		{ "profile", no_argument, NULL, 'p' },
 		{ 0 },
 	};
 	struct xd_weston_options opt = {
 		.width = 800, .height = 600, .load_module = true,
 	};
 	int flips = 300, seconds = 8, guests = 16, c;
+	const char *backend = XD_BACKEND_PATH;
+	bool profile = false;
 	struct cell zc[3], cp[3];
 	struct scale sc = { 0 };
 	char *config, *env;
@@ -508,6 +517,10 @@ main(int argc, char *argv[])
 			seconds = atoi(optarg);
 		else if (c == 'g')
 			guests = atoi(optarg);
+		else if (c == 'b')
+			backend = optarg;
+		else if (c == 'p')
+			profile = true;
 		else
 			return EXIT_FAILURE;
 	}
@@ -523,7 +536,7 @@ main(int argc, char *argv[])
 	 * 26 ms. A 16 ms window repaints right after each frame: ~60 Hz. */
 	XD_ASSERT(asprintf(&config, "[core]\nrepaint-window=16\n"
 			   "[xen-display]\nxen=sim:%s\nbackend=%s\n",
-			   sim->socket, XD_BACKEND_PATH) > 0, "asprintf");
+			   sim->socket, backend) > 0, "asprintf");
 	/* The compositor sends no presentation feedback for a surface it
 	 * does not show: the scale guests are cascaded, each partly in
 	 * view, unscaled. */
@@ -546,6 +559,17 @@ main(int argc, char *argv[])
 	XD_ASSERT(xd_weston_wait_log(weston, "watching", 10000),
 		  "module does not watch the simulator's XenStore");
 
+	if (profile) {
+		for (i = 0; i < 3; i++) {
+			cost(101 + i, &sizes[i], false, flips, &zc[i]);
+			printf("profile: dom%zu %s, 30 + %d zero-copy flips, "
+			       "%.1f fps\n", 101 + i, sizes[i].name, flips,
+			       zc[i].fps);
+		}
+		xd_weston_stop(weston);
+		stop_all();
+		return 0;
+	}
 	for (i = 0; i < 3; i++) {
 		cost(101 + i, &sizes[i], false, flips, &zc[i]);
 		cost(201 + i, &sizes[i], true, flips, &cp[i]);
