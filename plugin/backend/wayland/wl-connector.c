@@ -79,6 +79,7 @@ struct wl_connector {
 	bool fallback_armed;
 	uint64_t last_flip_ms;		/* when the newest flip came */
 	struct xd_event_source *stats_timer;
+	bool stats_armed;
 	struct wl_stats stats;
 };
 
@@ -118,6 +119,10 @@ flip_finish(struct wl_flip *flip, const struct timespec *presented)
 		      flip_copied);
 	xd_connector_flip_done(c->connector, cookie);
 
+	if (!c->stats_armed) {
+		xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+		c->stats_armed = true;
+	}
 	st->flips++;
 	if (flip_copied)
 		st->copied++;
@@ -209,10 +214,13 @@ stats_fired(void *data)
 	struct wl_stats *st = &c->stats;
 	uint32_t p50 = 0, max = 0;
 
-	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	c->stats_armed = false;
 	xd_flip_trace_flush();
+	/* Idle: no wakeups until a flip completes again. */
 	if (st->flips == 0)
 		return;
+	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	c->stats_armed = true;
 	if (st->n_samples) {
 		qsort(st->latency_us, st->n_samples, sizeof st->latency_us[0],
 		      compare_u32);
@@ -519,7 +527,6 @@ wl_connector_add(void *sink, struct xd_connector *connector,
 		free(c);
 		return NULL;
 	}
-	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
 	c->surface = wl_compositor_create_surface(w->compositor);
 	/* Input events name the surface: this finds the connector. */
 	wl_surface_set_user_data(c->surface, c);
