@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Xen access layer over the simulated hypervisor (sim-wire.h). Calls
- * are synchronous: send a request, read until its reply, keeping the
+ * (all but an event-channel notify, which is sent and not answered) are
+ * synchronous: send a request, read until its reply, keeping the
  * watches and events that arrive meanwhile for the loop to deliver
  * afterwards (through an eventfd), never from inside a call.
  *
