@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "backend-device.h"
 #include "displif/displif.h"
@@ -479,6 +480,22 @@ int
 xd_backend_device_flush(struct xd_backend_device *dev)
 {
 	return xd_wayland_flush(dev->wayland);
+}
+
+void
+xd_backend_device_log_counters(struct xd_backend_device *dev)
+{
+	struct xd_xen_counters c;
+	struct timespec cpu;
+
+	xd_xen_get_counters(dev->xen, &c);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	xd_log("dom%u: counters: flips %llu, map calls %llu, unmap calls "
+	       "%llu, cpu %llu us\n", dev->domid,
+	       (unsigned long long)(dev->displif ?
+				    xd_displif_flips_done(dev->displif) : 0),
+	       (unsigned long long)c.maps, (unsigned long long)c.unmaps,
+	       (unsigned long long)cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000);
 }
 
 void

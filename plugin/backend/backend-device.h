@@ -28,6 +28,12 @@ xd_backend_device_alive(struct xd_backend_device *device);
 int
 xd_backend_device_flush(struct xd_backend_device *device);
 
+/* Logs the flips of this connection, the grant map calls and the CPU
+ * time of the process so far: on SIGUSR1, for the rig to take per-flip
+ * figures on real Xen (doc/performance.md). */
+void
+xd_backend_device_log_counters(struct xd_backend_device *device);
+
 void
 xd_backend_device_destroy(struct xd_backend_device *device);
 

@@ -35,6 +35,7 @@ struct options {
 };
 
 static bool running = true;
+static struct xd_backend_device *device;
 
 static void
 usage(FILE *f)
@@ -104,7 +105,11 @@ signal_readable(int fd, uint32_t mask, void *data)
 {
 	struct signalfd_siginfo info;
 
-	if (read(fd, &info, sizeof info) == sizeof info)
+	if (read(fd, &info, sizeof info) != sizeof info)
+		return;
+	if (info.ssi_signo == SIGUSR1 && device)
+		xd_backend_device_log_counters(device);
+	else if (info.ssi_signo != SIGUSR1)
 		running = false;
 }
 
@@ -113,7 +118,6 @@ main(int argc, char *argv[])
 {
 	struct options opt = { 0 };
 	struct xd_event_loop *loop;
-	struct xd_backend_device *device;
 	struct xd_event_source *signals;
 	sigset_t mask;
 	int sfd, status = EXIT_FAILURE;
@@ -123,10 +127,12 @@ main(int argc, char *argv[])
 		return EXIT_FAILURE;
 	}
 
-	/* SIGTERM from the module: leave the guest able to reconnect. */
+	/* SIGTERM from the module: leave the guest able to reconnect.
+	 * SIGUSR1: log the counters (rig measurements). */
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
@@ -152,6 +158,7 @@ main(int argc, char *argv[])
 	status = !running || !xd_backend_device_alive(device) ?
 		 EXIT_SUCCESS : EXIT_FAILURE;
 	xd_backend_device_destroy(device);
+	device = NULL;
 out:
 	xd_event_source_remove(signals);
 	close(sfd);

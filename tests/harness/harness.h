@@ -47,6 +47,7 @@ struct xd_weston_options {
 	const char *config;		/* weston.ini text, or NULL for none */
 	bool load_module;		/* load our xen-display.so */
 	const char *extra_env;		/* "K=V K2=V2" added to Weston's env */
+	int refresh_mhz;		/* headless refresh, 0: Weston's 60 Hz */
 };
 
 struct xd_weston {

@@ -154,6 +154,8 @@ weston_argv(const struct xd_weston_options *opt, struct xd_weston *w)
 	argv[n++] = xasprintf("--width=%d", opt->width ? opt->width : 320);
 	argv[n++] = xasprintf("--height=%d",
 			      opt->height ? opt->height : 240);
+	if (opt->refresh_mhz > 0)
+		argv[n++] = xasprintf("--refresh-rate=%d", opt->refresh_mhz);
 	argv[n++] = xasprintf("--socket=%s", w->socket);
 	argv[n++] = xasprintf("--log=%s", w->log_path);
 	argv[n++] = "--logger-scopes=log,xen-display";

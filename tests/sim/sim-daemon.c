@@ -440,7 +440,9 @@ cmd_flip_loop(uint32_t hz, uint32_t count, const char *out_path,
 			       FLIP_TIMEOUT_MS, &r);
 	fclose(out);
 	if (ret < 0) {
-		reply("error flip-loop: %s", strerror(-ret));
+		/* How far it got: a stall and a failed flip read alike. */
+		reply("error flip-loop: %s after flips=%u completed=%u",
+		      strerror(-ret), r.flips, r.completed);
 		return;
 	}
 	reply("ok flip-loop flips=%u completed=%u dropped=%u late=%u "

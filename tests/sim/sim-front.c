@@ -547,13 +547,14 @@ xd_sim_front_generation(struct xd_sim_front *f)
 
 /* --- requests ------------------------------------------------------- */
 
+/* Puts req on the ring and notifies; its response is kept when it
+ * comes (c->resp). */
 static int
-send_request(struct xd_sim_front *f, uint32_t conn,
-	     const struct xendispl_req *req, struct xendispl_resp *resp,
-	     int timeout_ms)
+post_request(struct xd_sim_front *f, uint32_t conn,
+	     const struct xendispl_req *req)
 {
 	struct front_conn *c;
-	int notify, ret;
+	int notify;
 
 	if (conn >= f->config.num_connectors || !f->conns[conn].ready)
 		return -ENOTCONN;
@@ -567,6 +568,21 @@ send_request(struct xd_sim_front *f, uint32_t conn,
 	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->ring, notify);
 	if (notify)
 		xd_sim_evtchn_notify(f->hv, f->config.domid, c->req_port);
+	return 0;
+}
+
+static int
+send_request(struct xd_sim_front *f, uint32_t conn,
+	     const struct xendispl_req *req, struct xendispl_resp *resp,
+	     int timeout_ms)
+{
+	struct front_conn *c;
+	int ret;
+
+	ret = post_request(f, conn, req);
+	if (ret < 0)
+		return ret;
+	c = &f->conns[conn];
 	ret = wait_for(f, &c->have_resp, timeout_ms);
 	if (ret < 0)
 		return ret;
@@ -812,6 +828,27 @@ xd_sim_front_page_flip(struct xd_sim_front *f, uint32_t conn,
 
 	req.op.pg_flip.fb_cookie = fb_cookie;
 	return request(f, conn, &req, NULL);
+}
+
+int
+xd_sim_front_page_flip_nowait(struct xd_sim_front *f, uint32_t conn,
+			      uint64_t fb_cookie)
+{
+	struct xendispl_req req = {
+		.operation = XENDISPL_OP_PG_FLIP, .id = f->next_id++,
+	};
+
+	req.op.pg_flip.fb_cookie = fb_cookie;
+	return post_request(f, conn, &req);
+}
+
+int
+xd_sim_front_last_status(struct xd_sim_front *f, uint32_t conn)
+{
+	if (conn >= f->config.num_connectors)
+		return -EINVAL;
+	return f->conns[conn].have_resp ? f->conns[conn].resp.status :
+	       -EINPROGRESS;
 }
 
 static bool

@@ -136,6 +136,19 @@ int
 xd_sim_front_page_flip(struct xd_sim_front *front, uint32_t conn,
 		       uint64_t fb_cookie);
 
+/* PG_FLIP without waiting for its response, for loops driving many
+ * guests at once (each guest is a VM of its own: one guest's wait does
+ * not hold up another's flip). One request at a time per connector
+ * still: the caller sends the next one after this one's response. */
+int
+xd_sim_front_page_flip_nowait(struct xd_sim_front *front, uint32_t conn,
+			      uint64_t fb_cookie);
+
+/* The status the backend answered the last request on conn with, or
+ * -EINPROGRESS while its response has not come. */
+int
+xd_sim_front_last_status(struct xd_sim_front *front, uint32_t conn);
+
 /* Waits for the XENDISPL_EVT_PG_FLIP of fb_cookie on conn. */
 int
 xd_sim_front_wait_flip_done(struct xd_sim_front *front, uint32_t conn,

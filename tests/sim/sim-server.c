@@ -349,8 +349,7 @@ handle(struct sim_conn *c, const struct xd_sim_wire_msg *m, char *payload)
 		reply(c, m->id, 0, NULL, NULL, 0, -1);
 		break;
 	case XD_SIM_EVTCHN_NOTIFY:
-		/* Answer first: the guest's handler may send us events. */
-		reply(c, m->id, 0, NULL, NULL, 0, -1);
+		/* One way (sim-wire.h): the backend does not wait. */
 		sim_evtchn_notify(hv, 0, m->arg[0]);
 		break;
 	case XD_SIM_GNT_MAP:

@@ -129,7 +129,14 @@ xd_connector_flip_done(struct xd_connector *c, uint64_t fb_cookie)
 {
 	if (c->pending_flips > 0)
 		c->pending_flips--;
+	c->displif->flips_done++;
 	xd_connector_send_flip_event(c, fb_cookie);
+}
+
+uint64_t
+xd_displif_flips_done(struct xd_displif *d)
+{
+	return d->flips_done;
 }
 
 static void

@@ -68,6 +68,7 @@ struct xd_displif {
 	struct xd_fbuf fbs[XD_MAX_FBS];
 	uint64_t total_bytes;
 	uint64_t be_alloc_bytes;
+	uint64_t flips_done;
 };
 
 /* requests.c: one request, already copied out of the ring. */

@@ -54,6 +54,10 @@ xd_displif_create(struct xd_xen *xen, struct xd_event_loop *loop,
 void
 xd_displif_destroy(struct xd_displif *displif);
 
+/* Flips completed (PG_FLIP_COMPLETE sent or due) on this connection. */
+uint64_t
+xd_displif_flips_done(struct xd_displif *displif);
+
 /* An event on one of our ports (from the Xen listener). */
 void
 xd_displif_event(struct xd_displif *displif, uint32_t local_port);

@@ -148,13 +148,26 @@ static const struct wl_registry_listener registry_listener = {
 	registry_global, registry_global_remove,
 };
 
+/* The loop saw the socket readable: read and dispatch without
+ * wl_display_dispatch()'s poll, one syscall less per wakeup. Events
+ * already queued (prepare_read refuses) are dispatched first; what is
+ * still on the socket wakes the loop again. */
+static int
+read_and_dispatch(struct wl_display *display)
+{
+	if (wl_display_prepare_read(display) == 0 &&
+	    wl_display_read_events(display) < 0)
+		return -1;
+	return wl_display_dispatch_pending(display);
+}
+
 static void
 handle_display_fd(int fd, uint32_t mask, void *data)
 {
 	struct xd_wayland *wayland = data;
 
 	if (mask & (EPOLLERR | EPOLLHUP) ||
-	    wl_display_dispatch(wayland->display) < 0) {
+	    read_and_dispatch(wayland->display) < 0) {
 		xd_log("lost the compositor connection\n");
 		xd_event_source_remove(wayland->source);
 		wayland->source = NULL;

@@ -67,6 +67,7 @@ struct wl_connector {
 	bool configured;
 	int32_t bound_w, bound_h;	/* the shell's size limit, 0: none */
 	int32_t dest_w, dest_h;		/* viewport destination, 0: none */
+	bool viewport_sent;		/* dest_w, dest_h are the surface's */
 	int32_t pending_w, pending_h;	/* from the configure in progress */
 	uint32_t shown_w, shown_h;	/* size of the fb on screen */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
@@ -75,7 +76,10 @@ struct wl_connector {
 	bool show_pending;		/* show 'shown' once configured */
 	struct wl_list flips;		/* struct wl_flip::link */
 	struct xd_event_source *fallback;
+	bool fallback_armed;
+	uint64_t last_flip_ms;		/* when the newest flip came */
 	struct xd_event_source *stats_timer;
+	bool stats_armed;
 	struct wl_stats stats;
 };
 
@@ -83,6 +87,15 @@ static uint64_t
 timespec_us(const struct timespec *ts)
 {
 	return (uint64_t)ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
+}
+
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return timespec_us(&ts) / 1000;
 }
 
 /* presented: the frame's presentation time, or NULL when it was not. */
@@ -101,13 +114,15 @@ flip_finish(struct wl_flip *flip, const struct timespec *presented)
 	if (flip->frame)
 		wl_callback_destroy(flip->frame);
 	free(flip);
-	if (wl_list_empty(&c->flips))
-		xd_event_source_timer_update(c->fallback, 0);
 	/* Traced first: the guest may see the event before we return. */
 	xd_flip_trace(c->index, c->wayland->presentation_clock, presented,
 		      flip_copied);
 	xd_connector_flip_done(c->connector, cookie);
 
+	if (!c->stats_armed) {
+		xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+		c->stats_armed = true;
+	}
 	st->flips++;
 	if (flip_copied)
 		st->copied++;
@@ -158,12 +173,25 @@ static const struct wl_callback_listener frame_listener = {
 	frame_done,
 };
 
+/* Armed once per FLIP_FALLBACK_MS at most, not per flip (two syscalls a
+ * flip otherwise): it fires when no presentation came FLIP_FALLBACK_MS
+ * after the newest flip, as if re-armed by each. */
 static void
 fallback_fired(void *data)
 {
 	struct wl_connector *c = data;
 	struct wl_flip *flip, *tmp;
+	uint64_t waited = now_ms() - c->last_flip_ms;
 
+	c->fallback_armed = false;
+	if (wl_list_empty(&c->flips))
+		return;
+	if (waited < FLIP_FALLBACK_MS) {
+		xd_event_source_timer_update(c->fallback,
+					     FLIP_FALLBACK_MS - waited);
+		c->fallback_armed = true;
+		return;
+	}
 	xd_log("connector %u: no presentation in %d ms "
 		"(surface hidden?): completing the guest's flips\n",
 		c->index, FLIP_FALLBACK_MS);
@@ -186,10 +214,13 @@ stats_fired(void *data)
 	struct wl_stats *st = &c->stats;
 	uint32_t p50 = 0, max = 0;
 
-	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	c->stats_armed = false;
 	xd_flip_trace_flush();
+	/* Idle: no wakeups until a flip completes again. */
 	if (st->flips == 0)
 		return;
+	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
+	c->stats_armed = true;
 	if (st->n_samples) {
 		qsort(st->latency_us, st->n_samples, sizeof st->latency_us[0],
 		      compare_u32);
@@ -209,7 +240,7 @@ stats_fired(void *data)
 static void
 fit_viewport(struct wl_connector *c)
 {
-	int32_t w = c->shown_w, h = c->shown_h;
+	int32_t w = c->shown_w, h = c->shown_h, dest_w = 0, dest_h = 0;
 
 	if (!c->viewport || !w || !h)
 		return;
@@ -222,14 +253,18 @@ fit_viewport(struct wl_connector *c)
 			w = (int32_t)((int64_t)w * c->bound_h / h);
 			h = c->bound_h;
 		}
-		c->dest_w = w > 0 ? w : 1;
-		c->dest_h = h > 0 ? h : 1;
-		wp_viewport_set_destination(c->viewport, c->dest_w,
-					    c->dest_h);
-	} else {
-		c->dest_w = c->dest_h = 0;
-		wp_viewport_set_destination(c->viewport, -1, -1);
+		dest_w = w > 0 ? w : 1;
+		dest_h = h > 0 ? h : 1;
 	}
+	/* Viewport state stays until changed: sent per flip, it would cost
+	 * a request and the compositor's work on it each time. */
+	if (c->viewport_sent && dest_w == c->dest_w && dest_h == c->dest_h)
+		return;
+	c->dest_w = dest_w;
+	c->dest_h = dest_h;
+	c->viewport_sent = true;
+	wp_viewport_set_destination(c->viewport, dest_w ? dest_w : -1,
+				    dest_h ? dest_h : -1);
 }
 
 /* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
@@ -492,7 +527,6 @@ wl_connector_add(void *sink, struct xd_connector *connector,
 		free(c);
 		return NULL;
 	}
-	xd_event_source_timer_update(c->stats_timer, STATS_PERIOD_MS);
 	c->surface = wl_compositor_create_surface(w->compositor);
 	/* Input events name the surface: this finds the connector. */
 	wl_surface_set_user_data(c->surface, c);
@@ -596,6 +630,10 @@ wl_connector_page_flip(void *data, const struct xd_fb *fb)
 		free(flip);
 		return ret;
 	}
-	xd_event_source_timer_update(c->fallback, FLIP_FALLBACK_MS);
+	c->last_flip_ms = now_ms();
+	if (!c->fallback_armed) {
+		xd_event_source_timer_update(c->fallback, FLIP_FALLBACK_MS);
+		c->fallback_armed = true;
+	}
 	return 0;
 }

@@ -3,7 +3,8 @@
  * The wire protocol between a backend process (xen-sim.c) and the
  * simulated hypervisor (tests/sim/sim-server.c), on a Unix stream socket.
  * Every message is a header and len bytes of payload; a reply echoes the
- * request's id and may carry one fd (SCM_RIGHTS). The hypervisor also
+ * request's id and may carry one fd (SCM_RIGHTS). EVTCHN_NOTIFY alone gets
+ * no reply, as a real notify waits for nobody. The hypervisor also
  * sends unrequested messages (watch fired, event) at any time.
  *
  * Payloads: paths and values are NUL-terminated strings one after the
@@ -29,7 +30,7 @@ enum xd_sim_wire_op {
 	XD_SIM_XS_TXN_END,		/* arg[0] = txn, arg[1] = abort */
 	XD_SIM_EVTCHN_BIND,		/* arg: domid, remote port -> port */
 	XD_SIM_EVTCHN_UNBIND,		/* arg: port */
-	XD_SIM_EVTCHN_NOTIFY,		/* arg: port */
+	XD_SIM_EVTCHN_NOTIFY,		/* arg: port; no reply */
 	XD_SIM_GNT_MAP,			/* arg: domid, count, writable; refs
 					 * -> fd, arg[0] = handle, pfns */
 	XD_SIM_GNT_UNMAP,		/* arg: handle */

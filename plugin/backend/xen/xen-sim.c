@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The Xen access layer over the simulated hypervisor (sim-wire.h). Calls
- * are synchronous: send a request, read until its reply, keeping the
+ * (all but an event-channel notify, which is sent and not answered) are
+ * synchronous: send a request, read until its reply, keeping the
  * watches and events that arrive meanwhile for the loop to deliver
  * afterwards (through an eventfd), never from inside a call.
  *
@@ -79,8 +80,10 @@ mark_lost(struct xen_sim *s)
 	eventfd_write(s->wake_fd, 1);
 }
 
+/* flags go to the first recvmsg only: MSG_DONTWAIT makes "nothing to
+ * read yet" -EAGAIN. The rest of a message that began always follows. */
 static int
-read_full(int fd, void *buf, size_t len, int *passed_fd)
+read_full(int fd, void *buf, size_t len, int *passed_fd, int flags)
 {
 	char cbuf[CMSG_SPACE(sizeof(int))];
 	struct iovec iov = { buf, len };
@@ -91,7 +94,9 @@ read_full(int fd, void *buf, size_t len, int *passed_fd)
 	struct cmsghdr *cmsg;
 	ssize_t n;
 
-	n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | flags);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+		return -EAGAIN;
 	if (n <= 0)
 		return -1;
 	for (cmsg = CMSG_FIRSTHDR(&mh); cmsg; cmsg = CMSG_NXTHDR(&mh, cmsg)) {
@@ -114,18 +119,23 @@ read_full(int fd, void *buf, size_t len, int *passed_fd)
 	return 0;
 }
 
-/* Reads one message; payload is malloc'd (NUL-terminated). */
+/* Reads one message; payload is malloc'd (NUL-terminated). flags as
+ * read_full()'s. */
 static int
 read_msg(struct xen_sim *s, struct xd_sim_wire_msg *m, char **payload,
-	 int *fd)
+	 int *fd, int flags)
 {
+	int ret;
+
 	*payload = NULL;
-	if (read_full(s->fd, m, sizeof *m, fd) < 0 ||
-	    m->len > XD_SIM_WIRE_MAX_PAYLOAD)
+	ret = read_full(s->fd, m, sizeof *m, fd, flags);
+	if (ret < 0)
+		return ret;
+	if (m->len > XD_SIM_WIRE_MAX_PAYLOAD)
 		return -1;
 	*payload = malloc(m->len + 1);
 	if (!*payload || (m->len && read_full(s->fd, *payload, m->len,
-					      NULL) < 0)) {
+					      NULL, 0) < 0)) {
 		free(*payload);
 		*payload = NULL;
 		return -1;
@@ -160,7 +170,7 @@ call(struct xen_sim *s, uint32_t op, const uint32_t *arg,
 		return -EPIPE;
 	}
 	for (;;) {
-		if (read_msg(s, &in, &in_payload, &fd) < 0) {
+		if (read_msg(s, &in, &in_payload, &fd, 0) < 0) {
 			mark_lost(s);
 			return -EPIPE;
 		}
@@ -240,17 +250,16 @@ readable(int fd, uint32_t mask, void *data)
 {
 	struct xen_sim *s = data;
 	struct xd_sim_wire_msg m;
-	char *payload, byte;
-	int passed = -1;
-	ssize_t n;
+	char *payload;
+	int passed = -1, ret;
 
 	drain_queue(s);
 	/* A call() made by another handler of the same epoll batch may have
 	 * read what made the socket readable: never block here. */
-	n = recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+	ret = read_msg(s, &m, &payload, &passed, MSG_DONTWAIT);
+	if (ret == -EAGAIN)
 		return;
-	if (n <= 0 || read_msg(s, &m, &payload, &passed) < 0) {
+	if (ret < 0) {
 		xd_event_source_remove(s->source);
 		s->source = NULL;
 		mark_lost(s);
@@ -415,13 +424,24 @@ sim_evtchn_unbind(struct xd_xen *xen, uint32_t port)
 	     NULL);
 }
 
+/* Sent without waiting for an answer (there is none): a real notify is
+ * one ioctl, not a round trip through another process. */
 static int
 sim_evtchn_notify(struct xd_xen *xen, uint32_t port)
 {
-	uint32_t arg[3] = { port };
+	struct xen_sim *s = to_sim(xen);
+	struct xd_sim_wire_msg m = {
+		.op = XD_SIM_EVTCHN_NOTIFY, .id = ++s->next_id,
+		.arg = { port },
+	};
 
-	return call(to_sim(xen), XD_SIM_EVTCHN_NOTIFY, arg, NULL, 0, NULL,
-		    NULL, NULL);
+	if (s->lost)
+		return -EPIPE;
+	if (send(s->fd, &m, sizeof m, MSG_NOSIGNAL) != (ssize_t)sizeof m) {
+		mark_lost(s);
+		return -EPIPE;
+	}
+	return 0;
 }
 
 /* --- Grants --------------------------------------------------------- */

@@ -39,9 +39,30 @@ rig_weston_capture warm-up
 cfg=$(rig_guest_config guest1 "id0:800x600" \
 	"xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.linger=30 xd.after=stay")
 rig_guest_create "$cfg"
+# Per-flip figures of a real guest (doc/performance.md): the backend logs
+# its counters (flips, map calls, CPU) on SIGUSR1, once its buffers are
+# set up (frame 0) and after the last flip; the host divides the
+# difference by the flips. Builtins only (no fork per process: under TCG
+# that took seconds and made the next capture miss its frame).
+backend_counters() {
+	for _p in /proc/[0-9]*; do
+		_c=
+		read -r _c 2>/dev/null < "$_p/comm" || continue
+		[ "$_c" = xen-display-bac ] && kill -USR1 "${_p#/proc/}"
+	done
+	return 0
+}
+_counters_logged() {
+	[ "$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")" -ge 2 ]
+}
 # Let Weston repaint with the new buffer, then capture it while the guest
 # still holds the frame (XD_HOLD_MS).
-capture() { rig_weston_capture "frame-$1"; }
+capture() {
+	rig_weston_capture "frame-$1"
+	if [ "$1" = 0 ]; then backend_counters; fi
+}
 rig_guest_frames guest1 "$XD_FRAMES" capture
+backend_counters
+rig_wait 30 "the backend's counters" _counters_logged
 rig_guest_shutdown guest1 60
 rig_weston_stop
