@@ -50,7 +50,7 @@ root_key() {
 # turn (a debootstrap each time).
 root_current() {
 	local n
-	root_current && return 0
+	[ "$(cat "$root.stamp" 2>/dev/null)" = "$(root_key)" ] && return 0
 	[ "$(cat "$root.script" 2>/dev/null)" = \
 	  "$(sha256sum "$rig_tools/dom0-root.sh" | cut -d' ' -f1)" ] || return 1
 	# shellcheck disable=SC2046
