@@ -12,12 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "displif/xen-displif.h"
 #include "event-loop.h"
 #include "sim-front.h"
 #include "sim-hv.h"
+#include "sim-xenbus.h"
 
 #include <xen/io/xenbus.h>
 
@@ -77,23 +77,11 @@ struct xd_sim_front {
 	void *flip_listener_data;
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 set_state(struct xd_sim_front *f, int state)
 {
-	char path[128], value[8];
-
-	snprintf(path, sizeof path, "%s/state", f->fe_path);
-	snprintf(value, sizeof value, "%d", state);
-	xd_sim_xs_write(f->hv, f->config.domid, path, value);
+	xd_sim_write_u32(f->hv, f->config.domid, f->fe_path, "state",
+			 (uint32_t)state);
 	f->state = state;
 }
 
@@ -101,11 +89,10 @@ static int
 write_node(struct xd_sim_front *f, uint32_t conn, const char *node,
 	   uint32_t value)
 {
-	char path[160], text[16];
+	char dir[160];
 
-	snprintf(path, sizeof path, "%s/%u/%s", f->fe_path, conn, node);
-	snprintf(text, sizeof text, "%u", value);
-	return xd_sim_xs_write(f->hv, f->config.domid, path, text);
+	snprintf(dir, sizeof dir, "%s/%u", f->fe_path, conn);
+	return xd_sim_write_u32(f->hv, f->config.domid, dir, node, value);
 }
 
 /* --- events from the backend ---------------------------------------- */
@@ -344,12 +331,8 @@ static void
 backend_changed(void *data, const char *path, const char *token)
 {
 	struct xd_sim_front *f = data;
-	char p[128], *value;
 
-	snprintf(p, sizeof p, "%s/state", f->be_path);
-	value = xd_sim_xs_read(f->hv, f->config.domid, p);
-	f->be_state = value ? atoi(value) : XenbusStateUnknown;
-	free(value);
+	f->be_state = xd_sim_read_state(f->hv, f->config.domid, f->be_path);
 
 	switch (f->be_state) {
 	case XenbusStateInitialising:
@@ -436,10 +419,10 @@ xd_sim_front_destroy(struct xd_sim_front *f)
 static int
 wait_for(struct xd_sim_front *f, const bool *flag, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = xd_sim_now_ms() + timeout_ms;
 
 	while (!*flag) {
-		int64_t left = end - now_ms();
+		int64_t left = end - xd_sim_now_ms();
 
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -451,7 +434,7 @@ wait_for(struct xd_sim_front *f, const bool *flag, int timeout_ms)
 int
 xd_sim_front_connect(struct xd_sim_front *f, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = xd_sim_now_ms() + timeout_ms;
 
 	f->auto_connect = true;
 	if (f->state == XenbusStateClosed)
@@ -460,7 +443,7 @@ xd_sim_front_connect(struct xd_sim_front *f, int timeout_ms)
 	    f->be_state == XenbusStateInitWait)
 		initwait(f);
 	while (f->state != XenbusStateConnected) {
-		int64_t left = end - now_ms();
+		int64_t left = end - xd_sim_now_ms();
 
 		if (left <= 0)
 			return -ETIMEDOUT;
@@ -474,14 +457,14 @@ xd_sim_front_connect(struct xd_sim_front *f, int timeout_ms)
 int
 xd_sim_front_disconnect(struct xd_sim_front *f, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
-	int64_t remove_end = now_ms() + REMOVE_WAIT_MS;
+	int64_t end = xd_sim_now_ms() + timeout_ms;
+	int64_t remove_end = xd_sim_now_ms() + REMOVE_WAIT_MS;
 
 	f->auto_connect = false;
 	set_state(f, XenbusStateClosing);
 	f->remove_timed_out = false;
 	while (f->be_state != XenbusStateInitWait) {
-		if (now_ms() >= remove_end) {
+		if (xd_sim_now_ms() >= remove_end) {
 			f->remove_timed_out = true;
 			break;
 		}
@@ -494,7 +477,7 @@ xd_sim_front_disconnect(struct xd_sim_front *f, int timeout_ms)
 	 * is for the test's sake. */
 	while (f->be_state != XenbusStateClosed &&
 	       f->be_state != XenbusStateInitWait) {
-		if (now_ms() >= end)
+		if (xd_sim_now_ms() >= end)
 			return -ETIMEDOUT;
 		xd_event_loop_dispatch(f->loop, 50);
 	}
@@ -506,7 +489,7 @@ xd_sim_front_disconnect(struct xd_sim_front *f, int timeout_ms)
 int
 xd_sim_front_shutdown(struct xd_sim_front *f)
 {
-	int64_t end = now_ms() + SHUTDOWN_WAIT_MS;
+	int64_t end = xd_sim_now_ms() + SHUTDOWN_WAIT_MS;
 	int ret = 0;
 
 	f->auto_connect = false;
@@ -515,7 +498,7 @@ xd_sim_front_shutdown(struct xd_sim_front *f)
 	set_state(f, XenbusStateClosing);
 	while (f->be_state != XenbusStateClosing &&
 	       f->be_state != XenbusStateClosed) {
-		if (now_ms() >= end) {
+		if (xd_sim_now_ms() >= end) {
 			ret = -ETIMEDOUT;
 			break;
 		}
@@ -871,14 +854,14 @@ int
 xd_sim_front_wait_flip_done(struct xd_sim_front *f, uint32_t conn,
 			    uint64_t fb_cookie, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = xd_sim_now_ms() + timeout_ms;
 	struct front_conn *c;
 
 	if (conn >= f->config.num_connectors)
 		return -EINVAL;
 	c = &f->conns[conn];
 	while (!take_done(c, fb_cookie)) {
-		int64_t left = end - now_ms();
+		int64_t left = end - xd_sim_now_ms();
 
 		if (left <= 0 || !c->ready)
 			return left <= 0 ? -ETIMEDOUT : -ENOTCONN;

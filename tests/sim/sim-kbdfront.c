@@ -4,13 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <xen/io/xenbus.h>
 
 #include "event-loop.h"
 #include "sim-hv.h"
 #include "sim-kbdfront.h"
+#include "sim-xenbus.h"
 
 #define MAX_KEPT 1024
 #define xen_mb() __atomic_thread_fence(__ATOMIC_SEQ_CST)
@@ -37,23 +37,10 @@ struct xd_sim_kbdfront {
 	unsigned int n_kept;
 };
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void
 write_fe(struct xd_sim_kbdfront *kf, const char *node, uint32_t value)
 {
-	char path[160], text[16];
-
-	snprintf(path, sizeof path, "%s/%s", kf->fe_path, node);
-	snprintf(text, sizeof text, "%u", value);
-	xd_sim_xs_write(kf->hv, kf->config.domid, path, text);
+	xd_sim_write_u32(kf->hv, kf->config.domid, kf->fe_path, node, value);
 }
 
 static void
@@ -170,12 +157,9 @@ static void
 backend_changed(void *data, const char *path, const char *token)
 {
 	struct xd_sim_kbdfront *kf = data;
-	char p[128], *value;
 
-	snprintf(p, sizeof p, "%s/state", kf->be_path);
-	value = xd_sim_xs_read(kf->hv, kf->config.domid, p);
-	kf->be_state = value ? atoi(value) : XenbusStateUnknown;
-	free(value);
+	kf->be_state = xd_sim_read_state(kf->hv, kf->config.domid,
+					 kf->be_path);
 
 	switch (kf->be_state) {
 	case XenbusStateInitWait:
@@ -226,13 +210,13 @@ xd_sim_kbdfront_create(struct xd_sim_hv *hv, struct xd_event_loop *loop,
 int
 xd_sim_kbdfront_connect(struct xd_sim_kbdfront *kf, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = xd_sim_now_ms() + timeout_ms;
 
 	/* The guest boots after the backend published its features, as
 	 * when the toolstack starts the backend with the domain. */
 	while (kf->state != XenbusStateConnected ||
 	       kf->be_state != XenbusStateConnected) {
-		int64_t left = end - now_ms();
+		int64_t left = end - xd_sim_now_ms();
 
 		if (left <= 0)
 			return -ETIMEDOUT;
