@@ -450,10 +450,7 @@ backend_restart(void)
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name;
-		void (*run)(void);
-	} cases[] = {
+	static const struct xd_test_case cases[] = {
 		{ "frames", frames },
 		{ "formats", formats },
 		{ "two-connectors", two_connectors },
@@ -464,15 +461,14 @@ main(int argc, char *argv[])
 		{ "rebind", rebind },
 		{ "backend-restart", backend_restart },
 	};
-	unsigned int i;
+	const struct xd_test_case *c = xd_test_case_find(cases,
+		sizeof cases / sizeof cases[0],
+		argc == 3 && strcmp(argv[1], "--case") == 0 ? argv[2] : NULL);
 
-	for (i = 0; argc == 3 && strcmp(argv[1], "--case") == 0 &&
-		    i < sizeof cases / sizeof cases[0]; i++) {
-		if (strcmp(argv[2], cases[i].name) == 0) {
-			cases[i].run();
-			return 0;
-		}
+	if (!c) {
+		fprintf(stderr, "usage: %s --case NAME\n", argv[0]);
+		return EXIT_FAILURE;
 	}
-	fprintf(stderr, "usage: %s --case NAME\n", argv[0]);
-	return EXIT_FAILURE;
+	c->run();
+	return 0;
 }

@@ -390,10 +390,7 @@ resolution_long(void)
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name;
-		void (*run)(void);
-	} cases[] = {
+	static const struct xd_test_case cases[] = {
 		{ "ring-index-overrun", ring_index_overrun },
 		{ "garbage-requests", garbage_requests },
 		{ "unknown-operation", unknown_operation },
@@ -407,15 +404,16 @@ main(int argc, char *argv[])
 		{ "resolution-range", resolution_range },
 		{ "resolution-long", resolution_long },
 	};
+	const size_t count = sizeof cases / sizeof cases[0];
+	const struct xd_test_case *c = xd_test_case_find(cases, count,
+		argc == 2 ? argv[1] : NULL);
 	size_t i;
 
-	for (i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].run();
-			return 0;
-		}
+	if (c) {
+		c->run();
+		return 0;
 	}
-	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+	for (i = 0; i < count; i++)
 		printf("%s\n", cases[i].name);
 	return argc == 2 ? 2 : 0;
 }

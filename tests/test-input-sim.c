@@ -350,10 +350,7 @@ ring_corrupt(void)
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name;
-		void (*run)(void);
-	} cases[] = {
+	static const struct xd_test_case cases[] = {
 		{ "vkbd-connect", vkbd_connect },
 		{ "vkbd-hostile", vkbd_hostile },
 		{ "position", position },
@@ -363,17 +360,16 @@ main(int argc, char *argv[])
 		{ "release-key", release_key },
 		{ "ring-corrupt", ring_corrupt },
 	};
-	size_t i;
+	const struct xd_test_case *c = xd_test_case_find(cases,
+		sizeof cases / sizeof cases[0], argc == 2 ? argv[1] : NULL);
 
-	for (i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].run();
-			if (rfb)
-				xd_rfb_close(rfb);
-			xd_weston_stop(weston);
-			return 0;
-		}
+	if (!c) {
+		fprintf(stderr, "usage: test-input-sim CASE\n");
+		return 2;
 	}
-	fprintf(stderr, "usage: test-input-sim CASE\n");
-	return 2;
+	c->run();
+	if (rfb)
+		xd_rfb_close(rfb);
+	xd_weston_stop(weston);
+	return 0;
 }

@@ -679,10 +679,7 @@ reboot(void)
 int
 main(int argc, char *argv[])
 {
-	static const struct {
-		const char *name;
-		void (*run)(void);
-	} cases[] = {
+	static const struct xd_test_case cases[] = {
 		{ "two-guests", two_guests },
 		{ "two-guests-desktop", two_guests_desktop },
 		{ "two-guests-ivi", two_guests_ivi },
@@ -699,15 +696,14 @@ main(int argc, char *argv[])
 		{ "edid-follows-output", edid_follows_output },
 		{ "reboot", reboot },
 	};
-	size_t i;
+	const struct xd_test_case *c = xd_test_case_find(cases,
+		sizeof cases / sizeof cases[0], argc == 2 ? argv[1] : NULL);
 
-	for (i = 0; argc == 2 && i < sizeof cases / sizeof cases[0]; i++) {
-		if (strcmp(argv[1], cases[i].name) == 0) {
-			cases[i].run();
-			xd_weston_stop(weston);
-			return 0;
-		}
+	if (!c) {
+		fprintf(stderr, "usage: test-module-sim CASE\n");
+		return 2;
 	}
-	fprintf(stderr, "usage: test-module-sim CASE\n");
-	return 2;
+	c->run();
+	xd_weston_stop(weston);
+	return 0;
 }

@@ -36,6 +36,17 @@ xd_harness_failed(void);
 
 #define XD_TEST_SKIP 77		/* meson's exit code for a skipped test */
 
+/* A test program runs one of its cases, named on its command line. */
+struct xd_test_case {
+	const char *name;
+	void (*run)(void);
+};
+
+/* The case called name among count, or NULL. */
+const struct xd_test_case *
+xd_test_case_find(const struct xd_test_case *cases, size_t count,
+		  const char *name);
+
 /* ---- Weston ---------------------------------------------------------- */
 
 struct xd_weston_options {
