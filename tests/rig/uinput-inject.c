@@ -92,6 +92,18 @@ sync_frame(int fd)
 	emit(fd, EV_SYN, SYN_REPORT, 0);
 }
 
+/* A contact of the touchscreen at (x, y), in its slot and as the single
+ * touch position legacy readers use. */
+static void
+touch_at(int fd, int slot, int x, int y)
+{
+	emit(fd, EV_ABS, ABS_MT_SLOT, slot);
+	emit(fd, EV_ABS, ABS_MT_POSITION_X, x);
+	emit(fd, EV_ABS, ABS_MT_POSITION_Y, y);
+	emit(fd, EV_ABS, ABS_X, x);
+	emit(fd, EV_ABS, ABS_Y, y);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -151,20 +163,12 @@ main(int argc, char *argv[])
 			emit(kbd, EV_KEY, code, a);
 			sync_frame(kbd);
 		} else if (sscanf(line, "touch-down %d %d %d", &a, &b, &c) == 3) {
-			emit(touch, EV_ABS, ABS_MT_SLOT, a);
+			touch_at(touch, a, b, c);
 			emit(touch, EV_ABS, ABS_MT_TRACKING_ID, 100 + a);
-			emit(touch, EV_ABS, ABS_MT_POSITION_X, b);
-			emit(touch, EV_ABS, ABS_MT_POSITION_Y, c);
 			emit(touch, EV_KEY, BTN_TOUCH, 1);
-			emit(touch, EV_ABS, ABS_X, b);
-			emit(touch, EV_ABS, ABS_Y, c);
 			sync_frame(touch);
 		} else if (sscanf(line, "touch-move %d %d %d", &a, &b, &c) == 3) {
-			emit(touch, EV_ABS, ABS_MT_SLOT, a);
-			emit(touch, EV_ABS, ABS_MT_POSITION_X, b);
-			emit(touch, EV_ABS, ABS_MT_POSITION_Y, c);
-			emit(touch, EV_ABS, ABS_X, b);
-			emit(touch, EV_ABS, ABS_Y, c);
+			touch_at(touch, a, b, c);
 			sync_frame(touch);
 		} else if (sscanf(line, "touch-up %d", &a) == 1) {
 			emit(touch, EV_ABS, ABS_MT_SLOT, a);
