@@ -92,6 +92,21 @@ rig_weston_start_drm() {
 	rig_log "Weston (DRM backend) up (pid $RIG_WESTON_PID)"
 }
 
+# rig_pinned_ini: a weston.ini (its path printed) pinning guest1's
+# connector 0 at the top left of bochs-drm's only output, Virtual-1,
+# unscaled; kept in the run's logs.
+rig_pinned_ini() {
+	cat > /tmp/weston-pinned.ini <<-EOI
+	[xen-display]
+	guest=guest1
+	output=Virtual-1
+	placement=position
+	position=0,0
+	EOI
+	cp /tmp/weston-pinned.ini "$RIG_OUT/logs/weston.ini"
+	echo /tmp/weston-pinned.ini
+}
+
 # rig_screendump NAME: QEMU's own picture of its display adapter, taken by
 # the host (QMP screendump) into the host's output directory as NAME.png;
 # waits for the host's answer on the control line (ttyS1).

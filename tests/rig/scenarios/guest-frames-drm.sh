@@ -16,17 +16,8 @@ if [ -n "${XD_SETUP_CMD:-}" ]; then
 	sh -c "$XD_SETUP_CMD" > "$RIG_OUT/logs/setup.log" 2>&1 ||
 		rig_fail "setup failed: $(tail -5 "$RIG_OUT/logs/setup.log")"
 fi
-# bochs-drm names its only output Virtual-1.
-cat > /tmp/weston-drm.ini <<-EOI
-[xen-display]
-guest=guest1
-output=Virtual-1
-placement=position
-position=0,0
-EOI
-cp /tmp/weston-drm.ini "$RIG_OUT/logs/weston.ini"
 # shellcheck disable=SC2086
-rig_weston_start_drm --shell=kiosk --config=/tmp/weston-drm.ini \
+rig_weston_start_drm --shell=kiosk --config="$(rig_pinned_ini)" \
 	${XD_WESTON_ARGS:-}
 
 cfg=$(rig_guest_config guest1 "id0:800x600" \

@@ -19,15 +19,8 @@ udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
 "$udevd" --daemon > "$RIG_OUT/logs/udevd.log" 2>&1 || rig_fail "udevd failed"
 modprobe uinput || rig_fail "modprobe uinput failed"
 
-cat > /tmp/weston-input.ini <<-EOI
-[xen-display]
-guest=guest1
-output=Virtual-1
-placement=position
-position=0,0
-EOI
 # shellcheck disable=SC2086
-rig_weston_start_drm --shell=kiosk --config=/tmp/weston-input.ini \
+rig_weston_start_drm --shell=kiosk --config="$(rig_pinned_ini)" \
 	${XD_WESTON_ARGS:-}
 
 # The devices' axes span the output's mode (bochs-drm's preferred one,
