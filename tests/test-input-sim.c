@@ -224,13 +224,35 @@ vkbd_hostile(void)
 	xd_sim_ok(sim, SIM_MS, "vkbd 1 1 alpha-0");
 }
 
+/* A 640x480 output with guest 1, "alpha" (W x H), pinned unscaled at
+ * (x, y), shown, with a vkbd in mode; globals are weston.ini lines of the
+ * module's global section. */
+static void
+start_alpha_at(int x, int y, const char *globals, const char *mode)
+{
+	char *config;
+
+	XD_ASSERT(asprintf(&config, "%s[xen-display]\nguest=alpha\n"
+			   "output=vnc\nplacement=position\nposition=%d,%d\n",
+			   globals, x, y) > 0, "asprintf");
+	start_vnc(640, 480, config);
+	free(config);
+	guest_with_vkbd(1, "alpha", W, H, mode);
+}
+
+/* A click at alpha's (10,10), alpha pinned at 0,0: it has the keyboard. */
+static void
+focus_alpha(void)
+{
+	click(10, 10);
+	expect_input(1, "focus", "pos 10 10 0;key 272 1;key 272 0");
+}
+
 /* Pinned 1:1 at (100,50): output pixels minus the position. */
 static void
 position(void)
 {
-	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
-		  "placement=position\nposition=100,50\n");
-	guest_with_vkbd(1, "alpha", W, H, "abs");
+	start_alpha_at(100, 50, "", "abs");
 	click(110, 70);
 	expect_input(1, "click", "pos 10 20 0;key 272 1;key 272 0");
 	xd_rfb_pointer(rfb, 100 + W - 1, 50 + H - 1, 0);
@@ -263,9 +285,7 @@ scale(void)
 static void
 relative(void)
 {
-	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
-		  "placement=position\nposition=100,50\n");
-	guest_with_vkbd(1, "alpha", W, H, "rel");
+	start_alpha_at(100, 50, "", "rel");
 	xd_rfb_pointer(rfb, 110, 70, 0);
 	xd_rfb_pointer(rfb, 115, 76, 0);
 	xd_rfb_pointer(rfb, 105, 60, 0);
@@ -303,12 +323,8 @@ focus_switch(void)
 static void
 release_key(void)
 {
-	start_vnc(640, 480, "release-key=Ctrl+Alt+B\n"
-		  "[xen-display]\nguest=alpha\noutput=vnc\n"
-		  "placement=position\nposition=0,0\n");
-	guest_with_vkbd(1, "alpha", W, H, "abs");
-	click(10, 10);
-	expect_input(1, "focus", "pos 10 10 0;key 272 1;key 272 0");
+	start_alpha_at(0, 0, "release-key=Ctrl+Alt+B\n", "abs");
+	focus_alpha();
 	xd_rfb_key(rfb, XK_Control_L, true);
 	xd_rfb_key(rfb, XK_Alt_L, true);
 	type_key(XK_b);
@@ -329,11 +345,8 @@ release_key(void)
 static void
 ring_corrupt(void)
 {
-	start_vnc(640, 480, "[xen-display]\nguest=alpha\noutput=vnc\n"
-		  "placement=position\nposition=0,0\n");
-	guest_with_vkbd(1, "alpha", W, H, "abs");
-	click(10, 10);
-	expect_input(1, "focus", "pos 10 10 0;key 272 1;key 272 0");
+	start_alpha_at(0, 0, "", "abs");
+	focus_alpha();
 	/* in_cons far beyond anything written. */
 	xd_sim_ok(sim, SIM_MS, "vkbd-scribble 1 0 1000");
 	type_key(XK_a);
