@@ -56,22 +56,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench-sizes.h"
 #include "harness/harness.h"
 #include "sim/sim-process.h"
 
 #define CMD_MS 30000
 #define MAX_FLIPS 65536
 
-struct size {
-	const char *name;
-	uint32_t width, height;
-};
-
-static const struct size sizes[] = {
-	{ "480p", 640, 480 },
-	{ "1080p", 1920, 1080 },
-	{ "4k", 3840, 2160 },
-};
 
 static struct xd_sim_process *sim;
 static struct xd_weston *weston;
@@ -527,7 +518,7 @@ main(int argc, char *argv[])
 	const char *backend = XD_BACKEND_PATH;
 	int refresh_mhz = 120000, repaint_window = 0;
 	bool profile = false;
-	struct cell zc[3], cp[3];
+	struct cell zc[BENCH_SIZES], cp[BENCH_SIZES];
 	struct scale sc = { 0 };
 	char *config, *env;
 	size_t i;
@@ -588,7 +579,7 @@ main(int argc, char *argv[])
 		  "module does not watch the simulator's XenStore");
 
 	if (profile) {
-		for (i = 0; i < 3; i++) {
+		for (i = 0; i < BENCH_SIZES; i++) {
 			cost(101 + i, &sizes[i], false, flips, &zc[i]);
 			printf("profile: dom%zu %s, 30 + %d zero-copy flips, "
 			       "%.1f fps\n", 101 + i, sizes[i].name, flips,
@@ -598,7 +589,7 @@ main(int argc, char *argv[])
 		stop_all();
 		return 0;
 	}
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < BENCH_SIZES; i++) {
 		cost(101 + i, &sizes[i], false, flips, &zc[i]);
 		cost(201 + i, &sizes[i], true, flips, &cp[i]);
 	}
@@ -612,7 +603,7 @@ main(int argc, char *argv[])
 	printf("%-6s %11s %11s %7s %9s %11s %11s %6s\n", "size", "zero copy",
 	       "copy", "ratio", "maps/flip", "lat p50 zc", "lat p99 zc",
 	       "fps");
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < BENCH_SIZES; i++)
 		printf("%-6s %8.1f us %8.1f us %6.1fx %9.2f %8.0f us "
 		       "%8.0f us %6.1f\n", sizes[i].name, zc[i].cpu_us,
 		       cp[i].cpu_us, cp[i].cpu_us / zc[i].cpu_us,

@@ -20,21 +20,12 @@
 #include <drm_fourcc.h>
 #include <wayland-client.h>
 
+#include "bench-sizes.h"
 #include "event-loop.h"
 #include "harness/harness.h"
 #include "harness/shm-file.h"
 #include "wayland-sink.h"
 
-struct size {
-	const char *name;
-	uint32_t width, height;
-};
-
-static const struct size sizes[] = {
-	{ "480p", 640, 480 },
-	{ "1080p", 1920, 1080 },
-	{ "4k", 3840, 2160 },
-};
 
 static uint64_t last_done;
 static int n_done;
@@ -144,7 +135,7 @@ main(int argc, char *argv[])
 {
 	struct xd_weston_options opt = { .width = 640, .height = 480 };
 	int flips = argc > 1 ? atoi(argv[1]) : 120;
-	double zc[3], cp[3];
+	double zc[BENCH_SIZES], cp[BENCH_SIZES];
 	struct xd_weston *weston;
 	struct xd_event_loop *loop;
 	struct xd_wayland *w;
@@ -159,7 +150,7 @@ main(int argc, char *argv[])
 	w = xd_wayland_create(loop, "bench", 1);
 	XD_ASSERT(w, "no compositor");
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < BENCH_SIZES; i++) {
 		zc[i] = run(loop, w, &sizes[i], true, flips, 0x1000 + i * 16);
 		cp[i] = run(loop, w, &sizes[i], false, flips, 0x2000 + i * 16);
 	}
@@ -167,7 +158,7 @@ main(int argc, char *argv[])
 	printf("backend (Wayland half) CPU per flip, %d flips each, "
 	       "XRGB8888\n", flips);
 	printf("%-6s %12s %12s %8s\n", "size", "zero copy", "copy", "ratio");
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < BENCH_SIZES; i++)
 		printf("%-6s %9.1f us %9.1f us %7.1fx\n", sizes[i].name,
 		       zc[i], cp[i], cp[i] / zc[i]);
 	printf("ratio_copy_vs_zero_copy_4k %.1f\n", cp[2] / zc[2]);
