@@ -22,11 +22,12 @@ repo=$(cd "$here/.." && pwd)
 cache=${XEN_DISPLAY_CACHE:-/var/cache/xen-display}
 suite=trixie
 
+# shellcheck source=tools/package-list.sh
+. "$here/package-list.sh"
+
 log() { echo "buildroot: $*" >&2; }
 
-packages() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$pkgfile" | tr -s ' \n' '  '
-}
+packages() { package_list "$pkgfile"; }
 
 # The mirror apt uses here; trixie is served by the same one.
 find_mirror() {
@@ -45,14 +46,7 @@ find_mirror() {
 host_is_suite() {
 	. /etc/os-release 2>/dev/null || return 1
 	[ "${VERSION_CODENAME:-}" = "$suite" ] || return 1
-	# Every package listed must be installed (dpkg-query prints nothing
-	# for a package it does not know).
-	local want have
-	want=$(packages | wc -w)
-	# shellcheck disable=SC2046
-	have=$(dpkg-query -W -f='${Status}\n' $(packages) 2>/dev/null |
-		grep -c 'install ok installed')
-	[ "$have" = "$want" ]
+	packages_installed "$pkgfile"
 }
 
 stamp() {
@@ -102,17 +96,11 @@ provision() {
 	flock -s 9
 }
 
-# Whether the root holds every package of the list. Checked against the
-# root's own dpkg database rather than a stamp of the list, so that
-# branches whose lists differ share one root instead of each taking it
-# exclusively to reinstall in turn.
+# Whether the root is made and holds every package of the list (checked
+# in its dpkg database, not against a stamp of the list: see
+# package-list.sh).
 have_packages() {
-	local n
-	[ -f "$root/.xen-display-stamp" ] || return 1
-	# shellcheck disable=SC2046
-	n=$(dpkg-query --admindir="$root/var/lib/dpkg" -W \
-		-f='${db:Status-Abbrev}\n' $(packages) 2>/dev/null | grep -c '^ii')
-	[ "$n" = "$(packages | wc -w)" ]
+	[ -f "$root/.xen-display-stamp" ] && packages_installed "$pkgfile" "$root"
 }
 
 provision_locked() {

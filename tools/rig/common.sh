@@ -46,6 +46,5 @@ rig_host_tools() {
 		--no-install-recommends $need >&2
 }
 
-rig_packages() {
-	sed -e 's/#.*//' -e '/^[[:space:]]*$/d' "$1" | tr -s ' \n' '  '
-}
+# shellcheck source=tools/package-list.sh
+. "$rig_tools/../package-list.sh"

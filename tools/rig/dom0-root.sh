@@ -15,7 +15,7 @@ root_build() {
 	rig_log "debootstrap of the trixie dom0 root from $mirror"
 	rm -rf "$dest"
 	debootstrap --variant=minbase \
-		--include="$(rig_packages "$pkgfile" | tr ' ' ',' | sed 's/,$//')" \
+		--include="$(package_list "$pkgfile" | tr ' ' ',' | sed 's/,$//')" \
 		trixie "$dest" "$mirror" > "$rig_cache/debootstrap.log" 2>&1 || {
 		tail -20 "$rig_cache/debootstrap.log" >&2
 		rig_die "debootstrap failed; see $rig_cache/debootstrap.log"

@@ -49,15 +49,10 @@ root_key() {
 # branches whose lists differ share one root instead of rebuilding it in
 # turn (a debootstrap each time).
 root_current() {
-	local n
 	[ "$(cat "$root.stamp" 2>/dev/null)" = "$(root_key)" ] && return 0
 	[ "$(cat "$root.script" 2>/dev/null)" = \
-	  "$(sha256sum "$rig_tools/dom0-root.sh" | cut -d' ' -f1)" ] || return 1
-	# shellcheck disable=SC2046
-	n=$(dpkg-query --admindir="$root/var/lib/dpkg" -W \
-		-f='${db:Status-Abbrev}\n' $(rig_packages "$pkgfile") \
-		2>/dev/null | grep -c '^ii')
-	[ "$n" = "$(rig_packages "$pkgfile" | wc -w)" ]
+	  "$(sha256sum "$rig_tools/dom0-root.sh" | cut -d' ' -f1)" ] &&
+		packages_installed "$pkgfile" "$root"
 }
 
 images_key() {
