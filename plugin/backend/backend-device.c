@@ -98,9 +98,12 @@ disconnect(struct xd_backend_device *dev)
 	xd_log("dom%u: display disconnected\n", dev->domid);
 }
 
+/* Connector i's resolution and unique-id (its index when it has none):
+ * what the toolstack configured for it. -ENOENT when there is no
+ * connector i. */
 static int
-read_connector(struct xd_backend_device *dev, uint32_t i,
-	       struct xd_displif_connector_config *c)
+read_connector_mode(struct xd_backend_device *dev, uint32_t i,
+		    struct xd_displif_connector_config *c)
 {
 	char dir[PATH_MAX_LEN + 16];
 	char *value;
@@ -123,7 +126,20 @@ read_connector(struct xd_backend_device *dev, uint32_t i,
 	else
 		snprintf(c->unique_id, sizeof c->unique_id, "%u", i);
 	free(value);
+	return 0;
+}
 
+static int
+read_connector(struct xd_backend_device *dev, uint32_t i,
+	       struct xd_displif_connector_config *c)
+{
+	char dir[PATH_MAX_LEN + 16];
+	int ret;
+
+	ret = read_connector_mode(dev, i, c);
+	if (ret < 0)
+		return ret;
+	snprintf(dir, sizeof dir, "%s/%u", dev->fe_path, i);
 	if (read_u32(dev, dir, XENDISPL_FIELD_REQ_RING_REF, UINT32_MAX,
 		     &c->req_ring_ref) < 0 ||
 	    read_u32(dev, dir, XENDISPL_FIELD_REQ_CHANNEL, UINT32_MAX,
@@ -362,29 +378,19 @@ find_frontend(struct xd_backend_device *dev)
 static int
 connector_mode(void *data, const char *unique_id, uint32_t *w, uint32_t *h)
 {
-	struct xd_backend_device *dev = data;
-	char dir[PATH_MAX_LEN + 16], index[16];
-	char *id, *res;
-	bool match;
+	struct xd_displif_connector_config c;
 	uint32_t i;
+	int ret;
 
 	for (i = 0; i < XD_MAX_CONNECTORS; i++) {
-		snprintf(dir, sizeof dir, "%s/%u", dev->fe_path, i);
-		snprintf(index, sizeof index, "%u", i);
-		id = read_node(dev, dir, XENDISPL_FIELD_UNIQUE_ID);
-		match = !unique_id ||
-			strcmp(id ? id : index, unique_id) == 0;
-		free(id);
-		if (!match)
+		ret = read_connector_mode(data, i, &c);
+		if (ret == -ENOENT)
+			break;
+		if (ret < 0 || (unique_id && strcmp(c.unique_id, unique_id)))
 			continue;
-		res = read_node(dev, dir, XENDISPL_FIELD_RESOLUTION);
-		if (res && xd_parse_resolution(res, XD_MAX_WIDTH,
-					       XD_MAX_HEIGHT, w, h) == 0) {
-			free(res);
-			return 0;
-		}
-		free(res);
-		return -ENOENT;
+		*w = c.width;
+		*h = c.height;
+		return 0;
 	}
 	return -ENOENT;
 }
