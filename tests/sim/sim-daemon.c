@@ -498,25 +498,35 @@ cmd_vkbd(uint32_t domid, uint32_t devid, const char *unique_id,
 	      f.mt_height);
 }
 
+/* Guest domid's vkbd devid, or NULL after answering an error. */
+static struct xd_sim_kbdfront *
+find_vkbd(uint32_t domid, uint32_t devid)
+{
+	struct sim_guest *g = find_guest(domid);
+
+	if (!g || devid >= MAX_VKBD || !g->kbds[devid]) {
+		reply("error no vkbd %u/%u", domid, devid);
+		return NULL;
+	}
+	return g->kbds[devid];
+}
+
 static void
 cmd_input(uint32_t domid, uint32_t devid, uint32_t want, uint32_t ms)
 {
 	union xenkbd_in_event ev[MAX_REPLY_EVENTS];
-	struct sim_guest *g = find_guest(domid);
+	struct xd_sim_kbdfront *kf = find_vkbd(domid, devid);
 	char text[MAX_REPLY_EVENTS * 32], one[64];
 	unsigned int n = 0, i;
 	size_t len = 0;
 	int64_t end = now_us() + (int64_t)ms * 1000;
 
-	if (!g || devid >= MAX_VKBD || !g->kbds[devid]) {
-		reply("error no vkbd %u/%u", domid, devid);
+	if (!kf)
 		return;
-	}
 	if (want > MAX_REPLY_EVENTS)
 		want = MAX_REPLY_EVENTS;
 	for (;;) {
-		n += xd_sim_kbdfront_take(g->kbds[devid], ev + n,
-					  MAX_REPLY_EVENTS - n);
+		n += xd_sim_kbdfront_take(kf, ev + n, MAX_REPLY_EVENTS - n);
 		if (n >= want || now_us() >= end)
 			break;
 		xd_event_loop_dispatch(loop, 10);
@@ -535,31 +545,28 @@ cmd_input(uint32_t domid, uint32_t devid, uint32_t want, uint32_t ms)
 static void
 cmd_vkbd_scribble(uint32_t domid, uint32_t devid, uint32_t cons)
 {
-	struct sim_guest *g = find_guest(domid);
-	struct xenkbd_page *page;
+	struct xd_sim_kbdfront *kf = find_vkbd(domid, devid);
+	struct xenkbd_page *page = kf ? xd_sim_kbdfront_page(kf) : NULL;
 
-	if (!g || devid >= MAX_VKBD || !g->kbds[devid] ||
-	    !(page = xd_sim_kbdfront_page(g->kbds[devid]))) {
-		reply("error no connected vkbd %u/%u", domid, devid);
+	if (!kf)
+		return;
+	if (!page) {
+		reply("error vkbd %u/%u is not connected", domid, devid);
 		return;
 	}
-	xd_sim_kbdfront_set_reading(g->kbds[devid], false);
+	xd_sim_kbdfront_set_reading(kf, false);
 	page->in_cons = cons;
-	reply("ok backend state %d",
-	      xd_sim_kbdfront_backend_state(g->kbds[devid]));
+	reply("ok backend state %d", xd_sim_kbdfront_backend_state(kf));
 }
 
 static void
 cmd_vkbd_state(uint32_t domid, uint32_t devid)
 {
-	struct sim_guest *g = find_guest(domid);
+	struct xd_sim_kbdfront *kf = find_vkbd(domid, devid);
 
-	if (!g || devid >= MAX_VKBD || !g->kbds[devid]) {
-		reply("error no vkbd %u/%u", domid, devid);
-		return;
-	}
-	reply("ok backend state %d",
-	      xd_sim_kbdfront_backend_state(g->kbds[devid]));
+	if (kf)
+		reply("ok backend state %d",
+		      xd_sim_kbdfront_backend_state(kf));
 }
 
 static void
