@@ -28,6 +28,7 @@
 
 #include "harness/harness.h"
 #include "pixel-convert.h"
+#include "sim/backend-process.h"
 #include "sim/sim-draw.h"
 #include "sim/sim-pattern.h"
 #include "sim/sim-process.h"
@@ -277,61 +278,10 @@ window(void)
 	expect_frame("headless", 1, 7, 0, 0, W, H);
 }
 
-/* The parent of process pid, or 0. */
-static int
-parent_pid(const char *pid)
-{
-	char path[300], stat[512], *p;
-	FILE *f;
-	size_t n;
-
-	snprintf(path, sizeof path, "/proc/%s/stat", pid);
-	f = fopen(path, "r");
-	if (!f)
-		return 0;
-	n = fread(stat, 1, sizeof stat - 1, f);
-	fclose(f);
-	stat[n] = '\0';
-	/* "pid (comm) state ppid": comm may hold spaces and parentheses. */
-	p = strrchr(stat, ')');
-	return p && p[1] == ' ' && p[2] ? atoi(p + 4) : 0;
-}
-
-/* Backend processes of guest domid: this test's Weston's children, not
- * those of tests running beside it with the same domid. */
 static int
 backend_pid(uint32_t domid)
 {
-	char path[300], cmd[512], want[32];
-	struct dirent *e;
-	DIR *proc = opendir("/proc");
-	int pid = 0;
-
-	snprintf(want, sizeof want, "--domid=%u", domid);
-	while (proc && (e = readdir(proc)) && !pid) {
-		FILE *f;
-		size_t n;
-
-		if (e->d_name[0] < '0' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		n = fread(cmd, 1, sizeof cmd - 1, f);
-		fclose(f);
-		cmd[n] = '\0';
-		for (size_t i = 0; i + 1 < n; i++)
-			if (cmd[i] == '\0')
-				cmd[i] = ' ';
-		if (strstr(cmd, "xen-display-backend") &&
-		    strstr(cmd, want) && !strstr(cmd, "<defunct>") &&
-		    parent_pid(e->d_name) == weston->pid)
-			pid = atoi(e->d_name);
-	}
-	if (proc)
-		closedir(proc);
-	return pid;
+	return xd_backend_find(weston, domid);
 }
 
 static int

@@ -58,6 +58,7 @@
 
 #include "bench-sizes.h"
 #include "harness/harness.h"
+#include "sim/backend-process.h"
 #include "sim/sim-process.h"
 
 #define CMD_MS 30000
@@ -119,33 +120,8 @@ now_s(void)
 static int
 backend_pid(uint32_t domid)
 {
-	char path[64], want[32], buf[512];
-	struct dirent *e;
-	DIR *d = opendir("/proc");
-	int pid = 0;
-	FILE *f;
-	size_t n;
+	int pid = xd_backend_find(weston, domid);
 
-	snprintf(want, sizeof want, "--domid=%u", domid);
-	while (d && !pid && (e = readdir(d))) {
-		if (atoi(e->d_name) <= 0)
-			continue;
-		snprintf(path, sizeof path, "/proc/%d/cmdline",
-			 atoi(e->d_name));
-		f = fopen(path, "r");
-		if (!f)
-			continue;
-		n = fread(buf, 1, sizeof buf - 1, f);
-		fclose(f);
-		buf[n] = '\0';
-		/* argv is NUL-separated: look at each word. */
-		for (size_t i = 0; i < n; i += strlen(buf + i) + 1)
-			if (strcmp(buf + i, want) == 0 &&
-			    strstr(buf, "xen-display-backend"))
-				pid = atoi(e->d_name);
-	}
-	if (d)
-		closedir(d);
 	XD_ASSERT(pid, "no backend process for dom%u", domid);
 	return pid;
 }

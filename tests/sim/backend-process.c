@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 
+#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -45,4 +47,71 @@ bool
 xd_backend_alive(int pid)
 {
 	return pid > 0 && waitpid(pid, NULL, WNOHANG) == 0;
+}
+
+/* The parent of process pid, or 0. */
+static int
+parent_pid(const char *pid)
+{
+	char path[300], stat[512], *p;
+	FILE *f;
+	size_t n;
+
+	snprintf(path, sizeof path, "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	n = fread(stat, 1, sizeof stat - 1, f);
+	fclose(f);
+	stat[n] = '\0';
+	/* "pid (comm) state ppid": comm may hold spaces and parentheses. */
+	p = strrchr(stat, ')');
+	return p && p[1] == ' ' && p[2] ? atoi(p + 4) : 0;
+}
+
+/* Whether /proc/PID/cmdline is a backend's with the word want. */
+static bool
+backend_cmdline_has(const char *pid, const char *want)
+{
+	char path[300], cmd[512];
+	bool backend = false, found = false;
+	size_t n, i;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%s/cmdline", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = '\0';
+	/* argv is NUL-separated: look at each word. */
+	for (i = 0; i < n; i += strlen(cmd + i) + 1) {
+		if (strstr(cmd + i, "xen-display-backend"))
+			backend = true;
+		if (strcmp(cmd + i, want) == 0)
+			found = true;
+	}
+	return backend && found;
+}
+
+int
+xd_backend_find(const struct xd_weston *weston, uint32_t domid)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	char want[32];
+	int pid = 0;
+
+	snprintf(want, sizeof want, "--domid=%u", domid);
+	while (proc && !pid && (e = readdir(proc))) {
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		if (backend_cmdline_has(e->d_name, want) &&
+		    parent_pid(e->d_name) == weston->pid)
+			pid = atoi(e->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
 }

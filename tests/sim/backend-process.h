@@ -2,7 +2,8 @@
 /*
  * The real xen-display-backend, started by a test that plays the guest
  * and the toolstack itself (no Weston module in between): a client of the
- * test's Weston, on the simulator the test serves at sim_socket.
+ * test's Weston, on the simulator the test serves at sim_socket. And the
+ * ones the module launched, found among the test Weston's children.
  */
 
 #ifndef XD_BACKEND_PROCESS_H
@@ -26,5 +27,10 @@ xd_backend_kill(int pid);
 /* Whether pid still runs (not exited, not reaped). */
 bool
 xd_backend_alive(int pid);
+
+/* The backend process weston's module launched for guest domid (a child
+ * of this test's Weston, not of one running beside it), or 0. */
+int
+xd_backend_find(const struct xd_weston *weston, uint32_t domid);
 
 #endif
