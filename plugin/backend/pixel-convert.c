@@ -79,50 +79,58 @@ yuv_to_xrgb(int y, int u, int v)
 		    clamp8((c + 516 * d + 128) >> 8));
 }
 
+/* One loop per format, the switch outside it: the copy path converts
+ * every pixel of every flip, and a loop without a branch vectorises. */
 static void
 convert_row(uint32_t *dst, const uint8_t *src, uint32_t width,
 	    uint32_t drm_format)
 {
 	uint32_t x, p;
 
-	for (x = 0; x < width; x++) {
-		switch (drm_format) {
-		case DRM_FORMAT_XRGB8888:
-		case DRM_FORMAT_ARGB8888:
-			memcpy(&p, src + 4 * x, 4);
-			dst[x] = p | 0xff000000u;
-			break;
-		case DRM_FORMAT_RGB888:	/* little-endian B, G, R bytes */
+	switch (drm_format) {
+	case DRM_FORMAT_XRGB8888:
+	case DRM_FORMAT_ARGB8888:
+		/* Already XRGB8888: its top byte is ignored. */
+		memcpy(dst, src, (size_t)width * 4);
+		break;
+	case DRM_FORMAT_RGB888:	/* little-endian B, G, R bytes */
+		for (x = 0; x < width; x++)
 			dst[x] = pack(src[3 * x + 2], src[3 * x + 1],
 				      src[3 * x]);
-			break;
-		case DRM_FORMAT_RGB565:
+		break;
+	case DRM_FORMAT_RGB565:
+		for (x = 0; x < width; x++) {
 			p = src[2 * x] | src[2 * x + 1] << 8;
 			dst[x] = pack(widen(p >> 11, 5),
 				      widen(p >> 5 & 0x3f, 6),
 				      widen(p & 0x1f, 5));
-			break;
-		case DRM_FORMAT_XRGB4444:
-		case DRM_FORMAT_ARGB4444:
+		}
+		break;
+	case DRM_FORMAT_XRGB4444:
+	case DRM_FORMAT_ARGB4444:
+		for (x = 0; x < width; x++) {
 			p = src[2 * x] | src[2 * x + 1] << 8;
 			dst[x] = pack(widen(p >> 8 & 0xf, 4),
 				      widen(p >> 4 & 0xf, 4),
 				      widen(p & 0xf, 4));
-			break;
-		case DRM_FORMAT_XRGB1555:
-		case DRM_FORMAT_ARGB1555:
+		}
+		break;
+	case DRM_FORMAT_XRGB1555:
+	case DRM_FORMAT_ARGB1555:
+		for (x = 0; x < width; x++) {
 			p = src[2 * x] | src[2 * x + 1] << 8;
 			dst[x] = pack(widen(p >> 10 & 0x1f, 5),
 				      widen(p >> 5 & 0x1f, 5),
 				      widen(p & 0x1f, 5));
-			break;
-		case DRM_FORMAT_YUYV: {	/* Y0 U Y1 V per pixel pair */
+		}
+		break;
+	case DRM_FORMAT_YUYV:	/* Y0 U Y1 V per pixel pair */
+		for (x = 0; x < width; x++) {
 			const uint8_t *q = src + 4 * (x / 2);
 
 			dst[x] = yuv_to_xrgb(q[(x & 1) * 2], q[1], q[3]);
-			break;
 		}
-		}
+		break;
 	}
 }
 

@@ -24,7 +24,8 @@ xd_format_min_pitch(uint32_t drm_format, uint32_t width);
 uint32_t
 xd_format_opaque(uint32_t drm_format);
 
-/* Converts width x height pixels; src_stride must be at least
+/* Converts width x height pixels to XRGB8888 (the top byte is not
+ * defined: XRGB8888 ignores it); src_stride must be at least
  * xd_format_min_pitch(). Returns false for an unknown format. */
 bool
 xd_convert_to_xrgb8888(uint32_t *dst, uint32_t dst_stride,
