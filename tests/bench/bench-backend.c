@@ -6,12 +6,13 @@
  * back on the guest's event page.
  *
  *   bench-backend [--flips N] [--seconds S] [--guests G]
- *                 [--backend PATH] [--profile]
+ *                 [--backend PATH] [--profile] [--copy-flips N]
  *                 [--refresh-mhz R] [--repaint-window MS]
  *
  * --backend runs PATH (a wrapper: a profiler around the real backend)
- * instead of the built backend; --profile runs the zero-copy flips only,
- * for tools/profile-flip.sh.
+ * instead of the built backend; --profile runs the cost phase only, N
+ * flips zero copy and --copy-flips (default N) copying, for
+ * tools/profile-flip.sh.
  *
  * 1. Cost: one guest at a time, 480p/1080p/4K, zero copy and copy (guests
  *    whose dma-buf the simulator withholds, XD_SIM_NO_DMABUF, as real
@@ -194,7 +195,7 @@ percentile(double *v, int n, int pct)
 /* --- Pairing the backend's trace with what the guest saw ----------- */
 
 struct trace_line {
-	long long presented, done;
+	long long presented, done, committed;
 	int copied;
 };
 
@@ -209,8 +210,9 @@ load_trace(int pid, struct trace_line *t, int max)
 	snprintf(path, sizeof path, "%s/flips-%d.txt", trace_dir, pid);
 	f = fopen(path, "r");
 	XD_ASSERT(f, "no flip trace %s (XD_FLIP_TRACE)", path);
-	while (n < max && fscanf(f, "%u %lld %lld %d", &conn, &t[n].presented,
-				 &t[n].done, &t[n].copied) == 4)
+	while (n < max && fscanf(f, "%u %lld %lld %d %lld", &conn,
+				 &t[n].presented, &t[n].done, &t[n].copied,
+				 &t[n].committed) == 5)
 		n++;
 	fclose(f);
 	return n;
@@ -220,10 +222,28 @@ struct pairing {
 	double *latency_us;		/* presentation -> guest saw it */
 	int n_latency;
 	long long *presented;		/* per flip, 0: unpresented */
+	long long *committed;		/* per flip: backend committed it */
+	long long *done;		/* per flip: backend completed it */
+	long long *seen;		/* per flip: the guest saw it done */
 	uint32_t *domid;
 	int unpresented;		/* completed without presentation */
 	int copied, total;
 };
+
+/* Empty, over arrays for MAX_FLIPS flips (one pairing at a time). */
+static void
+pairing_init(struct pairing *p)
+{
+	static double lat[MAX_FLIPS];
+	static long long presented[MAX_FLIPS], committed[MAX_FLIPS];
+	static long long seen[MAX_FLIPS], done[MAX_FLIPS];
+	static uint32_t domid[MAX_FLIPS];
+
+	*p = (struct pairing){ .latency_us = lat, .presented = presented,
+			       .committed = committed, .seen = seen,
+			       .done = done,
+			       .domid = domid };
+}
 
 /* Pairs each moment dom domid saw a completion (seen file of one
  * flip-loop) with the latest backend completion before it. */
@@ -248,6 +268,9 @@ pair(const char *seen_path, uint32_t domid, struct pairing *p)
 			  "dom%u saw a flip the backend never completed", d);
 		XD_ASSERT(p->total < MAX_FLIPS, "too many flips");
 		p->domid[p->total] = d;
+		p->committed[p->total] = t[i].committed;
+		p->seen[p->total] = seen;
+		p->done[p->total] = t[i].done;
 		p->presented[p->total++] = t[i].presented;
 		p->copied += t[i].copied;
 		if (!t[i].presented) {
@@ -267,18 +290,51 @@ compare_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The time a guest has after a presentation to get its next frame into
+ * the next repaint (see the top of this file). */
+static double slack_us;
+
+/* Why frames were dropped: per late flip (one that missed a repaint), when
+ * its guest saw the previous flip complete and when its backend committed
+ * it, against the deadline: the previous presentation + slack_us. */
+struct drops {
+	int missed;			/* repaints a guest was not in */
+	int flips;			/* flips shown after a missed repaint */
+	int after_deadline;		/* of them, committed after it */
+	double *done_us;		/* previous presentation -> completed */
+	double *seen_us;		/* -> the guest saw that completion */
+	double *commit_us;		/* -> this flip committed */
+};
+
+static void
+late_flip(const struct pairing *p, int prev, int late, struct drops *r)
+{
+	double deadline = p->presented[prev] + slack_us * 1e3;
+
+	r->done_us[r->flips] = (p->done[late - 1] - p->presented[prev]) / 1e3;
+	r->seen_us[r->flips] = (p->seen[late - 1] - p->done[late - 1]) / 1e3;
+	r->commit_us[r->flips] = (p->committed[late] - p->seen[late - 1]) / 1e3;
+	r->flips++;
+	r->after_deadline += p->committed[late] > deadline;
+}
+
 /* Repaints a guest missed: each distinct presentation timestamp of the
  * run is a repaint of the one output; a display-paced guest should be in
  * every one between its first and last. Timestamps within SAME_NS are one
  * repaint (each backend converts Weston's clock to ours: a few us jitter). */
 #define SAME_NS 2000000
-static int
-missed_repaints(const struct pairing *p)
+static void
+missed_repaints(const struct pairing *p, struct drops *r)
 {
-	static long long all[MAX_FLIPS], mine[MAX_FLIPS];
-	int n_all = 0, n_mine, i, j, k, missed = 0;
+	static long long all[MAX_FLIPS];
+	static int mine[MAX_FLIPS];	/* a guest's presented flips */
+	static double done_us[MAX_FLIPS], seen_us[MAX_FLIPS];
+	static double commit_us[MAX_FLIPS];
+	int n_all = 0, n_mine, i, j, k, missed;
 	uint32_t d;
 
+	*r = (struct drops){ .done_us = done_us, .seen_us = seen_us,
+			     .commit_us = commit_us };
 	for (i = 0; i < p->total; i++)
 		if (p->presented[i] && (n_all == 0 ||
 		    all[n_all - 1] != p->presented[i]))
@@ -294,18 +350,20 @@ missed_repaints(const struct pairing *p)
 			continue;
 		for (n_mine = 0, j = i; j < p->total && p->domid[j] == d; j++)
 			if (p->presented[j])
-				mine[n_mine++] = p->presented[j];
+				mine[n_mine++] = j;
 		/* Repaints strictly between consecutive presentations. */
 		for (j = 1, k = 0; j < n_mine; j++) {
-			while (k < n_all && all[k] <= mine[j - 1] + SAME_NS)
+			while (k < n_all &&
+			       all[k] <= p->presented[mine[j - 1]] + SAME_NS)
 				k++;
-			while (k < n_all && all[k] < mine[j] - SAME_NS) {
+			for (missed = 0; k < n_all &&
+			     all[k] < p->presented[mine[j]] - SAME_NS; k++)
 				missed++;
-				k++;
-			}
+			r->missed += missed;
+			if (missed)
+				late_flip(p, mine[j - 1], mine[j], r);
 		}
 	}
-	return missed;
 }
 
 /* --- The phases ----------------------------------------------------- */
@@ -329,17 +387,14 @@ static void
 cost(uint32_t domid, const struct size *s, bool copy, int flips,
      struct cell *c)
 {
-	static double lat[MAX_FLIPS];
-	static long long presented[MAX_FLIPS];
-	static uint32_t domids[MAX_FLIPS];
-	struct pairing p = { .latency_us = lat, .presented = presented,
-			     .domid = domids };
+	struct pairing p;
 	char seen[128];
 	uint64_t maps0, unmaps0;
 	const char *line;
 	double cpu0, t0;
 	int pid;
 
+	pairing_init(&p);
 	sim_ok("guest %u %s-%s %ux%u", domid, copy ? "copy" : "zc", s->name,
 	       s->width, s->height);
 	line = sim_ok("setup %u 0", domid);
@@ -365,8 +420,8 @@ cost(uint32_t domid, const struct size *s, bool copy, int flips,
 		  p.total, flips);
 	XD_ASSERT(p.copied == (copy ? flips : 0),
 		  "dom%u: %d of %d flips copied", domid, p.copied, flips);
-	c->p50_us = percentile(lat, p.n_latency, 50);
-	c->p99_us = percentile(lat, p.n_latency, 99);
+	c->p50_us = percentile(p.latency_us, p.n_latency, 50);
+	c->p99_us = percentile(p.latency_us, p.n_latency, 99);
 	sim_ok("remove %u", domid);
 }
 
@@ -375,30 +430,24 @@ struct scale {
 	double seconds;
 	int flips, dropped, unpresented;
 	int late;			/* completion seen after slack_us */
+	struct drops drops;
 	double backend_cpu_pct, weston_cpu_pct, sim_cpu_pct;
 	double pss_kb, private_kb, rss_kb;
 	double p50_us, p99_us;
 	double maps;
 };
 
-/* The time a guest has after a presentation to get its next frame into
- * the next repaint (see the top of this file). */
-static double slack_us;
-
 static void
 scale(int guests, int seconds, struct scale *r)
 {
-	static double lat[MAX_FLIPS];
-	static long long presented[MAX_FLIPS];
-	static uint32_t domids[MAX_FLIPS];
-	struct pairing p = { .latency_us = lat, .presented = presented,
-			     .domid = domids };
+	struct pairing p;
 	char list[256] = "", seen[128];
 	double cpu0[64], w0, s0, t0, cpu = 0;
 	int pids[64], g, count = seconds * 60;
 	uint64_t maps0;
 	size_t len;
 
+	pairing_init(&p);
 	XD_ASSERT(guests > 0 && guests <= 16, "1 to 16 guests");
 	r->guests = guests;
 	for (g = 0; g < guests; g++) {
@@ -437,13 +486,14 @@ scale(int guests, int seconds, struct scale *r)
 		pair(seen, g + 1, &p);
 	XD_ASSERT(p.total == r->flips, "scale: %d of %d flips paired",
 		  p.total, r->flips);
-	r->dropped = missed_repaints(&p) + p.unpresented;
+	missed_repaints(&p, &r->drops);
+	r->dropped = r->drops.missed + p.unpresented;
 	r->unpresented = p.unpresented;
 	/* Before the guest even flips again, the next repaint began. */
 	for (g = 0; g < p.n_latency; g++)
-		r->late += lat[g] > slack_us;
-	r->p50_us = percentile(lat, p.n_latency, 50);
-	r->p99_us = percentile(lat, p.n_latency, 99);
+		r->late += p.latency_us[g] > slack_us;
+	r->p50_us = percentile(p.latency_us, p.n_latency, 50);
+	r->p99_us = percentile(p.latency_us, p.n_latency, 99);
 	for (g = 0; g < guests; g++)
 		sim_ok("remove %d", g + 1);
 }
@@ -483,6 +533,7 @@ main(int argc, char *argv[])
 		{ "guests", required_argument, NULL, 'g' },
 		{ "backend", required_argument, NULL, 'b' },
 		{ "profile", no_argument, NULL, 'p' },
+		{ "copy-flips", required_argument, NULL, 'c' },
 		{ "refresh-mhz", required_argument, NULL, 'r' },
 		{ "repaint-window", required_argument, NULL, 'w' },
 		{ 0 },
@@ -490,7 +541,7 @@ main(int argc, char *argv[])
 	struct xd_weston_options opt = {
 		.width = 800, .height = 600, .load_module = true,
 	};
-	int flips = 300, seconds = 8, guests = 16, c;
+	int flips = 300, seconds = 8, guests = 16, copy_flips = 0, c;
 	const char *backend = XD_BACKEND_PATH;
 	int refresh_mhz = 120000, repaint_window = 0;
 	bool profile = false;
@@ -510,6 +561,8 @@ main(int argc, char *argv[])
 			backend = optarg;
 		else if (c == 'p')
 			profile = true;
+		else if (c == 'c')
+			copy_flips = atoi(optarg);
 		else if (c == 'r')
 			refresh_mhz = atoi(optarg);
 		else if (c == 'w')
@@ -517,7 +570,10 @@ main(int argc, char *argv[])
 		else
 			return EXIT_FAILURE;
 	}
+	if (copy_flips <= 0)
+		copy_flips = flips;
 	XD_ASSERT(flips > 0 && flips * 16 < MAX_FLIPS &&
+		  copy_flips < MAX_FLIPS &&
 		  seconds * 60 * 16 < MAX_FLIPS, "too many flips");
 	XD_ASSERT(mkdtemp(dir), "mkdtemp");
 	snprintf(trace_dir, sizeof trace_dir, "%s/trace", dir);
@@ -560,6 +616,10 @@ main(int argc, char *argv[])
 			printf("profile: dom%zu %s, 30 + %d zero-copy flips, "
 			       "%.1f fps\n", 101 + i, sizes[i].name, flips,
 			       zc[i].fps);
+			cost(201 + i, &sizes[i], true, copy_flips, &cp[i]);
+			printf("profile: dom%zu %s, 30 + %d copy flips, "
+			       "%.1f fps\n", 201 + i, sizes[i].name,
+			       copy_flips, cp[i].fps);
 		}
 		xd_weston_stop(weston);
 		stop_all();
@@ -599,6 +659,21 @@ main(int argc, char *argv[])
 	printf("scale: %d of %d completions reached their guest after the "
 	       "next repaint began (later than the %.0f us slack)\n",
 	       sc.late, sc.flips, slack_us);
+	if (sc.drops.flips) {
+		printf("scale: %d late flips (shown after a repaint without "
+		       "them), %d committed after the repaint could begin "
+		       "(previous presentation + slack); their way, p50/max "
+		       "in us:\n", sc.drops.flips, sc.drops.after_deadline);
+		printf("scale:   previous presentation -> backend completed "
+		       "it %.0f/%.0f -> guest saw it %.0f/%.0f -> backend "
+		       "committed the late flip %.0f/%.0f\n",
+		       percentile(sc.drops.done_us, sc.drops.flips, 50),
+		       percentile(sc.drops.done_us, sc.drops.flips, 100),
+		       percentile(sc.drops.seen_us, sc.drops.flips, 50),
+		       percentile(sc.drops.seen_us, sc.drops.flips, 100),
+		       percentile(sc.drops.commit_us, sc.drops.flips, 50),
+		       percentile(sc.drops.commit_us, sc.drops.flips, 100));
+	}
 	printf("scale CPU (%% of one CPU): backends %.1f%% (%.2f%% a "
 	       "guest), Weston %.1f%%, guest simulator %.1f%%\n",
 	       sc.backend_cpu_pct, sc.backend_cpu_pct / sc.guests,

@@ -36,6 +36,7 @@ struct wl_flip {
 	struct wl_connector *connector;
 	uint64_t cookie;
 	bool copied;
+	uint64_t committed_ns;		/* CLOCK_MONOTONIC, for the trace */
 	struct wp_presentation_feedback *feedback;
 	struct wl_callback *frame;	/* without wp_presentation */
 };
@@ -90,12 +91,18 @@ timespec_us(const struct timespec *ts)
 }
 
 static uint64_t
-now_ms(void)
+now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return timespec_us(&ts) / 1000;
+	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static uint64_t
+now_ms(void)
+{
+	return now_ns() / 1000000;
 }
 
 /* presented: the frame's presentation time, or NULL when it was not. */
@@ -105,6 +112,7 @@ flip_finish(struct wl_flip *flip, const struct timespec *presented)
 	struct wl_connector *c = flip->connector;
 	struct wl_stats *st = &c->stats;
 	uint64_t cookie = flip->cookie;
+	uint64_t committed_ns = flip->committed_ns;
 	bool flip_copied = flip->copied;
 	struct timespec now;
 
@@ -116,7 +124,7 @@ flip_finish(struct wl_flip *flip, const struct timespec *presented)
 	free(flip);
 	/* Traced first: the guest may see the event before we return. */
 	xd_flip_trace(c->index, c->wayland->presentation_clock, presented,
-		      flip_copied);
+		      committed_ns, flip_copied);
 	xd_connector_flip_done(c->connector, cookie);
 
 	if (!c->stats_armed) {
@@ -630,7 +638,9 @@ wl_connector_page_flip(void *data, const struct xd_fb *fb)
 		free(flip);
 		return ret;
 	}
-	c->last_flip_ms = now_ms();
+	/* One clock read: the fallback's and the trace's. */
+	flip->committed_ns = now_ns();
+	c->last_flip_ms = flip->committed_ns / 1000000;
 	if (!c->fallback_armed) {
 		xd_event_source_timer_update(c->fallback, FLIP_FALLBACK_MS);
 		c->fallback_armed = true;

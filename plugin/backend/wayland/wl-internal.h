@@ -146,7 +146,7 @@ wl_input_forget_connector(struct xd_wayland *wayland, struct wl_connector *c);
 /* wl-trace.c: per-flip times for benchmarks, when XD_FLIP_TRACE is set. */
 void
 xd_flip_trace(uint32_t conn, clockid_t clock, const struct timespec *presented,
-	      bool copied);
+	      uint64_t committed_ns, bool copied);
 
 void
 xd_flip_trace_flush(void);

@@ -2,10 +2,11 @@
 /*
  * Benchmark-only flip trace: with XD_FLIP_TRACE=DIR each backend process
  * appends one line per completed flip to DIR/flips-PID.txt,
- *   CONN PRESENTED_NS DONE_NS COPIED
+ *   CONN PRESENTED_NS DONE_NS COPIED COMMITTED_NS
  * DONE_NS is taken just before PG_FLIP_COMPLETE is written and the guest
- * notified;
- * both times on CLOCK_MONOTONIC (the guest simulator's clock) so that
+ * notified; COMMITTED_NS when the backend queued the flip's commit for
+ * Weston (before the surface is configured: when it took the flip);
+ * all on CLOCK_MONOTONIC (the guest simulator's clock) so that
  * tests/bench/bench-backend.c can pair them with the moment the guest saw
  * PG_FLIP_COMPLETE. PRESENTED_NS is 0 for a flip completed without being
  * presented. Unset (always, outside benchmarks) it costs one getenv.
@@ -28,7 +29,7 @@ ns(const struct timespec *ts)
 
 void
 xd_flip_trace(uint32_t conn, clockid_t clock, const struct timespec *presented,
-	      bool copied)
+	      uint64_t committed_ns, bool copied)
 {
 	struct timespec now_clock, now_mono;
 	uint64_t presented_ns = 0;
@@ -54,9 +55,10 @@ xd_flip_trace(uint32_t conn, clockid_t clock, const struct timespec *presented,
 		clock_gettime(clock, &now_clock);
 		presented_ns = ns(&now_mono) - (ns(&now_clock) - ns(presented));
 	}
-	fprintf(trace, "%u %llu %llu %d\n", conn,
+	fprintf(trace, "%u %llu %llu %d %llu\n", conn,
 		(unsigned long long)presented_ns,
-		(unsigned long long)ns(&now_mono), copied);
+		(unsigned long long)ns(&now_mono), copied,
+		(unsigned long long)committed_ns);
 }
 
 void
