@@ -1,13 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# Where a zero-copy flip's CPU goes in the backend process: runs
-# bench-backend --profile (480p, 1080p, 4K, zero copy only) with every
-# backend under callgrind, then prints each backend's instructions per
-# flip, in total and by function (inclusive). Not part of the test run;
-# see doc/performance.md.
+# What a flip costs the backend process in instructions, a measure the
+# machine's load does not move: runs bench-backend --profile (480p, 1080p,
+# 4K; zero copy and the copy path) with every backend under callgrind,
+# twice, with N and 2N measured flips. The difference of the two runs'
+# totals, divided by N, is the cost of one flip, without the process's
+# start, connection and buffer setup. Prints that table, the ratio lines,
+# and the zero-copy backends' top functions (inclusive, per flip of the
+# longer run, setup included). Not part of the test run; see
+# doc/performance.md.
 #
-#   tools/profile-flip.sh [FLIPS]      (default 1000 flips per size)
+#   tools/profile-flip.sh [FLIPS [COPY_FLIPS]]   (default 500 and 20)
 #
 # Needs valgrind on the host: its launcher and tools are bound into the
 # build root (build-prof/ holds a copy of the launcher and the output).
@@ -15,45 +19,84 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-flips=${1:-1000}
-out=$repo/build-prof/callgrind
+flips=${1:-500}
+copy_flips=${2:-20}
 vglib=/usr/libexec/valgrind
 
 command -v valgrind.bin >/dev/null && [ -d $vglib ] ||
 	{ echo "profile-flip: needs valgrind on the host" >&2; exit 1; }
-mkdir -p "$out"
-rm -f "$out"/callgrind.*
+mkdir -p "$repo/build-prof"
 cp "$(command -v valgrind.bin)" "$repo/build-prof/valgrind.bin"
-# The benchmark finds a backend by "xen-display-backend" in argv[0].
-cat > "$repo/build-prof/backend-callgrind" <<EOF
+
+# profile RUN FLIPS COPY_FLIPS: one bench-backend --profile run, its
+# callgrind files in build-prof/RUN/.
+profile() {
+	local out=$repo/build-prof/$1
+
+	rm -rf "$out"
+	mkdir -p "$out"
+	# The benchmark finds a backend by "xen-display-backend" in argv[0].
+	cat > "$out/backend-callgrind" <<EOF
 #!/bin/bash
 export VALGRIND_LIB=$vglib
 exec -a xen-display-backend-callgrind $repo/build-prof/valgrind.bin \\
 	--tool=callgrind --callgrind-out-file=$out/callgrind.%p \\
 	$repo/build-prof/plugin/backend/xen-display-backend "\$@"
 EOF
-chmod +x "$repo/build-prof/backend-callgrind"
+	chmod +x "$out/backend-callgrind"
+	XEN_DISPLAY_EXTRA_BIND=$vglib timeout 1800 "$here/buildroot.sh" -- sh -c '
+		set -e
+		cd "$1"
+		[ -f build-prof/build.ninja ] ||
+			meson setup build-prof -Dbuildtype=debugoptimized >/dev/null
+		ninja -C build-prof >/dev/null
+		timeout 1700 build-prof/tests/bench/bench-backend --profile \
+			--flips "$2" --copy-flips "$3" \
+			--backend "$4/backend-callgrind" 2>"$4/bench.log" ||
+			{ tail -40 "$4/bench.log" >&2; exit 1; }
+	' sh "$repo" "$2" "$3" "$out"
+}
 
-XEN_DISPLAY_EXTRA_BIND=$vglib timeout 1200 "$here/buildroot.sh" -- sh -c '
-	set -e
-	cd "$1"
-	[ -f build-prof/build.ninja ] ||
-		meson setup build-prof -Dbuildtype=debugoptimized >/dev/null
-	ninja -C build-prof >/dev/null
-	timeout 1100 build-prof/tests/bench/bench-backend --profile \
-		--flips "$2" --backend "$PWD/build-prof/backend-callgrind" \
-		2>build-prof/bench.log ||
-		{ tail -40 build-prof/bench.log >&2; exit 1; }
-' sh "$repo" "$flips"
+# totals RUN: "DOMID INSTRUCTIONS" per backend of the run.
+totals() {
+	local f
 
-# Each backend served one size: 30 warm-up flips and $flips measured.
-for f in "$out"/callgrind.*; do
+	for f in "$repo/build-prof/$1"/callgrind.*; do
+		printf '%s %s\n' \
+			"$(grep -o -- '--domid=[0-9]*' "$f" | head -1 | cut -d= -f2)" \
+			"$(sed -n 's/^totals: *//p' "$f")"
+	done | sort -n
+}
+
+profile short "$flips" "$copy_flips"
+profile long $((2 * flips)) $((2 * copy_flips))
+
+# Domains 101-103 flip zero copy, 201-203 copy (bench-backend.c).
+join <(totals short) <(totals long) | awk -v n="$flips" -v c="$copy_flips" '
+	{ per[$1] = ($3 - $2) / ($1 >= 200 ? c : n) }
+	END {
+		split("480p 1080p 4k", name)
+		printf "instructions per flip of the backend process " \
+		       "(callgrind, user space), XRGB8888\n"
+		printf "%-6s %12s %12s %8s\n", "size", "zero copy", "copy",
+		       "ratio"
+		for (i = 1; i <= 3; i++)
+			printf "%-6s %12.0f %12.0f %7.0fx\n", name[i],
+			       per[100 + i], per[200 + i],
+			       per[200 + i] / per[100 + i]
+		printf "ratio_copy_vs_zero_copy_4k_instructions %.0f\n",
+		       per[203] / per[103]
+		printf "zero_copy_instructions_growth_480p_to_4k %.3f\n",
+		       per[103] / per[101]
+	}'
+
+for f in "$repo/build-prof/long"/callgrind.*; do
 	dom=$(grep -o -- '--domid=[0-9]*' "$f" | head -1 | cut -d= -f2)
-	echo "== dom$dom: $((flips + 30)) flips, instructions per flip"
+	[ "$dom" -lt 200 ] || continue
+	echo "== dom$dom zero copy: top functions, inclusive instructions" \
+		"per flip ($((2 * flips + 30)) flips, setup included)"
 	callgrind_annotate --inclusive=yes "$f" 2>/dev/null |
-		awk -v n=$((flips + 30)) '
-		/PROGRAM TOTALS/ { gsub(",", "", $1);
-			printf "%10.0f  total\n", $1 / n; next }
-		/^ *[0-9,]+ .*\(/ && shown < 40 { v = $1; gsub(",", "", v);
+		awk -v n=$((2 * flips + 30)) '
+		/^ *[0-9,]+ .*\(/ && shown < 25 { v = $1; gsub(",", "", v);
 			$1 = ""; printf "%10.0f %s\n", v / n, $0; shown++ }'
 done
