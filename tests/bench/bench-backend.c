@@ -58,6 +58,7 @@
 #include <unistd.h>
 
 #include "bench-sizes.h"
+#include "wakeup-floor.h"
 #include "harness/harness.h"
 #include "sim/backend-process.h"
 #include "sim/sim-process.h"
@@ -127,13 +128,13 @@ backend_pid(uint32_t domid)
 	return pid;
 }
 
-/* CPU time of all of pid's threads, in seconds: schedstat counts
- * nanoseconds, where stat's utime and stime count 10 ms ticks. */
-static double
-cpu_s(int pid)
+/* The sum over pid's threads of a number in /proc/PID/task/TID/FILE,
+ * after the text key (NULL: the first number of the file). */
+static unsigned long long
+task_sum(int pid, const char *file, const char *key)
 {
-	unsigned long long ns, total = 0;
-	char path[128];
+	unsigned long long v, total = 0;
+	char path[128], line[256];
 	struct dirent *e;
 	DIR *d;
 	FILE *f;
@@ -144,16 +145,36 @@ cpu_s(int pid)
 	while ((e = readdir(d))) {
 		if (atoi(e->d_name) <= 0)
 			continue;
-		snprintf(path, sizeof path, "/proc/%d/task/%d/schedstat", pid,
-			 atoi(e->d_name));
+		snprintf(path, sizeof path, "/proc/%d/task/%d/%s", pid,
+			 atoi(e->d_name), file);
 		f = fopen(path, "r");
-		if (f && fscanf(f, "%llu", &ns) == 1)
-			total += ns;
+		while (f && fgets(line, sizeof line, f))
+			if ((!key || strncmp(line, key, strlen(key)) == 0) &&
+			    sscanf(line + (key ? strlen(key) : 0), "%llu",
+				   &v) == 1) {
+				total += v;
+				break;
+			}
 		if (f)
 			fclose(f);
 	}
 	closedir(d);
-	return total / 1e9;
+	return total;
+}
+
+/* CPU time of all of pid's threads, in seconds: schedstat counts
+ * nanoseconds, where stat's utime and stime count 10 ms ticks. */
+static double
+cpu_s(int pid)
+{
+	return task_sum(pid, "schedstat", NULL) / 1e9;
+}
+
+/* Times pid's threads went to sleep and were woken. */
+static unsigned long long
+wakeups(int pid)
+{
+	return task_sum(pid, "status", "voluntary_ctxt_switches:");
 }
 
 /* A kB figure of /proc/PID/smaps_rollup. */
@@ -370,6 +391,7 @@ missed_repaints(const struct pairing *p, struct drops *r)
 
 struct cell {
 	double cpu_us;			/* backend CPU per flip */
+	double wakeups;			/* backend wakeups per flip */
 	double maps, unmaps;		/* hypervisor map calls per flip */
 	double p50_us, p99_us;
 	double setup_dbuf_us, setup_attach_us;
@@ -392,6 +414,7 @@ cost(uint32_t domid, const struct size *s, bool copy, int flips,
 	uint64_t maps0, unmaps0;
 	const char *line;
 	double cpu0, t0;
+	unsigned long long woken0;
 	int pid;
 
 	pairing_init(&p);
@@ -407,9 +430,11 @@ cost(uint32_t domid, const struct size *s, bool copy, int flips,
 	maps0 = sim_stat("map_calls=");
 	unmaps0 = sim_stat("unmap_calls=");
 	cpu0 = cpu_s(pid);
+	woken0 = wakeups(pid);
 	t0 = now_s();
 	sim_ok("flip-loop 0 %d %s %u", flips, seen, domid);
 	c->cpu_us = (cpu_s(pid) - cpu0) * 1e6 / flips;
+	c->wakeups = (double)(wakeups(pid) - woken0) / flips;
 	c->fps = flips / (now_s() - t0);
 	c->maps = (double)(sim_stat("map_calls=") - maps0) / flips;
 	c->unmaps = (double)(sim_stat("unmap_calls=") - unmaps0) / flips;
@@ -547,6 +572,7 @@ main(int argc, char *argv[])
 	bool profile = false;
 	struct cell zc[BENCH_SIZES], cp[BENCH_SIZES];
 	struct scale sc = { 0 };
+	double floor_us;
 	char *config, *env;
 	size_t i;
 
@@ -629,6 +655,7 @@ main(int argc, char *argv[])
 		cost(101 + i, &sizes[i], false, flips, &zc[i]);
 		cost(201 + i, &sizes[i], true, flips, &cp[i]);
 	}
+	floor_us = xd_wakeup_floor_us(1000, 2000);
 	scale(guests, seconds, &sc);
 
 	machine();
@@ -648,6 +675,15 @@ main(int argc, char *argv[])
 	printf("copy path latency p50/p99: 480p %.0f/%.0f us, 1080p "
 	       "%.0f/%.0f us, 4k %.0f/%.0f us\n", cp[0].p50_us, cp[0].p99_us,
 	       cp[1].p50_us, cp[1].p99_us, cp[2].p50_us, cp[2].p99_us);
+	printf("wakeup floor: being woken (from read() by another process, "
+	       "one read, one write) costs %.1f us of CPU here; a 4k "
+	       "zero-copy flip woke its backend %.2f times (the guest's "
+	       "request, Weston's buffer release at its repaint, the "
+	       "presentation): %.1f us, %.0f%% of its cost; 4k copy / that "
+	       "floor: %.1fx\n", floor_us, zc[2].wakeups,
+	       zc[2].wakeups * floor_us,
+	       zc[2].wakeups * floor_us * 100 / zc[2].cpu_us,
+	       cp[2].cpu_us / (zc[2].wakeups * floor_us));
 	printf("4k buffer setup (8100 grant refs): DBUF_CREATE %.0f us, "
 	       "FB_ATTACH %.0f us (zero copy); %.0f us, %.0f us (copy)\n",
 	       zc[2].setup_dbuf_us, zc[2].setup_attach_us,
@@ -683,6 +719,10 @@ main(int argc, char *argv[])
 	       sc.private_kb, sc.maps);
 
 	printf("ratio_copy_vs_zero_copy_4k %.1f\n", cp[2].cpu_us / zc[2].cpu_us);
+	printf("wakeup_cpu_us %.1f\n", floor_us);
+	printf("zero_copy_wakeups_per_flip_4k %.2f\n", zc[2].wakeups);
+	printf("ratio_copy_4k_vs_wakeup_floor %.1f\n",
+	       cp[2].cpu_us / (zc[2].wakeups * floor_us));
 	printf("zero_copy_cost_growth_480p_to_4k %.2f\n",
 	       zc[2].cpu_us / zc[0].cpu_us);
 	printf("flip_complete_latency_p50_us %.0f\n", zc[1].p50_us);
