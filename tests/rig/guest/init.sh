@@ -7,7 +7,8 @@
 # command line (the guest config's extra=):
 #   xd.frames=N xd.hold=MS xd.linger=S xd.flip_timeout=MS xd.wait_card=S
 #   xd.after=poweroff|stay
-#   xd.burst=N   after the frames, N flips as fast as they complete
+#   xd.burst=N   after the frames and dom0's go, N flips as fast as they
+#                complete
 #                (xd-guest-client --burst: "XDG burst" lines)
 #   xd.input=S   also print the input xen-kbdfront delivers, for S seconds
 #   xd.readback=1   also answer dom0's be-alloc read-back (xd-readback)

@@ -13,14 +13,16 @@
  *   XDG burst start n=N
  *   XDG burst done n=N us=T events=E errors=K
  *
- * With --burst N, after the result line (which counts only the frames)
- * and the last frame's hold, the client flips N times between its two
- * buffers as fast as the display completes them, without drawing: each
- * flip queued once the previous one's event came. The burst line gives
- * the guest's wall-clock time for the N flips and its own events and
- * errors; no "shown" line per flip. With N even the last frame's picture
- * is on screen again afterwards. The hold between "burst start" and the
- * first flip gives dom0 time to read the backend's counters (doc/rig.md).
+ * With --burst N, after the result line (which counts only the frames),
+ * the client prints "burst start", waits for dom0's go (the XenStore node
+ * XD_BURST_GO under this domain's home, any value: dom0 took the backend's
+ * counters and its captures), then flips N times between its two buffers
+ * as fast as the display completes them, without drawing: each flip
+ * queued once the previous one's event came. The burst line gives the
+ * guest's wall-clock time for the N flips and its own events and errors;
+ * no "shown" line per flip. With N even the last frame's picture is on
+ * screen again afterwards. No go within BURST_GO_WAIT_S is an error
+ * (step=burst_go) and no burst.
  *
  * The picture of each frame is pattern.h's. Every request the frontend
  * sends to the backend is bounded by the kernel's own timeout, and every
@@ -46,11 +48,14 @@
 #include <drm/drm_mode.h>
 
 #include "pattern.h"
+#include "xenbus.h"
 
 #define MAX_CONNECTORS 4
 #define MAX_MODES 64
 #define MAX_ENCODERS 8
 #define BUFFERS 2
+#define XD_BURST_GO "data/xd-burst-go"
+#define BURST_GO_WAIT_S 300
 
 struct buffer {
 	uint32_t handle;
@@ -448,10 +453,38 @@ run(int fd, const struct options *opt, struct output *outs, unsigned count)
 	}
 }
 
-/* After run() and the result line: the last frame held like the others,
- * then opt->burst flips of every usable output, alternating between the
- * buffers as drawn (frame numbers go on from opt->frames, so the first
- * flip shows the buffer that is not on screen).
+/* Polls XenStore for XD_BURST_GO, every 100 ms; 0 once it is there. */
+static int
+wait_burst_go(void)
+{
+	double deadline = now_ms() + BURST_GO_WAIT_S * 1000.0;
+	char value[64];
+	int err = 0;
+
+	xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
+	if (xs_fd < 0) {
+		report_error(-1, "burst_go", errno);
+		return -1;
+	}
+	while (xs_call(XS_READ, XD_BURST_GO, NULL, 0, value,
+		       sizeof value) < 0) {
+		if (now_ms() > deadline) {
+			err = ETIMEDOUT;
+			break;
+		}
+		usleep(100 * 1000);
+	}
+	close(xs_fd);
+	xs_fd = -1;
+	if (err)
+		report_error(-1, "burst_go", err);
+	return err ? -1 : 0;
+}
+
+/* After run() and the result line, once dom0 said go: opt->burst flips
+ * of every usable output, alternating between the buffers as drawn (frame
+ * numbers go on from opt->frames, so the first flip shows the buffer that
+ * is not on screen).
  */
 static void
 burst(int fd, const struct options *opt, struct output *outs, unsigned count)
@@ -459,13 +492,13 @@ burst(int fd, const struct options *opt, struct output *outs, unsigned count)
 	unsigned events = totals.events, errors = totals.errors;
 	unsigned n, i;
 	double t0;
+	int go;
 
 	printf("XDG burst start n=%u\n", opt->burst);
 	fflush(stdout);
-	if (opt->hold_ms)
-		usleep(opt->hold_ms * 1000);
+	go = wait_burst_go() == 0;
 	t0 = now_ms();
-	for (n = 0; n < opt->burst; n++) {
+	for (n = 0; go && n < opt->burst; n++) {
 		for (i = 0; i < count; i++)
 			if (outs[i].usable &&
 			    queue_flip(fd, &outs[i], opt->frames + n, 0))
