@@ -4,9 +4,10 @@
 # Per-flip figures of a guest's burst in a rig run (xd.burst=N and
 # rig_guest_burst in tools/rig/dom0-lib.sh), for the host scripts of the
 # rig tests: the difference of the backend's last two counters lines in
-# OUT/logs/weston.log (taken before dom0 lets the guest start and after "XDG
-# burst done") divided by the flips they counted, and the guest's own time from
-# its "XDG burst done" line. All times are TCG's (doc/performance.md).
+# OUT/logs/weston.log (taken before dom0 lets the guest start and after
+# "XDG burst done") divided by the flips they counted, and the guest's own
+# time from its "XDG burst done" line. All times are TCG's
+# (doc/performance.md).
 #
 #   tests/rig/burst-figures.sh NAME OUT FLIPS copy|zero-copy WxH [GUEST]
 #
