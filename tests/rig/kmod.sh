@@ -4,7 +4,8 @@
 # kmod/ on real Xen: runs scenarios/kmod.sh (the module loaded in dom0,
 # zcopy-probe's loopback checks, a real guest shown through the kmod
 # provider, reading back a dom0 buffer granted to it, and destroyed while
-# mapped) with a staging directory made by tests/rig/stage.sh.
+# mapped; then a second guest's burst of flips, which must map and unmap
+# nothing) with a staging directory made by tests/rig/stage.sh.
 #
 #   tests/rig/kmod.sh STAGING [OUT]     (OUT default ./rig-out/kmod)
 set -euo pipefail
@@ -18,3 +19,8 @@ out=$(cd "$out" && pwd)
 "$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 pattern 1 0
 grep -h 'reads every byte' "$out/zcopy-readback.txt"
 grep -h '^PROBE result' "$out/zcopy-loopback.txt" "$out/zcopy-readback.txt"
+# The backend's counters around guest2's burst (XD_BURST of
+# scenarios/kmod.sh): per flip, with TCG's times; zero copy maps nothing.
+burst=50
+"$here/burst-figures.sh" kmod "$out" "$burst" zero-copy 800x600 guest2
+echo "kmod: after guest2's burst and shutdown: $(cat "$out/zcopy-stats-burst.txt")"

@@ -243,6 +243,52 @@ rig_guest_frames() {
 	rig_guest_no_late_flips "$1"
 }
 
+# --- the backend's counters and the guest's burst ----------------------
+
+# rig_backend_counters: SIGUSR1 to every backend process (comm
+# xen-display-bac): each logs "domD: counters: flips N, map calls M, unmap
+# calls U, cpu T us" into Weston's log (doc/performance.md, "In the Xen
+# rig"). Shell builtins only: a fork per process took seconds under TCG.
+rig_backend_counters() {
+	for _p in /proc/[0-9]*; do
+		_c=
+		read -r _c 2>/dev/null < "$_p/comm" || continue
+		[ "$_c" = xen-display-bac ] && kill -USR1 "${_p#/proc/}"
+	done
+	return 0
+}
+_rig_counters_logged() {
+	[ "$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")" -ge "$1" ]
+}
+
+# rig_guest_burst NAME N: the burst of a guest booted with xd.burst=N
+# (after its frames and its result line): once the guest printed "XDG
+# burst start", the backend's counters, then the guest's go (XenStore
+# data/xd-burst-go in its home, which it polls), and the counters again
+# after "XDG burst done". Both counters lines come while the guest does
+# not flip, so they cover exactly the burst; fails unless the guest got
+# all N flip events without an error. The host divides the difference by
+# the flips (tests/rig/burst-figures.sh).
+rig_guest_burst() {
+	_n0=$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")
+	rig_guest_wait_line "$1" 120 "XDG burst start " >/dev/null
+	rig_backend_counters
+	rig_wait 30 "the backend's counters" _rig_counters_logged $((_n0 + 1))
+	_dom=$(xl domid "$1") || rig_fail "no domain $1"
+	_go=/local/domain/$_dom/data/xd-burst-go
+	xenstore-write "$_go" go && xenstore-chmod "$_go" "n$_dom" ||
+		rig_fail "cannot write $_go"
+	rig_log "$1: counters taken, burst of $2 flips started"
+	_line=$(rig_guest_wait_line "$1" 300 "XDG burst done ")
+	rig_backend_counters
+	rig_log "$1: $_line"
+	rig_wait 30 "the backend's counters" _rig_counters_logged $((_n0 + 2))
+	case "$_line" in
+	*" events=$2 errors=0"*) ;;
+	*) rig_fail "$1's burst did not get every flip event: $_line" ;;
+	esac
+}
+
 rig_domain_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 
 # rig_guest_shutdown NAME [SECONDS]: clean shutdown, waited for.

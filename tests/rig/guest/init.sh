@@ -7,6 +7,9 @@
 # command line (the guest config's extra=):
 #   xd.frames=N xd.hold=MS xd.linger=S xd.flip_timeout=MS xd.wait_card=S
 #   xd.after=poweroff|stay
+#   xd.burst=N   after the frames and dom0's go, N flips as fast as they
+#                complete
+#                (xd-guest-client --burst: "XDG burst" lines)
 #   xd.input=S   also print the input xen-kbdfront delivers, for S seconds
 #   xd.readback=1   also answer dom0's be-alloc read-back (xd-readback)
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin /tmp
@@ -27,7 +30,7 @@ for m in /mods/*.ko; do
 done
 
 frames=8 hold=0 linger=0 flip_timeout=10000 wait_card=30 after=poweroff
-input=0 readback=0
+input=0 readback=0 burst=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xd.frames=*) frames=${arg#*=} ;;
@@ -38,6 +41,7 @@ for arg in $(cat /proc/cmdline); do
 	xd.after=*) after=${arg#*=} ;;
 	xd.input=*) input=${arg#*=} ;;
 	xd.readback=*) readback=${arg#*=} ;;
+	xd.burst=*) burst=${arg#*=} ;;
 	esac
 done
 
@@ -50,7 +54,7 @@ if [ "$readback" = 1 ]; then
 fi
 
 /bin/xd-guest-client --frames "$frames" --hold "$hold" --linger "$linger" \
-	--flip-timeout "$flip_timeout" --wait-card "$wait_card"
+	--flip-timeout "$flip_timeout" --wait-card "$wait_card" --burst "$burst"
 echo "XDG-GUEST client-exit rc=$?"
 dmesg | grep -i -E 'xen|drm' | sed 's/^/XDG-GUEST dmesg /' | tail -30
 if [ "$after" = stay ]; then

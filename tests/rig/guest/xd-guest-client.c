@@ -10,6 +10,19 @@
  *   XDG shown conn=C frame=F colour=0xRRGGBB ms=T    (frame F on screen)
  *   XDG error conn=C step=STEP errno=E msg=TEXT
  *   XDG result connectors=C frames=F flips=P events=E errors=K status=S
+ *   XDG burst start n=N
+ *   XDG burst done n=N us=T events=E errors=K
+ *
+ * With --burst N, after the result line (which counts only the frames),
+ * the client prints "burst start", waits for dom0's go (the XenStore node
+ * XD_BURST_GO under this domain's home, any value: dom0 took the backend's
+ * counters and its captures), then flips N times between its two buffers
+ * as fast as the display completes them, without drawing: each flip
+ * queued once the previous one's event came. The burst line gives the
+ * guest's wall-clock time for the N flips and its own events and errors;
+ * no "shown" line per flip. With N even the last frame's picture is on
+ * screen again afterwards. No go within BURST_GO_WAIT_S is an error
+ * (step=burst_go) and no burst.
  *
  * The picture of each frame is pattern.h's. Every request the frontend
  * sends to the backend is bounded by the kernel's own timeout, and every
@@ -35,11 +48,14 @@
 #include <drm/drm_mode.h>
 
 #include "pattern.h"
+#include "xenbus.h"
 
 #define MAX_CONNECTORS 4
 #define MAX_MODES 64
 #define MAX_ENCODERS 8
 #define BUFFERS 2
+#define XD_BURST_GO "data/xd-burst-go"
+#define BURST_GO_WAIT_S 300
 
 struct buffer {
 	uint32_t handle;
@@ -68,6 +84,7 @@ struct options {
 	unsigned flip_timeout_ms;
 	unsigned hold_ms;
 	unsigned linger_s;
+	unsigned burst;
 };
 
 struct totals {
@@ -329,14 +346,16 @@ set_mode(int fd, struct output *out)
 	return 0;
 }
 
+/* Flip to buffer FRAME % BUFFERS, drawn with frame FRAME first if DRAW. */
 static int
-queue_flip(int fd, struct output *out, unsigned frame)
+queue_flip(int fd, struct output *out, unsigned frame, int draw)
 {
 	struct buffer *buf = &out->buffers[frame % BUFFERS];
 	struct drm_mode_crtc_page_flip flip;
 	int err;
 
-	draw_frame(out, buf, frame);
+	if (draw)
+		draw_frame(out, buf, frame);
 	memset(&flip, 0, sizeof flip);
 	flip.crtc_id = out->crtc_id;
 	flip.fb_id = buf->fb_id;
@@ -354,9 +373,12 @@ queue_flip(int fd, struct output *out, unsigned frame)
 	return 0;
 }
 
-/* Read flip-complete events until none is pending or TIMEOUT_MS passed. */
+/* Read flip-complete events until none is pending or TIMEOUT_MS passed;
+ * a "shown" line for each unless QUIET.
+ */
 static void
-wait_flips(int fd, struct output *outs, unsigned count, unsigned timeout_ms)
+wait_flips(int fd, struct output *outs, unsigned count, unsigned timeout_ms,
+	   int quiet)
 {
 	double deadline = now_ms() + timeout_ms;
 	char data[1024];
@@ -393,8 +415,10 @@ wait_flips(int fd, struct output *outs, unsigned count, unsigned timeout_ms)
 					continue;
 				out->flip_pending = 0;
 				totals.events++;
-				report_shown(out, out->pending_frame,
-					     now_ms() - out->flip_start_ms);
+				if (!quiet)
+					report_shown(out, out->pending_frame,
+						     now_ms() -
+						     out->flip_start_ms);
 			}
 		}
 	}
@@ -423,10 +447,68 @@ run(int fd, const struct options *opt, struct output *outs, unsigned count)
 		if (opt->hold_ms)
 			usleep(opt->hold_ms * 1000);
 		for (i = 0; i < count; i++)
-			if (outs[i].usable && queue_flip(fd, &outs[i], frame))
+			if (outs[i].usable && queue_flip(fd, &outs[i], frame, 1))
 				outs[i].usable = 0;
-		wait_flips(fd, outs, count, opt->flip_timeout_ms);
+		wait_flips(fd, outs, count, opt->flip_timeout_ms, 0);
 	}
+}
+
+/* Polls XenStore for XD_BURST_GO, every 100 ms; 0 once it is there. */
+static int
+wait_burst_go(void)
+{
+	double deadline = now_ms() + BURST_GO_WAIT_S * 1000.0;
+	char value[64];
+	int err = 0;
+
+	xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
+	if (xs_fd < 0) {
+		report_error(-1, "burst_go", errno);
+		return -1;
+	}
+	while (xs_call(XS_READ, XD_BURST_GO, NULL, 0, value,
+		       sizeof value) < 0) {
+		if (now_ms() > deadline) {
+			err = ETIMEDOUT;
+			break;
+		}
+		usleep(100 * 1000);
+	}
+	close(xs_fd);
+	xs_fd = -1;
+	if (err)
+		report_error(-1, "burst_go", err);
+	return err ? -1 : 0;
+}
+
+/* After run() and the result line, once dom0 said go: opt->burst flips
+ * of every usable output, alternating between the buffers as drawn (frame
+ * numbers go on from opt->frames, so the first flip shows the buffer that
+ * is not on screen).
+ */
+static void
+burst(int fd, const struct options *opt, struct output *outs, unsigned count)
+{
+	unsigned events = totals.events, errors = totals.errors;
+	unsigned n, i;
+	double t0;
+	int go;
+
+	printf("XDG burst start n=%u\n", opt->burst);
+	fflush(stdout);
+	go = wait_burst_go() == 0;
+	t0 = now_ms();
+	for (n = 0; go && n < opt->burst; n++) {
+		for (i = 0; i < count; i++)
+			if (outs[i].usable &&
+			    queue_flip(fd, &outs[i], opt->frames + n, 0))
+				outs[i].usable = 0;
+		wait_flips(fd, outs, count, opt->flip_timeout_ms, 1);
+	}
+	printf("XDG burst done n=%u us=%.0f events=%u errors=%u\n",
+	       opt->burst, (now_ms() - t0) * 1000.0, totals.events - events,
+	       totals.errors - errors);
+	fflush(stdout);
 }
 
 static unsigned
@@ -448,7 +530,8 @@ usage(void)
 	fprintf(stderr,
 		"usage: xd-guest-client [--card PATH] [--frames N] "
 		"[--wait-card S]\n"
-		"       [--flip-timeout MS] [--hold MS] [--linger S]\n");
+		"       [--flip-timeout MS] [--hold MS] [--burst N] "
+		"[--linger S]\n");
 	exit(2);
 }
 
@@ -462,6 +545,7 @@ main(int argc, char *argv[])
 		.flip_timeout_ms = 10000,
 		.hold_ms = 0,
 		.linger_s = 0,
+		.burst = 0,
 	};
 	struct output outs[MAX_CONNECTORS];
 	unsigned count, i;
@@ -481,6 +565,8 @@ main(int argc, char *argv[])
 							 "flip-timeout");
 		else if (!strcmp(argv[i], "--hold"))
 			opt.hold_ms = parse_uint(argv[++i], "hold");
+		else if (!strcmp(argv[i], "--burst"))
+			opt.burst = parse_uint(argv[++i], "burst");
 		else if (!strcmp(argv[i], "--linger"))
 			opt.linger_s = parse_uint(argv[++i], "linger");
 		else
@@ -502,6 +588,8 @@ main(int argc, char *argv[])
 	       "errors=%u status=%s\n", count, totals.frames, totals.flips,
 	       totals.events, totals.errors, totals.errors ? "error" : "ok");
 	fflush(stdout);
+	if (count > 0 && opt.burst)
+		burst(fd, &opt, outs, count);
 	/* Keep the last frame on screen for captures; closing the card
 	 * would take the framebuffers down. */
 	if (opt.linger_s)
