@@ -59,6 +59,11 @@ start(const char *shell, const char *placements)
 		.height = H,
 		.outputs = 2,
 		.load_module = true,
+		/* Guest 9 gets the copy path (xen-sim.c). */
+		.extra_env = "XD_SIM_NO_DMABUF=9",
+		/* Weston's 60 Hz; another rate reproduces timing bugs. */
+		.refresh_mhz = getenv("XD_TEST_REFRESH_MHZ") ?
+			       atoi(getenv("XD_TEST_REFRESH_MHZ")) : 0,
 	};
 	char dir[] = "/tmp/xd-module-sim-XXXXXX";
 	char *config;
@@ -436,6 +441,36 @@ remove_guest(void)
 	expect_frame("headless-2", 2, 2, 0, 0, W, H);
 }
 
+/* The guest, scaled down to the output, was the only picture Weston drew
+ * and flipped as fast as it could before it went; a guest whose frames
+ * are copied comes next. None of the first one's memory may stay open or
+ * mapped in Weston (its GL driver holds the buffers of its last draws
+ * until it draws others: see wl-blank.c). With XD_TEST_REFRESH_MHZ=120000
+ * Mesa's llvmpipe still keeps one buffer in about half the runs, not
+ * understood yet (doc/performance.md). */
+static void
+remove_after_flips(void)
+{
+	int held;
+
+	start("kiosk", "");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a 1920x1080");
+	xd_sim_ok(sim, SHOW_MS, "setup 1 0");
+	xd_sim_ok(sim, 30000, "flip-loop 0 60 /dev/null 1");
+	XD_ASSERT(weston_holds_guest_memory(1) > 0,
+		  "guest 1 is shown zero copy but Weston holds none of it");
+	xd_sim_ok(sim, SHOW_MS, "remove 1");
+	XD_ASSERT(wait_backend(1, false, 10000) == 0,
+		  "guest 1's backend still runs");
+	/* A guest whose frames are copied draws next. */
+	xd_sim_ok(sim, SHOW_MS, "guest 9 guest-c %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 9 0 1");
+	xd_sim_ok(sim, SHOW_MS, "show 9 0 2");
+	held = wait_weston_lets_go(1, 2000);
+	XD_ASSERT(held == 0, "Weston still holds %d fds/mappings of removed "
+		  "guest 1", held);
+}
+
 static void
 hotplug(void)
 {
@@ -638,6 +673,7 @@ main(int argc, char *argv[])
 		{ "window", window },
 		{ "restart", restart },
 		{ "remove", remove_guest },
+		{ "remove-after-flips", remove_after_flips },
 		{ "hotplug", hotplug },
 		{ "formats", formats },
 		{ "two-connectors", two_connectors },
