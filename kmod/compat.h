@@ -8,6 +8,7 @@
 #define _ZCOPY_COMPAT_H
 
 #include <linux/dma-buf.h>
+#include <linux/fs.h>
 #include <linux/mm.h>
 #include <linux/version.h>
 
@@ -32,5 +33,15 @@ static inline void vm_flags_clear(struct vm_area_struct *vma,
 #define zcopy_map_attachment dma_buf_map_attachment
 #define zcopy_unmap_attachment dma_buf_unmap_attachment
 #endif
+
+/* A reference to a file that may be on its way out: false if it is. */
+static inline bool zcopy_get_file_live(struct file *file)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+	return file_ref_get(&file->f_ref);
+#else
+	return atomic_long_inc_not_zero(&file->f_count);
+#endif
+}
 
 #endif

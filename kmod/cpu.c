@@ -8,6 +8,9 @@
  * names the granting domain as the frame's owner. The kernel grant
  * mapping stays alive as long as the vma (it holds the dma-buf file).
  * On an auto-translated dom0 (PVH, Arm) the pages are ordinary pages.
+ * Revocation (revoke.c) zaps both kinds; zcopy_vm_ops' fault handler then
+ * gives a dummy page. Callers hold exp->lock, so a mapping never races a
+ * revocation.
  */
 
 #include <linux/mm.h>
@@ -51,22 +54,36 @@ static int zcopy_mmap_pv(struct zcopy_export *exp, struct vm_area_struct *vma)
 	return mapped == n ? 0 : -EFAULT;
 }
 
-int zcopy_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+static int zcopy_mmap_locked(struct zcopy_export *exp,
+			     struct vm_area_struct *vma)
 {
-	struct zcopy_export *exp = dmabuf->priv;
-
 	/* The dma-buf core checked offset and length against the size. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	if (exp->revoked)
+		return -ENODEV;
 	if (exp->readonly) {
 		if (vma->vm_flags & VM_WRITE)
 			return -EPERM;
 		vm_flags_clear(vma, VM_MAYWRITE);
 	}
+	vma->vm_ops = &zcopy_vm_ops;
+	vma->vm_private_data = exp;
 	if (xen_pv_domain())
 		return zcopy_mmap_pv(exp, vma);
 	vm_flags_set(vma, VM_DONTCOPY | VM_DONTEXPAND | VM_DONTDUMP);
 	return vm_map_pages(vma, exp->pages, exp->count);
+}
+
+int zcopy_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma)
+{
+	struct zcopy_export *exp = dmabuf->priv;
+	int ret;
+
+	mutex_lock(&exp->lock);
+	ret = zcopy_mmap_locked(exp, vma);
+	mutex_unlock(&exp->lock);
+	return ret;
 }
 
 /* A kernel mapping of several foreign frames needs page-table access the
@@ -77,13 +94,19 @@ int zcopy_vmap(struct dma_buf *dmabuf, struct iosys_map *map)
 	struct zcopy_export *exp = dmabuf->priv;
 	void *vaddr;
 
+	if (xen_pv_domain() && exp->count != 1)
+		return -EOPNOTSUPP;
+	mutex_lock(&exp->lock);
+	if (exp->revoked) {
+		mutex_unlock(&exp->lock);
+		return -ENODEV;
+	}
 	if (xen_pv_domain()) {
-		if (exp->count != 1)
-			return -EOPNOTSUPP;
+		exp->vmap_count++;
 		iosys_map_set_vaddr(map, page_address(exp->pages[0]));
+		mutex_unlock(&exp->lock);
 		return 0;
 	}
-	mutex_lock(&exp->lock);
 	if (!exp->vaddr) {
 		vaddr = vmap(exp->pages, exp->count, VM_MAP, PAGE_KERNEL);
 		if (!vaddr) {
@@ -102,12 +125,11 @@ void zcopy_vunmap(struct dma_buf *dmabuf, struct iosys_map *map)
 {
 	struct zcopy_export *exp = dmabuf->priv;
 
-	if (xen_pv_domain())
-		return;
 	mutex_lock(&exp->lock);
-	if (exp->vmap_count && --exp->vmap_count == 0) {
+	if (exp->vmap_count && --exp->vmap_count == 0 && exp->vaddr) {
 		vunmap(exp->vaddr);
 		exp->vaddr = NULL;
 	}
+	zcopy_export_unmap_if_unused(exp);
 	mutex_unlock(&exp->lock);
 }

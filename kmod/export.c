@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * EXPORT: map a guest's grant references once and wrap the pages in a
- * dma-buf. The pages stay mapped until the dma-buf's last user is gone;
- * a guest that ends access or dies meanwhile cannot take them away (Xen
- * keeps granted frames while they are mapped).
+ * dma-buf. The pages stay mapped until the dma-buf's last user is gone or
+ * the file that exported it closes (revoke.c); a guest that ends access
+ * or dies meanwhile cannot take them away (Xen keeps granted frames while
+ * they are mapped).
  *
  * Device importers get one scatterlist entry per page: on a PV dom0
  * neighbouring pfns are not neighbouring machine frames.
@@ -79,6 +80,19 @@ static void zcopy_unmap_grants(struct zcopy_export *exp)
 		atomic64_sub(n, &zcopy_stats.pages_mapped);
 	}
 	kvfree(pages);
+}
+
+/* The grants' end, once: at revocation or at the dma-buf's release,
+ * whichever comes first. Caller holds exp->lock.
+ */
+void zcopy_export_unmap_locked(struct zcopy_export *exp)
+{
+	if (!exp->mapped)
+		return;
+	exp->mapped = false;
+	zcopy_unmap_grants(exp);
+	zcopy_unaccount_pages(exp->domid, exp->count);
+	zcopy_export_released(exp);
 }
 
 static int zcopy_map_grants(struct zcopy_export *exp, const u32 *refs)
@@ -159,16 +173,21 @@ static struct sg_table *zcopy_map_dma_buf(struct dma_buf_attachment *attach,
 		goto fail;
 	for_each_sgtable_sg(sgt, sg, i)
 		sg_set_page(sg, exp->pages[i], PAGE_SIZE, 0);
+	mutex_lock(&exp->lock);
+	ret = -ENODEV;
+	if (exp->revoked)
+		goto fail_locked;
 	ret = dma_map_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
 	if (ret)
-		goto fail_table;
-	mutex_lock(&exp->lock);
+		goto fail_locked;
 	a->sgt = sgt;
 	a->dir = dir;
+	exp->sgt_count++;
 	mutex_unlock(&exp->lock);
 	return sgt;
 
-fail_table:
+fail_locked:
+	mutex_unlock(&exp->lock);
 	sg_free_table(sgt);
 fail:
 	kfree(sgt);
@@ -184,8 +203,10 @@ static void zcopy_unmap_dma_buf(struct dma_buf_attachment *attach,
 
 	mutex_lock(&exp->lock);
 	a->sgt = NULL;
-	mutex_unlock(&exp->lock);
 	dma_unmap_sgtable(attach->dev, sgt, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	exp->sgt_count--;
+	zcopy_export_unmap_if_unused(exp);
+	mutex_unlock(&exp->lock);
 	sg_free_table(sgt);
 	kfree(sgt);
 }
@@ -225,11 +246,13 @@ static void zcopy_release(struct dma_buf *dmabuf)
 {
 	struct zcopy_export *exp = dmabuf->priv;
 
-	zcopy_unmap_grants(exp);
+	mutex_lock(&exp->lock);
+	exp->dmabuf = NULL;
+	zcopy_export_unmap_locked(exp);
+	mutex_unlock(&exp->lock);
 	gnttab_free_pages(exp->count, exp->pages);
-	zcopy_unaccount_pages(exp->domid, exp->count);
 	atomic64_dec(&zcopy_stats.exports_live);
-	zcopy_export_released(exp);
+	zcopy_owner_forget(exp);
 	zcopy_export_put(exp);
 }
 
@@ -255,6 +278,7 @@ static struct zcopy_export *zcopy_export_alloc(unsigned int count)
 	kref_init(&exp->kref);
 	mutex_init(&exp->lock);
 	INIT_LIST_HEAD(&exp->attachments);
+	INIT_LIST_HEAD(&exp->owner_link);
 	exp->count = count;
 	exp->pages = kvcalloc(count, sizeof(*exp->pages), GFP_KERNEL_ACCOUNT);
 	exp->map_ops = kvcalloc(count, sizeof(*exp->map_ops),
@@ -269,7 +293,8 @@ static struct zcopy_export *zcopy_export_alloc(unsigned int count)
 	return exp;
 }
 
-long zcopy_ioctl_export(struct xen_zcopy_export __user *uarg)
+long zcopy_ioctl_export(struct zcopy_owner *owner,
+			struct xen_zcopy_export __user *uarg)
 {
 	DEFINE_DMA_BUF_EXPORT_INFO(info);
 	struct xen_zcopy_export arg;
@@ -313,6 +338,7 @@ long zcopy_ioctl_export(struct xen_zcopy_export __user *uarg)
 	refs = NULL;
 	if (ret)
 		goto fail_export;
+	exp->mapped = true;
 
 	info.ops = &zcopy_dmabuf_ops;
 	info.size = (size_t)arg.count << PAGE_SHIFT;
@@ -328,7 +354,9 @@ long zcopy_ioctl_export(struct xen_zcopy_export __user *uarg)
 		zcopy_export_released(exp);
 		goto fail_grants;
 	}
+	exp->dmabuf = dmabuf;
 	atomic64_inc(&zcopy_stats.exports_live);
+	zcopy_owner_add(owner, exp);
 	/* From here the dma-buf's release undoes everything. */
 	fd = dma_buf_fd(dmabuf, O_CLOEXEC);
 	if (fd < 0) {

@@ -128,7 +128,8 @@ static long zcopy_ioctl_version(void __user *uarg)
 		.api = XEN_ZCOPY_API_VERSION,
 		.features = XEN_ZCOPY_FEATURE_EXPORT |
 			    XEN_ZCOPY_FEATURE_CPU_MMAP |
-			    XEN_ZCOPY_FEATURE_IMPORT,
+			    XEN_ZCOPY_FEATURE_IMPORT |
+			    XEN_ZCOPY_FEATURE_REVOKE,
 		.max_pages_per_buffer = max_pages_per_buffer,
 		.max_pages_per_domain = max_pages_per_domain,
 	};
@@ -173,7 +174,7 @@ static long zcopy_ioctl(struct file *file, unsigned int cmd,
 	case XEN_ZCOPY_IOC_VERSION:
 		return zcopy_ioctl_version(uarg);
 	case XEN_ZCOPY_IOC_EXPORT:
-		return zcopy_ioctl_export(uarg);
+		return zcopy_ioctl_export(file->private_data, uarg);
 	case XEN_ZCOPY_IOC_WAIT_RELEASED:
 		return zcopy_ioctl_wait(uarg);
 	case XEN_ZCOPY_IOC_IMPORT:
@@ -189,6 +190,8 @@ static long zcopy_ioctl(struct file *file, unsigned int cmd,
 
 static const struct file_operations zcopy_fops = {
 	.owner = THIS_MODULE,
+	.open = zcopy_owner_open,
+	.release = zcopy_owner_release,
 	.unlocked_ioctl = zcopy_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -207,18 +210,25 @@ static int __init zcopy_init(void)
 
 	if (!xen_domain() || !xen_initial_domain())
 		return -ENODEV;
-	ret = misc_register(&zcopy_misc);
+	ret = zcopy_revoke_init();
 	if (ret)
 		return ret;
+	ret = misc_register(&zcopy_misc);
+	if (ret)
+		goto fail_revoke;
 	zcopy_dev = zcopy_misc.this_device;
 	ret = dma_coerce_mask_and_coherent(zcopy_dev, DMA_BIT_MASK(64));
-	if (ret) {
-		misc_deregister(&zcopy_misc);
-		return ret;
-	}
+	if (ret)
+		goto fail_misc;
 	pr_info("xen-zcopy: ready (%s dom0)\n",
 		xen_pv_domain() ? "PV" : "auto-translated");
 	return 0;
+
+fail_misc:
+	misc_deregister(&zcopy_misc);
+fail_revoke:
+	zcopy_revoke_exit();
+	return ret;
 }
 
 static void __exit zcopy_exit(void)
@@ -226,6 +236,7 @@ static void __exit zcopy_exit(void)
 	/* Exports hold the module through their dma-buf files. */
 	misc_deregister(&zcopy_misc);
 	zcopy_imports_shutdown();
+	zcopy_revoke_exit();
 }
 
 module_init(zcopy_init);

@@ -35,22 +35,32 @@ struct zcopy_stats {
 extern struct zcopy_stats zcopy_stats;
 extern struct device *zcopy_dev;
 
-/* A guest buffer exported as a dma-buf (export.c, cpu.c). */
+/* A guest buffer exported as a dma-buf (export.c, cpu.c, revoke.c). */
 struct zcopy_export {
 	struct kref kref;
 	u64 id;
 	domid_t domid;
 	bool readonly;
-	bool released;
+	bool released;			/* the grants are unmapped */
+	bool mapped;			/* the grants are mapped */
+	bool revoked;			/* its exporter is gone */
+	struct dma_buf *dmabuf;		/* NULL once the dma-buf's release ran */
+	struct list_head owner_link;	/* in its zcopy_owner's exports */
 	unsigned int count;
 	struct page **pages;
 	struct gnttab_map_grant_ref *map_ops;
 	struct gnttab_unmap_grant_ref *unmap_ops;
 	xen_pfn_t *mfns;		/* PV: machine frames, for mmap */
-	struct mutex lock;		/* attachments */
+	struct mutex lock;		/* the state below and above */
 	struct list_head attachments;
+	unsigned int sgt_count;		/* attachments mapped for a device */
 	void *vaddr;			/* vmap, auto-translated only */
 	unsigned int vmap_count;
+};
+
+/* An open /dev/xen/zcopy: the exports made through it (revoke.c). */
+struct zcopy_owner {
+	struct list_head exports;
 };
 
 /* main.c: the registry of live exports, for WAIT_RELEASED. */
@@ -64,8 +74,20 @@ int zcopy_account_pages(domid_t domid, unsigned int count);
 void zcopy_unaccount_pages(domid_t domid, unsigned int count);
 
 /* export.c */
-long zcopy_ioctl_export(struct xen_zcopy_export __user *uarg);
+long zcopy_ioctl_export(struct zcopy_owner *owner,
+			struct xen_zcopy_export __user *uarg);
+void zcopy_export_unmap_locked(struct zcopy_export *exp);
 extern const struct dma_buf_ops zcopy_dmabuf_ops;
+
+/* revoke.c */
+int zcopy_owner_open(struct inode *inode, struct file *file);
+int zcopy_owner_release(struct inode *inode, struct file *file);
+void zcopy_owner_add(struct zcopy_owner *owner, struct zcopy_export *exp);
+void zcopy_owner_forget(struct zcopy_export *exp);
+void zcopy_export_unmap_if_unused(struct zcopy_export *exp);
+extern const struct vm_operations_struct zcopy_vm_ops;
+int zcopy_revoke_init(void);
+void zcopy_revoke_exit(void);
 
 /* cpu.c */
 int zcopy_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma);

@@ -5,8 +5,11 @@
  *
  * EXPORT turns a guest's grant references into a dma-buf that every
  * consumer can use: device attach (sg table), CPU mmap and vmap. The
- * guest's pages stay mapped until the last user of the dma-buf is gone;
- * WAIT_RELEASED waits for that. IMPORT is the reverse, for displif's
+ * guest's pages stay mapped until the last user of the dma-buf is gone,
+ * or until the device file that exported it is closed: then its CPU
+ * mappings read a dummy page, new mappings and attachments fail with
+ * ENODEV, and the grants end as soon as no device maps the buffer for
+ * DMA. WAIT_RELEASED waits for the grants' end. IMPORT is the reverse, for displif's
  * be-alloc: it grants the pages of a dom0 dma-buf to a guest.
  *
  * Every struct has a fixed size and explicit padding; pointers travel
@@ -29,6 +32,8 @@
 #define XEN_ZCOPY_FEATURE_VMAP		_BITUL(2)
 #define XEN_ZCOPY_FEATURE_IMPORT	_BITUL(3)
 #define XEN_ZCOPY_FEATURE_PV		_BITUL(4)	/* PV dom0 paths */
+/* Closing the device file revokes its exports (see EXPORT). */
+#define XEN_ZCOPY_FEATURE_REVOKE	_BITUL(5)
 
 struct xen_zcopy_version {
 	__u32 api;		/* out: XEN_ZCOPY_API_VERSION */

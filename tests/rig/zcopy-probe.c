@@ -7,8 +7,10 @@
  *
  *   zcopy-probe loopback     export, mmap of the pixels, release-wait,
  *                            counters back to zero, a bad ref unwound,
- *                            limits, be-alloc import granted and read
- *                            back, the granter ending access while mapped
+ *                            limits, revocation when the exporter
+ *                            closes (zcopy-revoke.c), be-alloc import
+ *                            granted and read back, the granter ending
+ *                            access while mapped
  *   zcopy-probe readback DOMID   be-alloc with a real guest: the guest
  *                            reads back what dom0 wrote (zcopy-readback.c)
  *   zcopy-probe stats        the module's counters, as "ZCOPY stats ..."
@@ -78,7 +80,7 @@ print_stats(int dev)
 	       (unsigned long long)s.map_failures);
 }
 
-static int
+int
 export(int dev, uint32_t domid, const uint32_t *refs, uint32_t count,
        uint32_t flags, uint64_t *id)
 {
@@ -94,7 +96,7 @@ export(int dev, uint32_t domid, const uint32_t *refs, uint32_t count,
 	return e.fd;
 }
 
-static int
+int
 wait_released(int dev, uint64_t id, uint32_t ms)
 {
 	struct xen_zcopy_wait_released w = { .id = id, .timeout_ms = ms };
@@ -286,6 +288,7 @@ loopback_checks(int dev)
 		check(false, "open gntshr/gnttab: %s", strerror(errno));
 	} else {
 		export_checks(dev, gs);
+		revoke_checks(dev, gs);
 		import_checks(dev, gt);
 	}
 }

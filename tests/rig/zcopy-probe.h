@@ -24,11 +24,26 @@ stats(int dev);
 void
 print_stats(int dev);
 
+/* XEN_ZCOPY_IOC_EXPORT through dev: the dma-buf fd, or -errno. */
+int
+export(int dev, uint32_t domid, const uint32_t *refs, uint32_t count,
+       uint32_t flags, uint64_t *id);
+
+/* XEN_ZCOPY_IOC_WAIT_RELEASED: 0 or -errno. */
+int
+wait_released(int dev, uint64_t id, uint32_t ms);
+
 /* A dom0 dma-buf of SIZE bytes (udmabuf over a memfd), writable at *mem:
  * its fd, or -errno.
  */
 int
 make_udmabuf(size_t size, uint8_t **mem);
+
+struct xengntdev_handle;
+
+/* zcopy-revoke.c: an export outliving the file that made it. */
+void
+revoke_checks(int dev, struct xengntdev_handle *gs);
 
 /* zcopy-readback.c: "zcopy-probe readback DOMID". */
 void

@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * zcopy-probe: an export outliving the /dev/xen/zcopy file that made it,
+ * as when a guest's backend exits while the compositor (its GL driver)
+ * still holds the guest's dma-buf. The module must take the grants back
+ * at once; the holder keeps a harmless mapping.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <xengnttab.h>
+
+#include "zcopy-probe.h"
+
+#define PAGES 16
+
+static bool
+reads_zeroes(const volatile uint8_t *view, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size; i++)
+		if (view[i])
+			return false;
+	return true;
+}
+
+void
+revoke_checks(int dev, xengntshr_handle *gs)
+{
+	struct xen_zcopy_stats before, s;
+	uint32_t refs[PAGES];
+	uint8_t *shared, *view, *again;
+	uint64_t id = 0;
+	int owner, fd, ret;
+
+	shared = xengntshr_share_pages(gs, 0, PAGES, refs, 1);
+	check(shared != NULL, "revoke: share %d dom0 pages", PAGES);
+	if (!shared)
+		return;
+	memset(shared, 0x5a, PAGES * PAGE);
+	before = stats(dev);
+
+	/* The exporter (a backend) and a holder of its dma-buf (Weston). */
+	owner = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
+	fd = owner < 0 ? -errno : export(owner, 0, refs, PAGES, 0, &id);
+	check(fd >= 0, "revoke: export through a second file: %s",
+	      fd >= 0 ? "dma-buf" : strerror(-fd));
+	if (fd < 0)
+		goto out;
+	view = mmap(NULL, PAGES * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	check(view != MAP_FAILED && view[PAGE + 1] == 0x5a,
+	      "revoke: the holder maps the granter's pixels");
+	if (view == MAP_FAILED) {
+		close(fd);
+		goto out;
+	}
+
+	close(owner);
+	owner = -1;
+	s = stats(dev);
+	check(s.exports_live == before.exports_live + 1 &&
+	      s.pages_mapped == before.pages_mapped,
+	      "revoke: the exporter closed, the grants are unmapped while "
+	      "the dma-buf lives: exports=%llu pages=%llu",
+	      (unsigned long long)s.exports_live,
+	      (unsigned long long)s.pages_mapped);
+	ret = wait_released(dev, id, 0);
+	check(ret == 0 || ret == -ENOENT, "revoke: release-wait done (%s)",
+	      ret ? strerror(-ret) : "woken");
+	check(reads_zeroes(view, PAGES * PAGE),
+	      "revoke: the holder's mapping reads a dummy page, not the "
+	      "granter's pixels");
+	shared[7] = 0x11;
+	check(view[7] == 0, "revoke: the granter's changes no longer show");
+	again = mmap(NULL, PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	check(again == MAP_FAILED && errno == ENODEV,
+	      "revoke: a new mapping is refused (%s)",
+	      again == MAP_FAILED ? strerror(errno) : "mapped");
+	if (again != MAP_FAILED)
+		munmap(again, PAGE);
+	munmap(view, PAGES * PAGE);
+	close(fd);
+	s = stats(dev);
+	check(s.exports_live == before.exports_live &&
+	      s.pages_mapped == before.pages_mapped,
+	      "revoke: the holder gone, nothing is left: exports=%llu "
+	      "pages=%llu", (unsigned long long)s.exports_live,
+	      (unsigned long long)s.pages_mapped);
+out:
+	if (owner >= 0)
+		close(owner);
+	xengntshr_unshare(gs, shared, PAGES);
+}
