@@ -183,6 +183,8 @@ static long zcopy_ioctl(struct file *file, unsigned int cmd,
 		return zcopy_ioctl_import_release(uarg);
 	case XEN_ZCOPY_IOC_STATS:
 		return zcopy_ioctl_stats(uarg);
+	case XEN_ZCOPY_IOC_REVOKE:
+		return zcopy_ioctl_revoke(file->private_data, uarg);
 	default:
 		return -ENOTTY;
 	}

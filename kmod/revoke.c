@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Revocation: an export lives as long as the /dev/xen/zcopy file that
- * made it. When that file closes (the display backend of the guest has
- * exited or crashed), every CPU mapping of its dma-bufs is zapped and the
- * guest's grants are unmapped, even if a compositor or its GL driver
- * still holds the dma-buf: otherwise dom0 keeps the guest's frames mapped
- * and Xen cannot free a destroyed domain for as long as that holder lives
- * (Mesa's llvmpipe keeps textures of idle scenes referenced, see
- * doc/kmod.md). A holder touching a revoked mapping reads a dummy page.
+ * made it, or until that file revokes it (XEN_ZCOPY_IOC_REVOKE: the
+ * backend is done with a buffer). Then, or when that file closes (the
+ * display backend of the guest has exited or crashed), every CPU mapping
+ * of the dma-buf is zapped and the guest's grants are unmapped, even if a
+ * compositor or its GL driver still holds the dma-buf: otherwise dom0
+ * keeps the guest's frames mapped, and Xen cannot free a destroyed domain,
+ * for as long as that holder lives (Mesa's llvmpipe keeps textures of idle
+ * scenes referenced, see doc/kmod.md). A holder touching a revoked mapping
+ * reads a dummy page.
  *
  * Device importers cannot be revoked under their feet: while one has the
  * buffer mapped for DMA (or the kernel has it vmapped), the grants stay
@@ -18,6 +20,7 @@
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include "compat.h"
 #include "zcopy.h"
@@ -87,6 +90,30 @@ out:
 	/* Outside the lock: the last reference runs the dma-buf release. */
 	if (file)
 		fput(file);
+}
+
+long zcopy_ioctl_revoke(struct zcopy_owner *owner,
+			struct xen_zcopy_revoke __user *uarg)
+{
+	struct zcopy_export *exp, *found = NULL;
+	struct xen_zcopy_revoke arg;
+
+	if (copy_from_user(&arg, uarg, sizeof(arg)))
+		return -EFAULT;
+	mutex_lock(&owners_lock);
+	list_for_each_entry(exp, &owner->exports, owner_link) {
+		if (exp->id == arg.id) {
+			found = exp;
+			list_del_init(&exp->owner_link);
+			break;
+		}
+	}
+	mutex_unlock(&owners_lock);
+	if (!found)
+		return -ENOENT;
+	zcopy_export_revoke(found);
+	zcopy_export_put(found);	/* the owner's */
+	return 0;
 }
 
 int zcopy_owner_release(struct inode *inode, struct file *file)

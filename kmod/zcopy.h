@@ -82,6 +82,8 @@ extern const struct dma_buf_ops zcopy_dmabuf_ops;
 /* revoke.c */
 int zcopy_owner_open(struct inode *inode, struct file *file);
 int zcopy_owner_release(struct inode *inode, struct file *file);
+long zcopy_ioctl_revoke(struct zcopy_owner *owner,
+			struct xen_zcopy_revoke __user *uarg);
 void zcopy_owner_add(struct zcopy_owner *owner, struct zcopy_export *exp);
 void zcopy_owner_forget(struct zcopy_export *exp);
 void zcopy_export_unmap_if_unused(struct zcopy_export *exp);

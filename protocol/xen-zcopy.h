@@ -9,7 +9,8 @@
  * or until the device file that exported it is closed: then its CPU
  * mappings read a dummy page, new mappings and attachments fail with
  * ENODEV, and the grants end as soon as no device maps the buffer for
- * DMA. WAIT_RELEASED waits for the grants' end. IMPORT is the reverse, for displif's
+ * DMA; REVOKE does the same for one export, at once. WAIT_RELEASED waits
+ * for the grants' end. IMPORT is the reverse, for displif's
  * be-alloc: it grants the pages of a dom0 dma-buf to a guest.
  *
  * Every struct has a fixed size and explicit padding; pointers travel
@@ -32,7 +33,7 @@
 #define XEN_ZCOPY_FEATURE_VMAP		_BITUL(2)
 #define XEN_ZCOPY_FEATURE_IMPORT	_BITUL(3)
 #define XEN_ZCOPY_FEATURE_PV		_BITUL(4)	/* PV dom0 paths */
-/* Closing the device file revokes its exports (see EXPORT). */
+/* Closing the device file revokes its exports (see EXPORT); REVOKE. */
 #define XEN_ZCOPY_FEATURE_REVOKE	_BITUL(5)
 
 struct xen_zcopy_version {
@@ -78,6 +79,11 @@ struct xen_zcopy_import_release {
 	__u32 pad;		/* must be 0 */
 };
 
+/* An export made through the same file; unknown ids are ENOENT. */
+struct xen_zcopy_revoke {
+	__u64 id;		/* in: from EXPORT */
+};
+
 struct xen_zcopy_stats {
 	__u64 exports_live;	/* out: exported dma-bufs not yet released */
 	__u64 pages_mapped;	/* out: guest pages mapped by exports */
@@ -99,5 +105,7 @@ struct xen_zcopy_stats {
 	_IOW(XEN_ZCOPY_IOC_MAGIC, 0x44, struct xen_zcopy_import_release)
 #define XEN_ZCOPY_IOC_STATS \
 	_IOR(XEN_ZCOPY_IOC_MAGIC, 0x45, struct xen_zcopy_stats)
+#define XEN_ZCOPY_IOC_REVOKE \
+	_IOW(XEN_ZCOPY_IOC_MAGIC, 0x46, struct xen_zcopy_revoke)
 
 #endif

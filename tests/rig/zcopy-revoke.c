@@ -2,13 +2,15 @@
 /*
  * zcopy-probe: an export outliving the /dev/xen/zcopy file that made it,
  * as when a guest's backend exits while the compositor (its GL driver)
- * still holds the guest's dma-buf. The module must take the grants back
+ * still holds the guest's dma-buf, and one revoked by it (REVOKE: the
+ * backend is done with the buffer). The module must take the grants back
  * at once; the holder keeps a harmless mapping.
  */
 
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 #include <xengnttab.h>
@@ -28,8 +30,75 @@ reads_zeroes(const volatile uint8_t *view, size_t size)
 	return true;
 }
 
-void
-revoke_checks(int dev, xengntshr_handle *gs)
+static int
+revoke_export(int dev, uint64_t id)
+{
+	struct xen_zcopy_revoke r = { .id = id };
+
+	return ioctl(dev, XEN_ZCOPY_IOC_REVOKE, &r) < 0 ? -errno : 0;
+}
+
+/* REVOKE of one export, by the file that made it only. */
+static void
+revoke_ioctl_checks(int dev, xengntshr_handle *gs)
+{
+	struct xen_zcopy_stats before, s;
+	uint32_t refs[PAGES];
+	uint8_t *shared, *view = MAP_FAILED;
+	uint64_t id = 0;
+	int owner, fd, ret;
+
+	shared = xengntshr_share_pages(gs, 0, PAGES, refs, 1);
+	check(shared != NULL, "REVOKE: share %d dom0 pages", PAGES);
+	if (!shared)
+		return;
+	memset(shared, 0xa5, PAGES * PAGE);
+	before = stats(dev);
+	owner = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
+	fd = owner < 0 ? -errno : export(owner, 0, refs, PAGES, 0, &id);
+	check(fd >= 0, "REVOKE: export: %s",
+	      fd >= 0 ? "dma-buf" : strerror(-fd));
+	if (fd < 0)
+		goto out;
+	view = mmap(NULL, PAGES * PAGE, PROT_READ, MAP_SHARED, fd, 0);
+	check(view != MAP_FAILED && view[3] == 0xa5,
+	      "REVOKE: the holder maps the granter's pixels");
+	ret = revoke_export(dev, id);
+	check(ret == -ENOENT, "REVOKE: another file cannot revoke it (%s)",
+	      ret ? strerror(-ret) : "revoked");
+	ret = revoke_export(owner, id);
+	s = stats(dev);
+	check(ret == 0 && s.pages_mapped == before.pages_mapped &&
+	      s.exports_live == before.exports_live + 1,
+	      "REVOKE: by its file, the grants go while the dma-buf lives: "
+	      "exports=%llu pages=%llu (%s)",
+	      (unsigned long long)s.exports_live,
+	      (unsigned long long)s.pages_mapped,
+	      ret ? strerror(-ret) : "revoked");
+	if (view != MAP_FAILED)
+		check(reads_zeroes(view, PAGES * PAGE),
+		      "REVOKE: the holder's mapping reads a dummy page");
+	ret = revoke_export(owner, id);
+	check(ret == -ENOENT, "REVOKE: a second time is ENOENT (%s)",
+	      ret ? strerror(-ret) : "revoked");
+	if (view != MAP_FAILED)
+		munmap(view, PAGES * PAGE);
+	close(fd);
+	s = stats(dev);
+	check(s.exports_live == before.exports_live &&
+	      s.pages_mapped == before.pages_mapped,
+	      "REVOKE: the holder gone, nothing is left: exports=%llu "
+	      "pages=%llu", (unsigned long long)s.exports_live,
+	      (unsigned long long)s.pages_mapped);
+out:
+	if (owner >= 0)
+		close(owner);
+	xengntshr_unshare(gs, shared, PAGES);
+}
+
+/* The file that made an export closes while a holder maps it. */
+static void
+owner_close_checks(int dev, xengntshr_handle *gs)
 {
 	struct xen_zcopy_stats before, s;
 	uint32_t refs[PAGES];
@@ -94,4 +163,11 @@ out:
 	if (owner >= 0)
 		close(owner);
 	xengntshr_unshare(gs, shared, PAGES);
+}
+
+void
+revoke_checks(int dev, xengntshr_handle *gs)
+{
+	owner_close_checks(dev, gs);
+	revoke_ioctl_checks(dev, gs);
 }

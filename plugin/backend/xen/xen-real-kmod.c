@@ -15,12 +15,14 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "xen-real.h"
 #include "xen-zcopy.h"
 
 struct kmod_state {
 	void *cpu;
 	size_t size;
+	uint64_t id;		/* the export's, for REVOKE */
 };
 
 static int kmod_fd = -2;	/* -2: not tried yet */
@@ -93,6 +95,7 @@ xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
 		free(k);
 		return ret;
 	}
+	k->id = exp.id;
 	buf->kmod = k;
 	buf->base.dmabuf_fd = exp.fd;
 	buf->base.dmabuf_offset = 0;
@@ -104,10 +107,21 @@ void
 xd_real_kmod_release(struct xd_real_buffer *buf)
 {
 	struct kmod_state *k = buf->kmod;
+	struct xen_zcopy_revoke revoke = { .id = k->id };
+	static bool revoke_failed_logged;
 
-	/* The fd is closed by the caller; the module unmaps the grants
-	 * when the compositor's references are gone too. */
 	munmap(k->cpu, k->size);
+	/* Weston has released the buffer, yet its GL driver may keep the
+	 * import referenced for as long as it runs (Mesa llvmpipe's idle
+	 * scenes, doc/kmod.md): take the guest's pages back now. The fd
+	 * is closed by the caller. */
+	if (ioctl(kmod_fd, XEN_ZCOPY_IOC_REVOKE, &revoke) < 0 &&
+	    errno != ENOENT && !revoke_failed_logged) {
+		revoke_failed_logged = true;
+		xd_log("xen-zcopy cannot revoke a released buffer (%s): its "
+		       "guest pages stay mapped while Weston holds it; "
+		       "update the module (doc/kmod.md)\n", strerror(errno));
+	}
 	free(k);
 	buf->kmod = NULL;
 }

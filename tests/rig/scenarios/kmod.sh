@@ -105,6 +105,9 @@ wait_gone 30 burst
 "$probe" stats > "$RIG_OUT/zcopy-stats-burst.txt"
 rig_log "guest2 shut down after its burst: $(cat "$RIG_OUT/zcopy-stats-burst.txt"); dma-buf holders left: $(wc -l < "$RIG_OUT/dmabuf-holders-burst.txt")"
 
+if grep "cannot revoke" "$RIG_OUT/logs/weston.log"; then
+	rig_fail "a backend could not revoke a released buffer's export"
+fi
 if dmesg | grep -E "BUG:|Oops|general protection|WARNING:" \
 	> "$RIG_OUT/dmesg-problems.txt"; then
 	cat "$RIG_OUT/dmesg-problems.txt"
