@@ -81,10 +81,14 @@ static void zcopy_export_revoke(struct zcopy_export *exp)
 	if (file)
 		unmap_mapping_range(file->f_mapping, 0, 0, 1);
 	zcopy_export_unmap_if_unused(exp);
+	/*
+	 * Common with a GPU importer, which lets go of its mapping only
+	 * once the compositor has processed the buffer's destruction.
+	 */
 	if (!exp->released)
-		dev_info_ratelimited(zcopy_dev,
-				     "export %llu of domain %u: a device still maps it; its grants go when it lets go\n",
-				     exp->id, exp->domid);
+		dev_dbg(zcopy_dev,
+			"export %llu of domain %u: a device still maps it; its grants go when it lets go\n",
+			exp->id, exp->domid);
 out:
 	mutex_unlock(&exp->lock);
 	/* Outside the lock: the last reference runs the dma-buf release. */
