@@ -22,8 +22,20 @@ exec timeout 900 "$here/buildroot.sh" -- sh -c '
 	echo "== bench-flip (the Wayland half alone, in-process)"
 	timeout 300 build-bench/tests/bench/bench-flip 2>/dev/null
 	echo "== bench-backend (the whole backend: xd-sim guests, module, Weston)"
-	# Weston'"'"'s own log goes to stderr; shown only on failure.
-	timeout 500 build-bench/tests/bench/bench-backend "$@" 2>bench-backend.log ||
-		{ tail -40 bench-backend.log >&2; exit 1; }
+	# Weston'"'"'s own log goes to stderr; shown only on failure, the
+	# assertion (printed before the harness dumps that log) last.
+	rc=0
+	timeout 500 build-bench/tests/bench/bench-backend "$@" \
+		2>bench-backend.log || rc=$?
+	if [ "$rc" != 0 ]; then
+		tail -40 bench-backend.log >&2
+		grep -m5 "assertion" bench-backend.log >&2 ||
+			if [ "$rc" = 124 ]; then
+				echo "bench-backend: timed out (500 s)" >&2
+			else
+				echo "bench-backend: exit status $rc" >&2
+			fi
+		exit 1
+	fi
 	rm -f bench-backend.log
 ' sh "$repo" "$@"
