@@ -2,7 +2,8 @@
 /*
  * The module end to end, with simulated guests (xd-sim) and headless
  * Weston with two outputs: guests appear on their configured outputs at
- * their configured place, pixel for pixel; a killed backend comes back
+ * their configured place, pixel for pixel, and under kiosk-shell where it
+ * would put them; a killed backend comes back
  * while the other guest keeps flipping; a removed guest leaves no
  * surface and no process; a pinned connector survives its output going
  * away and coming back.
@@ -11,9 +12,11 @@
  * pixel format xen-drm-front offers, two connectors, be-alloc, GET_EDID,
  * a guest reboot.
  *
- *   test-module-sim two-guests[-desktop|-ivi] | position | scale | window | restart |
- *                   remove | hotplug | formats | two-connectors |
- *                   be-alloc | edid | edid-follows-output | reboot
+ *   test-module-sim two-guests[-desktop|-ivi] | position | scale |
+ *                   kiosk-default | kiosk-app-ids | kiosk-window | restart |
+ *                   kiosk-restart | remove | remove-after-flips | hotplug |
+ *                   formats | two-connectors | be-alloc | edid |
+ *                   edid-follows-output | reboot
  */
 
 #include <dirent.h>
@@ -281,14 +284,44 @@ scale(void)
 	xd_image_destroy(img);
 }
 
+/* No section under kiosk-shell: the module shows the connector where
+ * kiosk-shell would show its window, the first output, filled
+ * (plugin/module/kiosk-placement.h). */
 static void
-window(void)
+kiosk_default(void)
 {
-	/* No section: the shell places it; kiosk fills the output. */
 	start("kiosk", "");
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
 	xd_sim_ok(sim, SHOW_MS, "show 1 0 7");
 	expect_frame("headless", 1, 7, 0, 0, W, H);
+	XD_ASSERT(xd_weston_wait_log(weston, "pinned where kiosk-shell would",
+				     1000), "not placed for kiosk-shell");
+}
+
+/* ... or the output whose [output] app-ids= names its app_id. */
+static void
+kiosk_app_ids(void)
+{
+	start("kiosk", "[output]\nname=headless-2\n"
+	      "app-ids=other,xen-display.guest-a.0\n");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 3");
+	expect_frame("headless-2", 1, 3, 0, 0, W, H);
+}
+
+/* placement=window asks for the shell's window even under kiosk-shell,
+ * which then fills the output with it; the log warns. */
+static void
+kiosk_window(void)
+{
+	start("kiosk", "[xen-display]\nguest=guest-a\nplacement=window\n");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 7");
+	expect_frame("headless", 1, 7, 0, 0, W, H);
+	XD_ASSERT(xd_weston_wait_log(weston, "(320x240): window", 1000),
+		  "not a window");
+	XD_ASSERT(xd_weston_wait_log(weston, "kiosk-shell may crash", 1000),
+		  "no warning");
 }
 
 static int
@@ -362,6 +395,32 @@ restart(void)
 	expect_frame("headless", 1, 5, 0, 0, W, H);
 	XD_ASSERT(xd_weston_wait_log(weston, "restart", 1000),
 		  "restart not logged");
+}
+
+/* A guest without a section under kiosk-shell without a seat, its
+ * backend killed: the new backend's surface replaces the old one, and
+ * Weston lives (kiosk-shell's own window would crash it here). */
+static void
+kiosk_restart(void)
+{
+	int pid, again, waited;
+
+	start("kiosk", "");
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 0");
+	pid = backend_pid(1);
+	XD_ASSERT(pid > 0, "no backend for guest 1");
+	kill(pid, SIGKILL);
+	/* The killed one is listed until the module has reaped it. */
+	for (waited = 0; (again = backend_pid(1)) <= 0 || again == pid;
+	     waited += 50) {
+		XD_ASSERT(waited < 15000, "backend not restarted");
+		usleep(50000);
+	}
+	XD_ASSERT(wait_log_count("guest-a: dom1: display connected", 2,
+				 15000), "guest 1 not reconnected");
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 5");
+	expect_frame("headless", 1, 5, 0, 0, W, H);
 }
 
 /* Weston's open fds and mappings of guest domid's memory (the simulated
@@ -678,8 +737,11 @@ main(int argc, char *argv[])
 		{ "two-guests-ivi", two_guests_ivi },
 		{ "position", position },
 		{ "scale", scale },
-		{ "window", window },
+		{ "kiosk-default", kiosk_default },
+		{ "kiosk-app-ids", kiosk_app_ids },
+		{ "kiosk-window", kiosk_window },
 		{ "restart", restart },
+		{ "kiosk-restart", kiosk_restart },
 		{ "remove", remove_guest },
 		{ "remove-after-flips", remove_after_flips },
 		{ "hotplug", hotplug },

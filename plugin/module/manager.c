@@ -5,7 +5,9 @@
 #include <string.h>
 
 #include <libweston/libweston.h>
+#include <weston.h>
 
+#include "kiosk-placement.h"
 #include "manager.h"
 #include "module-config.h"
 #include "module.h"
@@ -18,6 +20,7 @@ struct connector {
 	struct xd_backend_process *proc;
 	struct wl_resource *resource;
 	const struct xd_placement *placement;	/* NULL: a window */
+	struct xd_placement kiosk;	/* placement when kiosk-shell's */
 	uint32_t index;
 	bool has_surface;
 	int32_t sent_mode[3];	/* last output_mode: width, height, mHz */
@@ -36,9 +39,10 @@ sanitize(char *out, size_t size, const char *in)
 	out[i] = '\0';
 }
 
+/* The connector's section of weston.ini, or NULL. */
 static const struct xd_placement *
-find_placement(struct xd_module *module, struct xd_backend_process *proc,
-	       const char *guest, uint32_t index)
+find_section(struct xd_module *module, struct xd_backend_process *proc,
+	     const char *guest, uint32_t index)
 {
 	struct xd_placement *p;
 	char domid[16];
@@ -49,10 +53,37 @@ find_placement(struct xd_module *module, struct xd_backend_process *proc,
 			continue;
 		if (strcmp(p->guest, domid) == 0 ||
 		    strcmp(p->guest, guest) == 0)
-			return p->mode == XD_PLACEMENT_WINDOW || !p->output ?
-			       NULL : p;
+			return p;
 	}
 	return NULL;
+}
+
+/* Where the connector goes: pinned as its section says, a window of the
+ * shell, or (kiosk-placement.h) pinned where kiosk-shell would put it. */
+static void
+choose_placement(struct connector *c, const char *guest)
+{
+	struct xd_module *module = c->module;
+	const struct xd_placement *p =
+		find_section(module, c->proc, guest, c->index);
+
+	if (p && p->mode != XD_PLACEMENT_WINDOW && p->output) {
+		c->placement = p;
+		return;
+	}
+	if (!xd_kiosk_shell_running())
+		return;
+	if (p) {
+		xd_module_log(module, "%s: connector %u: a window, as weston.ini "
+		       "says; kiosk-shell may crash when it closes and another "
+		       "opens, unless a seat had it focused (doc/"
+		       "xen-display.ini.5.md)\n", c->proc->label, c->index);
+		return;
+	}
+	if (xd_kiosk_placement(module->compositor,
+			       wet_get_config(module->compositor), guest,
+			       c->index, &c->kiosk) == 0)
+		c->placement = &c->kiosk;
 }
 
 /* For resolution=output: the backend offers this mode to the guest. */
@@ -149,6 +180,7 @@ connector_resource_destroyed(struct wl_resource *resource)
 
 	if (c->has_surface)
 		xd_pinned_surface_forget(c->module->pinned, c);
+	free(c->kiosk.output);
 	free(c);
 }
 
@@ -195,7 +227,7 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 	c->proc = proc;
 	c->index = index;
 	/* The supervisor knows the domid; the backend only names. */
-	c->placement = find_placement(module, proc, guest, index);
+	choose_placement(c, guest);
 	wl_resource_set_implementation(c->resource, &connector_impl, c,
 				       connector_resource_destroyed);
 	xen_display_connector_v1_send_placement(c->resource,
@@ -205,7 +237,9 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 		send_output_mode(c, xd_output_find(module->compositor,
 						   c->placement->output));
 	xd_module_log(module, "%s: connector %u (%ux%u): %s%s\n", proc->label,
-	       index, width, height, c->placement ? "pinned" : "window",
+	       index, width, height, !c->placement ? "window" :
+	       c->placement == &c->kiosk ? "pinned where kiosk-shell would "
+	       "put it" : "pinned",
 	       c->placement && c->placement->follow_output_mode ?
 	       ", offered its output's mode" : "");
 }

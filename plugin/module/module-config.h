@@ -32,6 +32,7 @@ struct xd_placement {
 	enum xd_placement_mode mode;
 	int32_t x, y;			/* XD_PLACEMENT_POSITION only */
 	bool follow_output_mode;	/* resolution=output: EDID = output */
+	bool take_keyboard;		/* seats focus it when first shown */
 };
 
 struct xd_module_config {

@@ -26,8 +26,9 @@ if [ -n "${XD_SETUP_CMD:-}" ]; then
 	sh -c "$XD_SETUP_CMD" > "$RIG_OUT/logs/setup.log" 2>&1 ||
 		rig_fail "setup failed: $(tail -5 "$RIG_OUT/logs/setup.log")"
 fi
-# Output as large as the guest's mode: the kiosk shell puts the guest's
-# surface at 0,0 and the capture holds exactly the guest's pixels.
+# Output as large as the guest's mode: under kiosk-shell the guest's
+# surface fills it from 0,0 (placed by the module or, for a bare
+# XD_BACKEND_CMD, by the shell) and the capture holds exactly its pixels.
 # shellcheck disable=SC2086
 rig_weston_start --shell=kiosk --width=800 --height=600 ${XD_WESTON_ARGS:-}
 if [ -n "${XD_BACKEND_CMD:-}" ]; then
