@@ -65,7 +65,10 @@ spawn_backend(void)
 static void
 start(uint32_t num_connectors, bool be_alloc)
 {
-	struct xd_weston_options opt = { .width = W, .height = H };
+	/* A seat, or kiosk-shell crashes at a reconnect's new window
+	 * (harness/test-outputs-module.c). */
+	struct xd_weston_options opt = { .width = W, .height = H,
+					 .seat = true };
 	char dir[] = "/tmp/xd-displif-sim-XXXXXX";
 	uint32_t i;
 

@@ -59,6 +59,7 @@ struct xd_weston_options {
 	bool load_module;		/* load our xen-display.so */
 	const char *extra_env;		/* "K=V K2=V2" added to Weston's env */
 	int refresh_mhz;		/* headless refresh, 0: Weston's 60 Hz */
+	bool seat;			/* an input seat without devices */
 };
 
 struct xd_weston {
@@ -95,7 +96,9 @@ bool
 xd_weston_wait_log(struct xd_weston *weston, const char *text,
 		   int timeout_ms);
 
-/* Stops Weston and its process group and frees w. */
+/* Stops Weston and its process group and frees w. Fails the test if
+ * Weston died before: a crash under a test is a failure even when every
+ * assertion held. */
 void
 xd_weston_stop(struct xd_weston *weston);
 

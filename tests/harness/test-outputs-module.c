@@ -7,6 +7,12 @@
  * "headless-2" or plugs it back: its output is disabled (destroyed, for
  * everyone else) and enabled again, as when a monitor goes away and
  * comes back. (Weston itself treats SIGUSR2 as a request to quit.)
+ *
+ * XD_TEST_SEAT=1 adds an input seat without devices, as a compositor with
+ * a keyboard plugged in has, for tests of a bare backend (no xen-display.so)
+ * under kiosk-shell: without a seat kiosk-shell crashes when a window closes
+ * and another opens (plugin/module/kiosk-placement.h), which the module
+ * avoids but a bare backend cannot.
  */
 
 #include <signal.h>
@@ -28,6 +34,14 @@ find_head(struct weston_compositor *compositor, const char *name)
 			return head;
 	return NULL;
 }
+
+/* Exported by libweston 14 but declared only in its internal header;
+ * Weston's own test module makes its test seat the same way. */
+void
+weston_seat_init(struct weston_seat *seat, struct weston_compositor *ec,
+		 const char *seat_name);
+
+static struct weston_seat test_seat;
 
 static struct weston_output *unplugged;
 
@@ -74,5 +88,7 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 			return -1;
 	}
 	wl_event_loop_add_signal(loop, SIGUSR1, on_signal, compositor);
+	if (getenv("XD_TEST_SEAT"))
+		weston_seat_init(&test_seat, compositor, "xd-test-seat");
 	return 0;
 }

@@ -89,19 +89,46 @@ dump_log(struct xd_weston *w)
 	free(log);
 }
 
+/* Whether Weston ended on its own; says how on stderr. A crashed
+ * Weston leaves no line in its log, and what waits on it (a simulated
+ * guest's flip) would only time out. */
+static bool
+weston_died(struct xd_weston *w)
+{
+	int status;
+
+	if (w->pid <= 0 || waitpid(w->pid, &status, WNOHANG) != w->pid)
+		return false;
+	/* Its backend processes go with it. */
+	kill(-w->pid, SIGKILL);
+	w->pid = -1;
+	if (WIFSIGNALED(status))
+		fprintf(stderr, "weston died during the test: signal %d (%s)\n",
+			WTERMSIG(status), strsignal(WTERMSIG(status)));
+	else
+		fprintf(stderr, "weston exited during the test, status %d\n",
+			WEXITSTATUS(status));
+	return true;
+}
+
 void
 xd_harness_failed(void)
 {
 	/* What Weston and our module said is the first thing to read. */
-	if (running)
+	if (running) {
 		dump_log(running);
+		weston_died(running);
+	}
 }
+
+static void
+stop(struct xd_weston *w, bool at_exit);
 
 static void
 teardown_at_exit(void)
 {
 	if (running)
-		xd_weston_stop(running);
+		stop(running, true);
 }
 
 static void
@@ -165,12 +192,12 @@ weston_argv(const struct xd_weston_options *opt, struct xd_weston *w)
 		argv[n++] = xasprintf("--config=%s", w->config_path);
 	else
 		argv[n++] = "--no-config";
-	if (opt->load_module && opt->outputs > 1)
+	if (opt->load_module && (opt->outputs > 1 || opt->seat))
 		argv[n++] = "--modules=" XD_MODULE_PATH ","
 			    XD_TEST_OUTPUTS_MODULE;
 	else if (opt->load_module)
 		argv[n++] = "--modules=" XD_MODULE_PATH;
-	else if (opt->outputs > 1)
+	else if (opt->outputs > 1 || opt->seat)
 		argv[n++] = "--modules=" XD_TEST_OUTPUTS_MODULE;
 	argv[n] = NULL;
 	return argv;
@@ -202,13 +229,21 @@ exec_weston(const struct xd_weston_options *opt, struct xd_weston *w)
 
 		setenv("LD_PRELOAD", XD_SANITIZER_PRELOAD, 1);
 		/* Weston's own exit-time leaks are not ours to fix; the
-		 * backend processes keep leak checking. */
+		 * backend processes keep leak checking. Freed memory is
+		 * filled with a pattern no pointer has, so that a use
+		 * after free in Weston's own (uninstrumented) code, such
+		 * as kiosk-shell's (doc/hostile-guests.md), crashes every
+		 * time rather than when the allocator happens to reuse
+		 * the memory. */
 		setenv("ASAN_OPTIONS",
-		       xasprintf("%s%sdetect_leaks=0", asan ? asan : "",
+		       xasprintf("%s%sdetect_leaks=0:max_free_fill_size=4096:"
+				 "free_fill_byte=170", asan ? asan : "",
 				 asan ? ":" : ""), 1);
 	}
 	if (opt->outputs > 1)
 		setenv("XD_TEST_OUTPUTS", xasprintf("%d", opt->outputs), 1);
+	if (opt->seat)
+		setenv("XD_TEST_SEAT", "1", 1);
 	if (opt->extra_env) {
 		env_copy = strdup(opt->extra_env);
 		for (tok = strtok_r(env_copy, " ", &save); tok;
@@ -371,12 +406,18 @@ xd_weston_wait_log(struct xd_weston *w, const char *text, int timeout_ms)
 	}
 }
 
-void
-xd_weston_stop(struct xd_weston *w)
+static void
+stop(struct xd_weston *w, bool at_exit)
 {
 	long deadline = now_ms() + STOP_TIMEOUT_MS;
 	int status;
 
+	/* A test that passed while Weston crashed under it has failed. At
+	 * exit the test has failed already. */
+	if (!at_exit && weston_died(w)) {
+		dump_log(w);
+		exit(EXIT_FAILURE);
+	}
 	if (w->pid > 0) {
 		kill(-w->pid, SIGTERM);
 		while (waitpid(w->pid, &status, WNOHANG) == 0) {
@@ -402,4 +443,10 @@ xd_weston_stop(struct xd_weston *w)
 	free(w->vnc_user);
 	free(w->vnc_password);
 	free(w);
+}
+
+void
+xd_weston_stop(struct xd_weston *w)
+{
+	stop(w, false);
 }
