@@ -5,10 +5,21 @@
 # project's staging directory (see doc/rig.md) and checks every captured
 # frame pixel for pixel against what the guest drew (pattern.h).
 #
-#   tests/rig/guest-frames.sh STAGING [OUT]   (OUT default ./rig-out/guest-frames)
+#   tests/rig/guest-frames.sh [--zero-copy] STAGING [OUT]
+#                             (OUT default ./rig-out/guest-frames)
+#
+# Dom0 has no kmod: the backend copies each frame (provider 'map'). With
+# --zero-copy it loads our kmod first, so the guest's pages reach Weston
+# as a dma-buf; the run then fails unless the backend used the kmod and
+# mapped nothing per flip.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
+kind=copy
+if [ "${1:-}" = --zero-copy ]; then
+	kind=zero-copy
+	shift
+fi
 staging=$1
 out=${2:-$PWD/rig-out/guest-frames}
 frames=4
@@ -16,12 +27,29 @@ burst=50
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
+if [ $kind = zero-copy ]; then
+	# The same staging, with rig.env's XD_SETUP_CMD (run in dom0 before
+	# Weston starts) loading the kmod and waiting for its device.
+	zc=$(mktemp -d /var/tmp/xd-stage-zc.XXXXXX)
+	trap 'rm -rf "$zc"' EXIT
+	cp -a "$staging/." "$zc/"
+	cat >> "$zc/rig.env" <<'EOR'
+XD_SETUP_CMD="insmod $RIG_OPT/lib/modules/xen-zcopy.ko && for i in 1 2 3 4 5 6 7 8 9 10; do [ -c /dev/xen/zcopy ] && exit 0; sleep 1; done; exit 1"
+EOR
+	staging=$zc
+fi
 "$repo/tools/rig/run.sh" --out "$out" --timeout 900 "$staging" \
 	"$here/scenarios/guest-frames.sh"
+if [ $kind = zero-copy ] &&
+	! grep -q "provider 'kmod', zero copy" "$out/logs/weston.log"; then
+	echo "guest-frames: FAIL: the backend did not show the guest by the kmod:" \
+		"$(grep -ho "provider '[a-z-]*'[^]]*" "$out/logs/weston.log" | tail -1)" >&2
+	exit 1
+fi
 for f in $(seq 0 $((frames - 1))); do
 	"$here/check-capture.sh" "$out/frame-$f.png" 0 0 800 600 pattern "$f" 0
 done
 echo "guest-frames: $frames frames shown in dom0 Weston, pixel for pixel"
 # The backend's counters around the guest's burst of $burst flips
 # (scenarios/guest-frames.sh): per flip, with TCG's times.
-"$here/burst-figures.sh" guest-frames "$out" "$burst" copy 800x600
+"$here/burst-figures.sh" guest-frames "$out" "$burst" $kind 800x600
