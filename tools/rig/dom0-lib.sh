@@ -37,6 +37,24 @@ rig_wait() {
 	done
 }
 
+# --- The kmod (kmod/) ---------------------------------------------------
+
+# rig_zcopy_load: loads the staged xen-zcopy and waits for its device.
+rig_zcopy_load() {
+	_ko=$RIG_OPT/lib/modules/xen-zcopy.ko
+	[ -r "$_ko" ] || rig_fail "no $_ko in the staging directory"
+	insmod "$_ko" || rig_fail "insmod xen-zcopy failed: $(dmesg | tail -5)"
+	rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
+}
+
+# rig_expect_provider WHAT: the backend's log in Weston's says
+# "provider WHAT" (e.g. "'kmod', zero copy"; "'kmod'" alone would also
+# match its "provider 'kmod' unavailable"), or the scenario fails.
+rig_expect_provider() {
+	grep -q "provider $1" "$RIG_OUT/logs/weston.log" ||
+		rig_fail "the backend did not use provider $1: $(grep -i provider "$RIG_OUT/logs/weston.log")"
+}
+
 # --- Weston ------------------------------------------------------------
 
 # rig_weston_start [WESTON ARGS...]: headless Weston 14 with the GL renderer

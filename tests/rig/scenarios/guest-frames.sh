@@ -15,7 +15,9 @@
 #                    "--modules=$RIG_OPT/lib/weston/xen-display.so"
 #   XD_BACKEND_CMD   optional: a command started in the background before
 #                    the guest (a backend that watches XenStore itself)
-#   XD_SETUP_CMD     optional: run first (e.g. insmod of the kmod)
+#   XD_SETUP_CMD     optional: run first
+#   XD_ZERO_COPY     optional, 1: load the kmod first, and fail unless the
+#                    backend shows the guest by it (zero copy)
 XD_FRAMES=${XD_FRAMES:-4}
 XD_HOLD_MS=${XD_HOLD_MS:-6000}
 XD_BURST=${XD_BURST:-50}
@@ -26,6 +28,7 @@ if [ -n "${XD_SETUP_CMD:-}" ]; then
 	sh -c "$XD_SETUP_CMD" > "$RIG_OUT/logs/setup.log" 2>&1 ||
 		rig_fail "setup failed: $(tail -5 "$RIG_OUT/logs/setup.log")"
 fi
+[ "${XD_ZERO_COPY:-}" = 1 ] && rig_zcopy_load
 # Output as large as the guest's mode: under kiosk-shell the guest's
 # surface fills it from 0,0 (placed by the module or, for a bare
 # XD_BACKEND_CMD, by the shell) and the capture holds exactly its pixels.
@@ -47,6 +50,7 @@ rig_guest_create "$cfg"
 # still holds the frame (XD_HOLD_MS).
 capture() { rig_weston_capture "frame-$1"; }
 rig_guest_frames guest1 "$XD_FRAMES" capture
+[ "${XD_ZERO_COPY:-}" = 1 ] && rig_expect_provider "'kmod', zero copy"
 # Per-flip figures of a real guest (doc/performance.md): after its frames
 # (and the last one's hold) the guest flips XD_BURST times as fast as they
 # complete; the backend's counters before and after, for the host.

@@ -15,13 +15,10 @@
 # must leave nothing mapped either.
 XD_BURST=${XD_BURST:-50}
 probe=$RIG_OPT/libexec/xen-display-rig/zcopy-probe
-ko=$RIG_OPT/lib/modules/xen-zcopy.ko
 [ -x "$probe" ] || rig_fail "no $probe in the staging directory"
-[ -r "$ko" ] || rig_fail "no $ko in the staging directory"
 . "$RIG_OPT/rig.env"
 
-insmod "$ko" || rig_fail "insmod xen-zcopy failed: $(dmesg | tail -5)"
-rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
+rig_zcopy_load
 "$probe" loopback > "$RIG_OUT/zcopy-loopback.txt" 2>&1
 rc=$?
 cat "$RIG_OUT/zcopy-loopback.txt"
@@ -49,8 +46,7 @@ cat "$RIG_OUT/zcopy-readback.txt"
 rig_log "guest1 read back dom0's buffer: $(grep 'reads every byte' "$RIG_OUT/zcopy-readback.txt")"
 
 rig_weston_capture kmod-frame-1
-grep -q "provider 'kmod'" "$RIG_OUT/logs/weston.log" ||
-	rig_fail "the backend did not use the kmod provider: $(grep -i provider "$RIG_OUT/logs/weston.log")"
+rig_expect_provider "'kmod', zero copy"
 "$probe" stats | tee "$RIG_OUT/zcopy-stats-shown.txt"
 grep -q "exports=0 " "$RIG_OUT/zcopy-stats-shown.txt" &&
 	rig_fail "no live export while the guest's frame is shown"
