@@ -214,32 +214,34 @@ static void zcopy_unmap_dma_buf(struct dma_buf_attachment *attach,
 /* CPU access brackets: make device writes visible (bounce buffers of
  * 32-bit devices), and CPU writes visible to devices afterwards.
  */
-static int zcopy_begin_cpu_access(struct dma_buf *dmabuf,
-				  enum dma_data_direction dir)
+static int zcopy_sync_attachments(struct dma_buf *dmabuf, bool for_cpu)
 {
 	struct zcopy_export *exp = dmabuf->priv;
 	struct zcopy_attachment *a;
 
 	mutex_lock(&exp->lock);
-	list_for_each_entry(a, &exp->attachments, link)
-		if (a->sgt)
+	list_for_each_entry(a, &exp->attachments, link) {
+		if (!a->sgt)
+			continue;
+		if (for_cpu)
 			dma_sync_sgtable_for_cpu(a->dev, a->sgt, a->dir);
+		else
+			dma_sync_sgtable_for_device(a->dev, a->sgt, a->dir);
+	}
 	mutex_unlock(&exp->lock);
 	return 0;
+}
+
+static int zcopy_begin_cpu_access(struct dma_buf *dmabuf,
+				  enum dma_data_direction dir)
+{
+	return zcopy_sync_attachments(dmabuf, true);
 }
 
 static int zcopy_end_cpu_access(struct dma_buf *dmabuf,
 				enum dma_data_direction dir)
 {
-	struct zcopy_export *exp = dmabuf->priv;
-	struct zcopy_attachment *a;
-
-	mutex_lock(&exp->lock);
-	list_for_each_entry(a, &exp->attachments, link)
-		if (a->sgt)
-			dma_sync_sgtable_for_device(a->dev, a->sgt, a->dir);
-	mutex_unlock(&exp->lock);
-	return 0;
+	return zcopy_sync_attachments(dmabuf, false);
 }
 
 static void zcopy_release(struct dma_buf *dmabuf)
