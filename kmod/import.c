@@ -118,7 +118,8 @@ static int zcopy_grant_pages(struct zcopy_import *imp, domid_t domid,
 	return imp->count == want ? 0 : -EINVAL;
 }
 
-long zcopy_ioctl_import(struct xen_zcopy_import __user *uarg)
+long zcopy_ioctl_import(struct device *dev,
+			struct xen_zcopy_import __user *uarg)
 {
 	struct xen_zcopy_import arg;
 	struct zcopy_import *imp;
@@ -147,7 +148,7 @@ long zcopy_ioctl_import(struct xen_zcopy_import __user *uarg)
 	ret = -EINVAL;
 	if (imp->dmabuf->size != (size_t)want << PAGE_SHIFT)
 		goto fail;
-	imp->attach = dma_buf_attach(imp->dmabuf, zcopy_dev);
+	imp->attach = dma_buf_attach(imp->dmabuf, dev);
 	if (IS_ERR(imp->attach)) {
 		ret = PTR_ERR(imp->attach);
 		imp->attach = NULL;

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * xen-zcopy: the misc device, its ioctls, limits and counters, and the
- * registry that lets a backend wait until an exported buffer is gone.
+ * xen-zcopy: the misc device and its ioctls, each handed to the file that
+ * does it: export.c, import.c, revoke.c, grants.c (WAIT_RELEASED) and
+ * accounting.c (the limits and counters VERSION and STATS report).
  */
 
 #include <linux/fs.h>
@@ -10,117 +11,11 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
-#include <linux/xarray.h>
 #include <xen/xen.h>
 
 #include "zcopy.h"
 
-unsigned int max_pages_per_buffer = 16384;	/* 64 MiB: a 4K frame */
-module_param(max_pages_per_buffer, uint, 0644);
-MODULE_PARM_DESC(max_pages_per_buffer, "Pages one export or import may hold");
-
-unsigned int max_pages_per_domain = 65536;
-module_param(max_pages_per_domain, uint, 0644);
-MODULE_PARM_DESC(max_pages_per_domain, "Guest pages one domain may have mapped");
-
-unsigned int max_pages_total = 262144;	/* within dom0's maptrack */
-module_param(max_pages_total, uint, 0644);
-MODULE_PARM_DESC(max_pages_total, "Guest pages mapped by all exports");
-
-bool allow_loopback = true;
-module_param(allow_loopback, bool, 0644);
-MODULE_PARM_DESC(allow_loopback, "Allow exporting dom0's own grants (tests)");
-
-struct zcopy_stats zcopy_stats;
-struct device *zcopy_dev;
-
-static DEFINE_XARRAY_ALLOC1(exports);	/* id -> live export */
-static DEFINE_XARRAY(domain_pages);	/* domid -> pages mapped */
-static DEFINE_MUTEX(accounting_lock);
-static DECLARE_WAIT_QUEUE_HEAD(released_wq);
-static unsigned long pages_total;
-
-int zcopy_account_pages(domid_t domid, unsigned int count)
-{
-	unsigned long used;
-	int ret = 0;
-
-	mutex_lock(&accounting_lock);
-	used = xa_to_value(xa_load(&domain_pages, domid));
-	if (count > max_pages_per_buffer ||
-	    used + count > max_pages_per_domain ||
-	    pages_total + count > max_pages_total) {
-		ret = -ENOSPC;
-	} else {
-		ret = xa_err(xa_store(&domain_pages, domid,
-				      xa_mk_value(used + count), GFP_KERNEL));
-		if (!ret)
-			pages_total += count;
-	}
-	mutex_unlock(&accounting_lock);
-	return ret;
-}
-
-void zcopy_unaccount_pages(domid_t domid, unsigned int count)
-{
-	unsigned long used;
-
-	mutex_lock(&accounting_lock);
-	used = xa_to_value(xa_load(&domain_pages, domid));
-	used -= min_t(unsigned long, used, count);
-	if (used)
-		xa_store(&domain_pages, domid, xa_mk_value(used), GFP_KERNEL);
-	else
-		xa_erase(&domain_pages, domid);
-	pages_total -= min_t(unsigned long, pages_total, count);
-	mutex_unlock(&accounting_lock);
-}
-
-int zcopy_register_export(struct zcopy_export *exp)
-{
-	u32 id;
-	int ret;
-
-	ret = xa_alloc(&exports, &id, exp, xa_limit_32b, GFP_KERNEL);
-	if (ret)
-		return ret;
-	kref_get(&exp->kref);	/* the registry's */
-	exp->id = id;
-	return 0;
-}
-
-/* The dma-buf's release: forget the id, wake the waiters. */
-void zcopy_export_released(struct zcopy_export *exp)
-{
-	xa_erase(&exports, exp->id);
-	WRITE_ONCE(exp->released, true);
-	wake_up_all(&released_wq);
-	zcopy_export_put(exp);
-}
-
-int zcopy_wait_released(u64 id, unsigned int timeout_ms)
-{
-	struct zcopy_export *exp;
-	long left;
-
-	if (id > U32_MAX)
-		return -ENOENT;
-	xa_lock(&exports);
-	exp = xa_load(&exports, id);
-	if (exp)
-		kref_get(&exp->kref);
-	xa_unlock(&exports);
-	if (!exp)
-		return -ENOENT;		/* unknown or already released */
-
-	left = wait_event_interruptible_timeout(released_wq,
-						READ_ONCE(exp->released),
-						msecs_to_jiffies(timeout_ms));
-	zcopy_export_put(exp);
-	if (left < 0)
-		return left;
-	return left ? 0 : -ETIMEDOUT;
-}
+static struct device *zcopy_dev;
 
 static long zcopy_ioctl_version(void __user *uarg)
 {
@@ -178,7 +73,7 @@ static long zcopy_ioctl(struct file *file, unsigned int cmd,
 	case XEN_ZCOPY_IOC_WAIT_RELEASED:
 		return zcopy_ioctl_wait(uarg);
 	case XEN_ZCOPY_IOC_IMPORT:
-		return zcopy_ioctl_import(uarg);
+		return zcopy_ioctl_import(zcopy_dev, uarg);
 	case XEN_ZCOPY_IOC_IMPORT_RELEASE:
 		return zcopy_ioctl_import_release(uarg);
 	case XEN_ZCOPY_IOC_STATS:

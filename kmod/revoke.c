@@ -17,6 +17,7 @@
  */
 
 #include <linux/fs.h>
+#include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/pfn_t.h>
 #include <linux/slab.h>
@@ -30,11 +31,14 @@ static struct page *dummy_page;
 
 int zcopy_owner_open(struct inode *inode, struct file *file)
 {
+	/* misc_open() leaves the miscdevice there for us. */
+	struct miscdevice *misc = file->private_data;
 	struct zcopy_owner *owner = kzalloc(sizeof(*owner), GFP_KERNEL);
 
 	if (!owner)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&owner->exports);
+	owner->dev = misc->this_device;
 	file->private_data = owner;
 	return 0;
 }
@@ -67,7 +71,8 @@ void zcopy_export_unmap_if_unused(struct zcopy_export *exp)
 		zcopy_export_unmap_locked(exp);
 }
 
-static void zcopy_export_revoke(struct zcopy_export *exp)
+static void zcopy_export_revoke(struct zcopy_owner *owner,
+				struct zcopy_export *exp)
 {
 	struct file *file = NULL;
 
@@ -86,7 +91,7 @@ static void zcopy_export_revoke(struct zcopy_export *exp)
 	 * once the compositor has processed the buffer's destruction.
 	 */
 	if (!exp->released)
-		dev_dbg(zcopy_dev,
+		dev_dbg(owner->dev,
 			"export %llu of domain %u: a device still maps it; its grants go when it lets go\n",
 			exp->id, exp->domid);
 out:
@@ -115,7 +120,7 @@ long zcopy_ioctl_revoke(struct zcopy_owner *owner,
 	mutex_unlock(&owners_lock);
 	if (!found)
 		return -ENOENT;
-	zcopy_export_revoke(found);
+	zcopy_export_revoke(owner, found);
 	zcopy_export_put(found);	/* the owner's */
 	return 0;
 }
@@ -131,7 +136,7 @@ int zcopy_owner_release(struct inode *inode, struct file *file)
 					       owner_link))) {
 		list_del_init(&exp->owner_link);
 		mutex_unlock(&owners_lock);
-		zcopy_export_revoke(exp);
+		zcopy_export_revoke(owner, exp);
 		zcopy_export_put(exp);
 		mutex_lock(&owners_lock);
 	}

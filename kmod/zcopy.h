@@ -19,23 +19,9 @@
 
 #include "xen-zcopy.h"
 
-extern unsigned int max_pages_per_buffer;
-extern unsigned int max_pages_per_domain;
-extern unsigned int max_pages_total;
-extern bool allow_loopback;
-
-struct zcopy_stats {
-	atomic64_t exports_live;
-	atomic64_t pages_mapped;
-	atomic64_t imports_live;
-	atomic64_t grants_live;
-	atomic64_t map_failures;
-};
-
-extern struct zcopy_stats zcopy_stats;
-extern struct device *zcopy_dev;
-
-/* A guest buffer exported as a dma-buf (export.c, cpu.c, revoke.c). */
+/* A guest buffer exported as a dma-buf (grants.c, revoke.c, cpu.c,
+ * export.c).
+ */
 struct zcopy_export {
 	struct kref kref;
 	u64 id;
@@ -61,23 +47,45 @@ struct zcopy_export {
 /* An open /dev/xen/zcopy: the exports made through it (revoke.c). */
 struct zcopy_owner {
 	struct list_head exports;
+	struct device *dev;		/* the misc device, for its log */
 };
 
-/* main.c: the registry of live exports, for WAIT_RELEASED. */
-int zcopy_register_export(struct zcopy_export *exp);
-void zcopy_export_released(struct zcopy_export *exp);
-int zcopy_wait_released(u64 id, unsigned int timeout_ms);
-void zcopy_export_put(struct zcopy_export *exp);
+/*
+ * Calls go one way: each file below calls only the ones declared before
+ * it (accounting.c, grants.c, revoke.c, cpu.c, export.c; import.c calls
+ * accounting.c alone), and main.c, the device, calls them.
+ */
 
-/* Per-domain page accounting (main.c). */
+/* accounting.c: limits (the module's parameters), counters, pages. */
+extern unsigned int max_pages_per_buffer;
+extern unsigned int max_pages_per_domain;
+extern unsigned int max_pages_total;
+extern bool allow_loopback;
+
+struct zcopy_stats {
+	atomic64_t exports_live;
+	atomic64_t pages_mapped;
+	atomic64_t imports_live;
+	atomic64_t grants_live;
+	atomic64_t map_failures;
+};
+
+extern struct zcopy_stats zcopy_stats;
+
 int zcopy_account_pages(domid_t domid, unsigned int count);
 void zcopy_unaccount_pages(domid_t domid, unsigned int count);
 
-/* export.c */
-long zcopy_ioctl_export(struct zcopy_owner *owner,
-			struct xen_zcopy_export __user *uarg);
+/* grants.c: an export's life, its grant mappings, and the registry of
+ * live exports for WAIT_RELEASED.
+ */
+struct zcopy_export *zcopy_export_alloc(unsigned int count);
+void zcopy_export_put(struct zcopy_export *exp);
+int zcopy_map_grants(struct zcopy_export *exp, const u32 *refs);
+void zcopy_unmap_grants(struct zcopy_export *exp);
 void zcopy_export_unmap_locked(struct zcopy_export *exp);
-extern const struct dma_buf_ops zcopy_dmabuf_ops;
+int zcopy_register_export(struct zcopy_export *exp);
+void zcopy_export_released(struct zcopy_export *exp);
+int zcopy_wait_released(u64 id, unsigned int timeout_ms);
 
 /* revoke.c */
 int zcopy_owner_open(struct inode *inode, struct file *file);
@@ -96,8 +104,14 @@ int zcopy_mmap(struct dma_buf *dmabuf, struct vm_area_struct *vma);
 int zcopy_vmap(struct dma_buf *dmabuf, struct iosys_map *map);
 void zcopy_vunmap(struct dma_buf *dmabuf, struct iosys_map *map);
 
+/* export.c */
+long zcopy_ioctl_export(struct zcopy_owner *owner,
+			struct xen_zcopy_export __user *uarg);
+extern const struct dma_buf_ops zcopy_dmabuf_ops;
+
 /* import.c */
-long zcopy_ioctl_import(struct xen_zcopy_import __user *uarg);
+long zcopy_ioctl_import(struct device *dev,
+			struct xen_zcopy_import __user *uarg);
 long zcopy_ioctl_import_release(struct xen_zcopy_import_release __user *uarg);
 void zcopy_imports_shutdown(void);
 

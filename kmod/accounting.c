@@ -1,0 +1,72 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What the module may hold and what it holds: its limits (the module's
+ * parameters), the counters STATS reports, and the guest pages each domain
+ * has mapped. It calls nothing else in the module; export, import and the
+ * ioctls read it.
+ */
+
+#include <linux/minmax.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
+#include <linux/xarray.h>
+
+#include "zcopy.h"
+
+unsigned int max_pages_per_buffer = 16384;	/* 64 MiB: a 4K frame */
+module_param(max_pages_per_buffer, uint, 0644);
+MODULE_PARM_DESC(max_pages_per_buffer, "Pages one export or import may hold");
+
+unsigned int max_pages_per_domain = 65536;
+module_param(max_pages_per_domain, uint, 0644);
+MODULE_PARM_DESC(max_pages_per_domain, "Guest pages one domain may have mapped");
+
+unsigned int max_pages_total = 262144;	/* within dom0's maptrack */
+module_param(max_pages_total, uint, 0644);
+MODULE_PARM_DESC(max_pages_total, "Guest pages mapped by all exports");
+
+bool allow_loopback = true;
+module_param(allow_loopback, bool, 0644);
+MODULE_PARM_DESC(allow_loopback, "Allow exporting dom0's own grants (tests)");
+
+struct zcopy_stats zcopy_stats;
+
+static DEFINE_XARRAY(domain_pages);	/* domid -> pages mapped */
+static DEFINE_MUTEX(accounting_lock);
+static unsigned long pages_total;
+
+int zcopy_account_pages(domid_t domid, unsigned int count)
+{
+	unsigned long used;
+	int ret = 0;
+
+	mutex_lock(&accounting_lock);
+	used = xa_to_value(xa_load(&domain_pages, domid));
+	if (count > max_pages_per_buffer ||
+	    used + count > max_pages_per_domain ||
+	    pages_total + count > max_pages_total) {
+		ret = -ENOSPC;
+	} else {
+		ret = xa_err(xa_store(&domain_pages, domid,
+				      xa_mk_value(used + count), GFP_KERNEL));
+		if (!ret)
+			pages_total += count;
+	}
+	mutex_unlock(&accounting_lock);
+	return ret;
+}
+
+void zcopy_unaccount_pages(domid_t domid, unsigned int count)
+{
+	unsigned long used;
+
+	mutex_lock(&accounting_lock);
+	used = xa_to_value(xa_load(&domain_pages, domid));
+	used -= min_t(unsigned long, used, count);
+	if (used)
+		xa_store(&domain_pages, domid, xa_mk_value(used), GFP_KERNEL);
+	else
+		xa_erase(&domain_pages, domid);
+	pages_total -= min_t(unsigned long, pages_total, count);
+	mutex_unlock(&accounting_lock);
+}
