@@ -6,7 +6,7 @@
  * crash, and the hostile guest gets an error status or a disconnect.
  * doc/hostile-guests.md lists the rules.
  *
- *   test-hostile CASE     (see the table at the end)
+ *   test-hostile CASE | --list          (a case is an XD_TEST below)
  */
 
 #include <errno.h>
@@ -164,8 +164,7 @@ wait_backend_state(struct xd_sim_front *f, int state, int timeout_ms)
 
 /* --- the cases ------------------------------------------------------ */
 
-static void
-ring_index_overrun(void)
+XD_TEST(ring_index_overrun)
 {
 	struct xen_displif_sring *sring;
 
@@ -180,8 +179,7 @@ ring_index_overrun(void)
 	finish(true);
 }
 
-static void
-garbage_requests(void)
+XD_TEST(garbage_requests)
 {
 	struct xendispl_req req;
 	struct xendispl_resp resp;
@@ -208,8 +206,7 @@ garbage_requests(void)
 	finish(true);
 }
 
-static void
-unknown_operation(void)
+XD_TEST(unknown_operation)
 {
 	uint8_t zero[56] = { 0 };
 
@@ -220,8 +217,7 @@ unknown_operation(void)
 	finish(true);
 }
 
-static void
-oversized_buffer(void)
+XD_TEST(oversized_buffer)
 {
 	struct xendispl_dbuf_create_req c = {
 		.dbuf_cookie = 1, .width = 100000, .height = 100000,
@@ -241,8 +237,7 @@ oversized_buffer(void)
 
 /* A directory whose next link points at itself, for a 64 MiB buffer:
  * the walk stops after the pages the size needs. */
-static void
-directory_loop(void)
+XD_TEST(directory_loop)
 {
 	struct xendispl_dbuf_create_req c = {
 		.dbuf_cookie = 1, .width = 4096, .height = 4096, .bpp = 32,
@@ -266,8 +261,7 @@ directory_loop(void)
 
 /* Refs the hostile guest did not grant to us map nothing: an unused
  * ref, and a page it granted to some other domain. */
-static void
-foreign_grant(void)
+XD_TEST(foreign_grant)
 {
 	struct xendispl_dbuf_create_req c = {
 		.dbuf_cookie = 1, .width = 64, .height = 16, .bpp = 32,
@@ -296,8 +290,7 @@ foreign_grant(void)
 	finish(true);
 }
 
-static void
-cookies(void)
+XD_TEST(cookies)
 {
 	struct xd_sim_buffer *buf;
 	struct xendispl_fb_attach_req a = {
@@ -323,8 +316,7 @@ cookies(void)
 	finish(true);
 }
 
-static void
-quota(void)
+XD_TEST(quota)
 {
 	struct xd_sim_buffer *buf;
 	int ret = 0, i;
@@ -339,8 +331,7 @@ quota(void)
 	finish(true);
 }
 
-static void
-event_flood(void)
+XD_TEST(event_flood)
 {
 	int i;
 
@@ -365,55 +356,21 @@ bad_resolution(const char *value)
 	finish(true);
 }
 
-static void
-resolution_syntax(void)
+XD_TEST(resolution_syntax)
 {
 	bad_resolution("640x480x");
 }
 
-static void
-resolution_range(void)
+XD_TEST(resolution_range)
 {
 	bad_resolution("99999x1");
 }
 
-static void
-resolution_long(void)
+XD_TEST(resolution_long)
 {
 	char value[400];
 
 	memset(value, '1', sizeof value - 1);
 	value[sizeof value - 1] = '\0';
 	bad_resolution(value);
-}
-
-int
-main(int argc, char *argv[])
-{
-	static const struct xd_test_case cases[] = {
-		{ "ring-index-overrun", ring_index_overrun },
-		{ "garbage-requests", garbage_requests },
-		{ "unknown-operation", unknown_operation },
-		{ "oversized-buffer", oversized_buffer },
-		{ "directory-loop", directory_loop },
-		{ "foreign-grant", foreign_grant },
-		{ "cookies", cookies },
-		{ "quota", quota },
-		{ "event-flood", event_flood },
-		{ "resolution-syntax", resolution_syntax },
-		{ "resolution-range", resolution_range },
-		{ "resolution-long", resolution_long },
-	};
-	const size_t count = sizeof cases / sizeof cases[0];
-	const struct xd_test_case *c = xd_test_case_find(cases, count,
-		argc == 2 ? argv[1] : NULL);
-	size_t i;
-
-	if (c) {
-		c->run();
-		return 0;
-	}
-	for (i = 0; i < count; i++)
-		printf("%s\n", cases[i].name);
-	return argc == 2 ? 2 : 0;
 }

@@ -4,7 +4,7 @@
  * by the module-launched backends, in a Weston whose input comes from
  * where a user's would.
  *
- *   test-input-sim CASE
+ *   test-input-sim CASE | --list        (a case is an XD_TEST below)
  *
  *   vkbd-connect   the features a frontend finds and the coordinate
  *                  range it gets, for bound and unbound devices
@@ -175,8 +175,7 @@ answer_field(const char *key)
 	return strtol(p + strlen(pattern), NULL, 10);
 }
 
-static void
-vkbd_connect(void)
+XD_TEST(vkbd_connect)
 {
 	start_headless("");
 	xd_sim_ok(sim, SIM_MS, "guest 1 alpha %dx%d,640x480", W, H);
@@ -205,8 +204,7 @@ vkbd_connect(void)
 				     5000), "raw pointer not logged");
 }
 
-static void
-vkbd_hostile(void)
+XD_TEST(vkbd_hostile)
 {
 	const char *answer;
 
@@ -249,8 +247,7 @@ focus_alpha(void)
 }
 
 /* Pinned 1:1 at (100,50): output pixels minus the position. */
-static void
-position(void)
+XD_TEST(position)
 {
 	start_alpha_at(100, 50, "", "abs");
 	click(110, 70);
@@ -268,8 +265,7 @@ position(void)
 }
 
 /* 640x480 scaled into a 320x240 output: half size, at 0,0. */
-static void
-scale(void)
+XD_TEST(scale)
 {
 	start_vnc(W, H, "[xen-display]\nguest=beta\noutput=vnc\n"
 		  "placement=scale\n");
@@ -282,8 +278,7 @@ scale(void)
 	expect_input(1, "key", "key 48 1;key 48 0");
 }
 
-static void
-relative(void)
+XD_TEST(relative)
 {
 	start_alpha_at(100, 50, "", "rel");
 	xd_rfb_pointer(rfb, 110, 70, 0);
@@ -294,8 +289,7 @@ relative(void)
 }
 
 /* Two guests side by side on a 640x240 output. */
-static void
-focus_switch(void)
+XD_TEST(focus_switch)
 {
 	start_vnc(2 * W, H,
 		  "[xen-display]\nguest=alpha\noutput=vnc\n"
@@ -320,8 +314,7 @@ focus_switch(void)
 
 /* A configured release key (the default, ctrl+alt+escape, is the rig's
  * guest-input). */
-static void
-release_key(void)
+XD_TEST(release_key)
 {
 	start_alpha_at(0, 0, "release-key=Ctrl+Alt+B\n", "abs");
 	focus_alpha();
@@ -342,8 +335,7 @@ release_key(void)
 		     "key 272 1;key 272 0;key 30 1;key 30 0");
 }
 
-static void
-ring_corrupt(void)
+XD_TEST(ring_corrupt)
 {
 	start_alpha_at(0, 0, "", "abs");
 	focus_alpha();
@@ -360,29 +352,13 @@ ring_corrupt(void)
 	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
 }
 
-int
-main(int argc, char *argv[])
+/* After the case: xd_weston_stop() fails it if Weston died during it. */
+static void
+teardown(void)
 {
-	static const struct xd_test_case cases[] = {
-		{ "vkbd-connect", vkbd_connect },
-		{ "vkbd-hostile", vkbd_hostile },
-		{ "position", position },
-		{ "scale", scale },
-		{ "relative", relative },
-		{ "focus-switch", focus_switch },
-		{ "release-key", release_key },
-		{ "ring-corrupt", ring_corrupt },
-	};
-	const struct xd_test_case *c = xd_test_case_find(cases,
-		sizeof cases / sizeof cases[0], argc == 2 ? argv[1] : NULL);
-
-	if (!c) {
-		fprintf(stderr, "usage: test-input-sim CASE\n");
-		return 2;
-	}
-	c->run();
 	if (rfb)
 		xd_rfb_close(rfb);
 	xd_weston_stop(weston);
-	return 0;
 }
+
+XD_TEST_TEARDOWN(teardown);

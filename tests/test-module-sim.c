@@ -12,11 +12,7 @@
  * pixel format xen-drm-front offers, two connectors, be-alloc, GET_EDID,
  * a guest reboot.
  *
- *   test-module-sim two-guests[-desktop|-ivi] | position | scale |
- *                   kiosk-default | kiosk-app-ids | kiosk-window | restart |
- *                   kiosk-restart | remove | remove-after-flips | hotplug |
- *                   formats | two-connectors | be-alloc | edid |
- *                   edid-follows-output | reboot
+ *   test-module-sim CASE | --list       (a case is an XD_TEST below)
  */
 
 #include <dirent.h>
@@ -204,28 +200,24 @@ two_guests_under(const char *shell)
 	}
 }
 
-static void
-two_guests(void)
+XD_TEST(two_guests)
 {
 	two_guests_under("kiosk");
 }
 
 /* Pinned placement is the module's own layer: the same under every
  * shell. */
-static void
-two_guests_desktop(void)
+XD_TEST(two_guests_desktop)
 {
 	two_guests_under("desktop");
 }
 
-static void
-two_guests_ivi(void)
+XD_TEST(two_guests_ivi)
 {
 	two_guests_under("ivi");
 }
 
-static void
-position(void)
+XD_TEST(position)
 {
 	struct xd_image *img;
 
@@ -241,8 +233,7 @@ position(void)
 	xd_image_destroy(img);
 }
 
-static void
-scale(void)
+XD_TEST(scale)
 {
 	struct xd_image *img;
 	int x, y;
@@ -287,8 +278,7 @@ scale(void)
 /* No section under kiosk-shell: the module shows the connector where
  * kiosk-shell would show its window, the first output, filled
  * (plugin/module/kiosk-placement.h). */
-static void
-kiosk_default(void)
+XD_TEST(kiosk_default)
 {
 	start("kiosk", "");
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
@@ -299,8 +289,7 @@ kiosk_default(void)
 }
 
 /* ... or the output whose [output] app-ids= names its app_id. */
-static void
-kiosk_app_ids(void)
+XD_TEST(kiosk_app_ids)
 {
 	start("kiosk", "[output]\nname=headless-2\n"
 	      "app-ids=other,xen-display.guest-a.0\n");
@@ -311,8 +300,7 @@ kiosk_app_ids(void)
 
 /* placement=window asks for the shell's window even under kiosk-shell,
  * which then fills the output with it; the log warns. */
-static void
-kiosk_window(void)
+XD_TEST(kiosk_window)
 {
 	start("kiosk", "[xen-display]\nguest=guest-a\nplacement=window\n");
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
@@ -364,8 +352,7 @@ wait_log_count(const char *text, int count, int timeout_ms)
 	return false;
 }
 
-static void
-restart(void)
+XD_TEST(restart)
 {
 	int pid, again;
 	uint32_t f;
@@ -400,8 +387,7 @@ restart(void)
 /* A guest without a section under kiosk-shell without a seat, its
  * backend killed: the new backend's surface replaces the old one, and
  * Weston lives (kiosk-shell's own window would crash it here). */
-static void
-kiosk_restart(void)
+XD_TEST(kiosk_restart)
 {
 	int pid, again, waited;
 
@@ -476,8 +462,7 @@ wait_weston_lets_go(uint32_t domid, int timeout_ms)
 	}
 }
 
-static void
-remove_guest(void)
+XD_TEST(remove)
 {
 	struct xd_image *img;
 	int held;
@@ -515,8 +500,7 @@ remove_guest(void)
  * until it draws others: see wl-blank.c). XD_TEST_REFRESH_MHZ=120000
  * under load is the hard case: with llvmpipe's rasterizer threads it
  * failed in 5 of 8 runs, from Mesa's idle scenes (start()). */
-static void
-remove_after_flips(void)
+XD_TEST(remove_after_flips)
 {
 	int held;
 
@@ -538,8 +522,7 @@ remove_after_flips(void)
 		  "guest 1", held);
 }
 
-static void
-hotplug(void)
+XD_TEST(hotplug)
 {
 	start("kiosk", two_pinned);
 	xd_sim_ok(sim, SHOW_MS, "guest 2 guest-b %dx%d", W, H);
@@ -557,8 +540,7 @@ hotplug(void)
 /* Every format: what the guest drew, converted as the copy path would,
  * within a step of rounding (GL and our converter may round
  * differently for formats with fewer than 8 bits a channel). */
-static void
-formats(void)
+XD_TEST(formats)
 {
 	uint32_t *want = calloc(W * H, 4);
 	uint8_t *drawn = calloc(W * H, 4);
@@ -602,8 +584,7 @@ formats(void)
 	free(drawn);
 }
 
-static void
-two_connectors(void)
+XD_TEST(two_connectors)
 {
 	uint32_t f;
 
@@ -620,8 +601,7 @@ two_connectors(void)
 	}
 }
 
-static void
-be_alloc(void)
+XD_TEST(be_alloc)
 {
 	start("kiosk", two_pinned);
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d be-alloc", W, H);
@@ -666,8 +646,7 @@ read_edid_mode(uint32_t domid, uint32_t *w, uint32_t *h)
 	*h = e[59] | (e[61] >> 4) << 8;
 }
 
-static void
-edid(void)
+XD_TEST(edid)
 {
 	uint32_t w, h;
 
@@ -698,8 +677,7 @@ expect_edid_mode_eventually(uint32_t domid, uint32_t want_w,
 
 /* resolution=output: the guest is offered its output's mode, and its
  * own vdispl resolution while the output is unplugged. */
-static void
-edid_follows_output(void)
+XD_TEST(edid_follows_output)
 {
 	uint32_t w, h;
 
@@ -715,8 +693,7 @@ edid_follows_output(void)
 	expect_edid_mode_eventually(1, W, H);
 }
 
-static void
-reboot(void)
+XD_TEST(reboot)
 {
 	start("kiosk", two_pinned);
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
@@ -728,38 +705,11 @@ reboot(void)
 		  "disconnect not logged");
 }
 
-int
-main(int argc, char *argv[])
+/* After the case: xd_weston_stop() fails it if Weston died during it. */
+static void
+teardown(void)
 {
-	static const struct xd_test_case cases[] = {
-		{ "two-guests", two_guests },
-		{ "two-guests-desktop", two_guests_desktop },
-		{ "two-guests-ivi", two_guests_ivi },
-		{ "position", position },
-		{ "scale", scale },
-		{ "kiosk-default", kiosk_default },
-		{ "kiosk-app-ids", kiosk_app_ids },
-		{ "kiosk-window", kiosk_window },
-		{ "restart", restart },
-		{ "kiosk-restart", kiosk_restart },
-		{ "remove", remove_guest },
-		{ "remove-after-flips", remove_after_flips },
-		{ "hotplug", hotplug },
-		{ "formats", formats },
-		{ "two-connectors", two_connectors },
-		{ "be-alloc", be_alloc },
-		{ "edid", edid },
-		{ "edid-follows-output", edid_follows_output },
-		{ "reboot", reboot },
-	};
-	const struct xd_test_case *c = xd_test_case_find(cases,
-		sizeof cases / sizeof cases[0], argc == 2 ? argv[1] : NULL);
-
-	if (!c) {
-		fprintf(stderr, "usage: test-module-sim CASE\n");
-		return 2;
-	}
-	c->run();
 	xd_weston_stop(weston);
-	return 0;
 }
+
+XD_TEST_TEARDOWN(teardown);

@@ -9,7 +9,9 @@
  * fullscreen (kiosk-shell), is scaled down to fit instead of breaking the
  * xdg-shell rule the shell enforces by disconnecting us.
  *
- *   test-wayland-sink gl|pixman [large-mode]
+ *   test-wayland-sink CASE | --list
+ *
+ * A case is a renderer, and large-mode or not (the XD_TESTs at the end).
  */
 
 #include <string.h>
@@ -226,8 +228,8 @@ check_large_mode(struct xd_event_loop *loop, struct xd_wayland *w,
 	xd_wayland_sink_interface.connector_remove(conn);
 }
 
-int
-main(int argc, char *argv[])
+static void
+check_sink(const char *renderer, bool large_mode)
 {
 	static const struct {
 		uint32_t format;
@@ -255,10 +257,8 @@ main(int argc, char *argv[])
 	bool gl;
 	char sock[512];
 
-	XD_ASSERT(argc == 2 || argc == 3, "usage: %s gl|pixman [large-mode]",
-		  argv[0]);
-	opt.renderer = argv[1];
-	gl = strcmp(argv[1], "gl") == 0;
+	opt.renderer = renderer;
+	gl = strcmp(renderer, "gl") == 0;
 	weston = xd_weston_start(&opt);
 	display = xd_weston_connect(weston);
 	snprintf(sock, sizeof sock, "%s/%s", weston->runtime_dir,
@@ -268,8 +268,8 @@ main(int argc, char *argv[])
 	loop = xd_event_loop_create();
 	w = xd_wayland_create(loop, "testguest", 1);
 	XD_ASSERT(w, "the sink could not connect");
-	if (argc == 3) {
-		check_large_mode(loop, w, display, argv[1]);
+	if (large_mode) {
+		check_large_mode(loop, w, display, renderer);
 		XD_ASSERT(xd_wayland_flush(w) == 0, "the compositor "
 			  "disconnected us");
 		goto out;
@@ -306,7 +306,7 @@ main(int argc, char *argv[])
 			  "was presented", formats[i].name);
 		dispatch_until_flipped(loop, w, fb.cookie);
 
-		snprintf(tag, sizeof tag, "%s-%s-%s", argv[1], formats[i].name,
+		snprintf(tag, sizeof tag, "%s-%s-%s", renderer, formats[i].name,
 			 path[0] == 'z' ? "zerocopy" : "copy");
 		check_capture(display, format, tag);
 		fprintf(stderr, "%s pitch %u offset %u: %s, pixel-exact\n",
@@ -318,7 +318,7 @@ main(int argc, char *argv[])
 	}
 
 	XD_ASSERT(gl ? zero_copy >= 2 : zero_copy == 0,
-		  "%d formats went zero copy on %s", zero_copy, argv[1]);
+		  "%d formats went zero copy on %s", zero_copy, renderer);
 	XD_ASSERT(xd_wayland_sink_interface.set_config(conn, NULL) == 0,
 		  "blanking failed");
 	/* Renderers keep the last buffer of a surface until it goes, so
@@ -337,5 +337,24 @@ out:
 	xd_event_loop_destroy(loop);
 	wl_display_disconnect(display);
 	xd_weston_stop(weston);
-	return 0;
+}
+
+XD_TEST(gl)
+{
+	check_sink("gl", false);
+}
+
+XD_TEST(pixman)
+{
+	check_sink("pixman", false);
+}
+
+XD_TEST(large_mode_gl)
+{
+	check_sink("gl", true);
+}
+
+XD_TEST(large_mode_pixman)
+{
+	check_sink("pixman", true);
 }

@@ -36,16 +36,43 @@ xd_harness_failed(void);
 
 #define XD_TEST_SKIP 77		/* meson's exit code for a skipped test */
 
-/* A test program runs one of its cases, named on its command line. */
-struct xd_test_case {
-	const char *name;
+/*
+ * A test program made of cases: each is declared once, where it is
+ * defined, and nowhere else:
+ *
+ *	XD_TEST(two_guests)
+ *	{
+ *		...
+ *	}
+ *
+ * The program is linked with harness/test-runner.c (its main()), which
+ * runs the case named on the command line ("two-guests": the identifier
+ * with '-' for '_') and fails on any other name; "--list" prints the
+ * names. tests/meson.build reads the XD_TEST( lines of the source (at
+ * the start of a line, as above) and makes one meson test of each case,
+ * so a case cannot be defined and never run. The entries go into a
+ * section of their own, as Weston's TEST() does.
+ */
+struct xd_test {
+	const char *name;	/* the identifier, '_' read as '-' */
 	void (*run)(void);
-};
+} __attribute__((aligned(16)));
 
-/* The case called name among count, or NULL. */
-const struct xd_test_case *
-xd_test_case_find(const struct xd_test_case *cases, size_t count,
-		  const char *name);
+#define XD_TEST(name)							\
+	static void xd_test_##name(void);				\
+	static const struct xd_test xd_test_entry_##name		\
+		__attribute__((used, section("xd_test_section"))) = {	\
+		#name, xd_test_##name					\
+	};								\
+	static void xd_test_##name(void)
+
+/* Optional, once per program: fn runs after the case returns (a failed
+ * assertion exits before), e.g. to stop Weston and report whether it
+ * died during the case. */
+#define XD_TEST_TEARDOWN(fn)						\
+	void (*const xd_test_teardown)(void) = fn
+
+extern void (*const xd_test_teardown)(void) __attribute__((weak));
 
 /* ---- Weston ---------------------------------------------------------- */
 

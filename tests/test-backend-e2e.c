@@ -5,9 +5,7 @@
  * the toolstack, spawns xen-display-backend itself and checks what a
  * user sees on a headless Weston after every flip.
  *
- *   test-displif-sim --case frames|formats|two-connectors|be-alloc|
- *                           be-alloc-not-allowed|edid|reboot|rebind|
- *                           backend-restart
+ *   test-backend-e2e CASE | --list      (a case is an XD_TEST below)
  */
 
 #include <errno.h>
@@ -69,7 +67,7 @@ start(uint32_t num_connectors, bool be_alloc)
 	 * (harness/test-outputs-module.c). */
 	struct xd_weston_options opt = { .width = W, .height = H,
 					 .seat = true };
-	char dir[] = "/tmp/xd-displif-sim-XXXXXX";
+	char dir[] = "/tmp/xd-backend-e2e-XXXXXX";
 	uint32_t i;
 
 	weston = xd_weston_start(&opt);
@@ -149,7 +147,7 @@ expect_buffer(const char *output, const struct xd_sim_buffer *buf,
 		}
 	}
 	if (bad) {
-		snprintf(path, sizeof path, "%s/displif-sim-%s.png",
+		snprintf(path, sizeof path, "%s/backend-e2e-%s.png",
 			 xd_test_output_dir(), tag);
 		xd_image_write_png(img, path);
 		XD_ASSERT(false, "%s: %ld pixels wrong, first at %d,%d: "
@@ -243,8 +241,7 @@ show_frames(uint32_t first_frame)
 		flip_and_check(0, &fbs[i % 2], first_frame + i, NULL, 0);
 }
 
-static void
-frames(void)
+XD_TEST(frames)
 {
 	start(1, false);
 	show_frames(0);
@@ -254,8 +251,7 @@ frames(void)
 	stop();
 }
 
-static void
-formats(void)
+XD_TEST(formats)
 {
 	unsigned int i;
 
@@ -275,8 +271,7 @@ formats(void)
 	stop();
 }
 
-static void
-two_connectors(void)
+XD_TEST(two_connectors)
 {
 	struct fb a, b;
 	uint32_t f;
@@ -304,8 +299,7 @@ two_connectors(void)
 	stop();
 }
 
-static void
-be_alloc(void)
+XD_TEST(be_alloc)
 {
 	struct xd_sim_stats stats;
 	struct fb fb;
@@ -325,8 +319,7 @@ be_alloc(void)
 }
 
 /* Without the administrator's consent dom0 allocates nothing. */
-static void
-be_alloc_not_allowed(void)
+XD_TEST(be_alloc_not_allowed)
 {
 	struct xd_sim_buffer *buf = NULL;
 	int ret;
@@ -341,8 +334,7 @@ be_alloc_not_allowed(void)
 	stop();
 }
 
-static void
-edid(void)
+XD_TEST(edid)
 {
 	uint8_t e[XENDISPL_EDID_BLOCK_SIZE * 2], sum = 0;
 	uint32_t size = 0;
@@ -369,8 +361,7 @@ edid(void)
 
 /* The guest reboots: xenbus closes the device on shutdown, the new
  * kernel's driver probes it again. */
-static void
-reboot(void)
+XD_TEST(reboot)
 {
 	struct xd_sim_stats stats;
 	long start_ms;
@@ -402,8 +393,7 @@ reboot(void)
 }
 
 /* The guest unbinds the driver (rmmod) and binds it again. */
-static void
-rebind(void)
+XD_TEST(rebind)
 {
 	start(1, false);
 	show_frames(0);
@@ -427,8 +417,7 @@ rebind(void)
 /* The backend dies without a word; its successor starts over and the
  * front, as xen-drm-front does when the backend goes back to InitWait
  * or Closed, drops its device and probes again. */
-static void
-backend_restart(void)
+XD_TEST(backend_restart)
 {
 	uint32_t generation, i;
 
@@ -448,30 +437,4 @@ backend_restart(void)
 		  "%d)", xd_sim_front_backend_state(front));
 	show_frames(20);
 	stop();
-}
-
-int
-main(int argc, char *argv[])
-{
-	static const struct xd_test_case cases[] = {
-		{ "frames", frames },
-		{ "formats", formats },
-		{ "two-connectors", two_connectors },
-		{ "be-alloc", be_alloc },
-		{ "be-alloc-not-allowed", be_alloc_not_allowed },
-		{ "edid", edid },
-		{ "reboot", reboot },
-		{ "rebind", rebind },
-		{ "backend-restart", backend_restart },
-	};
-	const struct xd_test_case *c = xd_test_case_find(cases,
-		sizeof cases / sizeof cases[0],
-		argc == 3 && strcmp(argv[1], "--case") == 0 ? argv[2] : NULL);
-
-	if (!c) {
-		fprintf(stderr, "usage: %s --case NAME\n", argv[0]);
-		return EXIT_FAILURE;
-	}
-	c->run();
-	return 0;
 }
