@@ -96,8 +96,9 @@ struct xd_display_source {
  * set_config and page_flip only ever name fbs that fb_attach accepted.
  */
 struct xd_display_sink_interface {
-	/* The frontend connected: one call per connector. The sink returns
-	 * its own per-connector data, passed back in every later call. */
+	/* The frontend connected: one call per connector, with the way
+	 * back for its flips. The sink returns its own per-connector data,
+	 * passed back in every later call. */
 	void *(*connector_add)(void *sink,
 			       const struct xd_display_source *source,
 			       const struct xd_connector_info *info);
@@ -120,8 +121,8 @@ struct xd_display_sink_interface {
 
 	/* PG_FLIP: show fb. For every flip it accepts (returns 0), the sink
 	 * calls source->flip_done() exactly once, when the compositor
-	 * presented the frame or discarded it, never before; after
-	 * connector_remove, never. */
+	 * presented the frame or discarded it, never before. Flips still in
+	 * flight at connector_remove are dropped, not completed. */
 	int (*page_flip)(void *connector_data, const struct xd_fb *fb);
 
 	/* GET_EDID: the mode to offer the guest as its preferred one when

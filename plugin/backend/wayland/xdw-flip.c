@@ -25,7 +25,7 @@
 #define STATS_PERIOD_MS 1000
 
 struct xdw_flip {
-	struct wl_list link;		/* xdw_flip_queue::flips, oldest first */
+	struct wl_list link;		/* xdw_flip_queue::flips */
 	struct xdw_flip_queue *queue;
 	uint64_t cookie;
 	bool copied;

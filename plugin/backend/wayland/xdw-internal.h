@@ -171,6 +171,7 @@ xdw_blank_and_wait(struct xd_wayland *wayland, struct wl_surface *surface,
 
 /* --- xdw-surface.c ------------------------------------------------------- */
 
+/* A screen's wl_surface and where it goes. */
 struct xdw_surface {
 	struct xd_wayland *wayland;
 	struct wl_surface *surface;
@@ -182,7 +183,8 @@ struct xdw_surface {
 	struct xen_display_connector_v1 *module_connector;
 	bool placement_known;
 	bool pinned;			/* placed by the module, no role */
-	uint32_t output_mode[3];	/* followed output: w, h, mHz; 0: none */
+	/* The mode of the output it follows (w, h, mHz), or zeros. */
+	uint32_t output_mode[3];
 
 	struct xdg_surface *xdg_surface;
 	struct xdg_toplevel *toplevel;
@@ -193,7 +195,7 @@ struct xdw_surface {
 	struct wp_viewport *viewport;
 	int32_t dest_w, dest_h;		/* viewport destination, 0: none */
 	bool viewport_sent;		/* dest_w, dest_h are the surface's */
-	uint32_t shown_w, shown_h;	/* size of the buffer attached, 0: none */
+	uint32_t shown_w, shown_h;	/* the buffer attached, 0: none */
 
 	/* The shell configured the surface: for the first time (it may show
 	 * a buffer now), or with a new size limit. */
@@ -220,6 +222,8 @@ xdw_surface_attach(struct xdw_surface *surface, struct wl_buffer *buffer,
 void
 xdw_surface_unmap(struct xdw_surface *surface);
 
+/* The mode of the output the module placed the surface on, when it
+ * follows one (0), or -ENOENT. */
 int
 xdw_surface_preferred_mode(struct xdw_surface *surface, uint32_t *width,
 			   uint32_t *height, uint32_t *refresh_mhz);
@@ -243,7 +247,7 @@ struct xdw_flip_queue {
 	uint32_t index;			/* the guest's connector, for logs */
 	struct xd_display_source source;	/* where completions go */
 	struct xen_display_connector_v1 *stats_to;	/* or NULL */
-	struct wl_list flips;		/* struct xdw_flip::link, oldest first */
+	struct wl_list flips;		/* xdw_flip::link, oldest first */
 	struct xd_event_source *fallback;
 	bool fallback_armed;
 	uint64_t last_flip_ms;		/* when the newest flip came */
