@@ -123,7 +123,7 @@ fake_xen_init(struct fake_xen *fx)
 }
 
 static void *
-sink_connector_add(void *sink, struct xd_connector *connector,
+sink_connector_add(void *sink, const struct xd_display_source *source,
 		   const struct xd_connector_info *info)
 {
 	return sink;

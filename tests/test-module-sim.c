@@ -497,7 +497,7 @@ XD_TEST(remove)
  * and flipped as fast as it could before it went; a guest whose frames
  * are copied comes next. None of the first one's memory may stay open or
  * mapped in Weston (its GL driver holds the buffers of its last draws
- * until it draws others: see wl-blank.c). XD_TEST_REFRESH_MHZ=120000
+ * until it draws others: see xdw-blank.c). XD_TEST_REFRESH_MHZ=120000
  * under load is the hard case: with llvmpipe's rasterizer threads it
  * failed in 5 of 8 runs, from Mesa's idle scenes (start()). */
 XD_TEST(remove_after_flips)

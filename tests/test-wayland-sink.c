@@ -42,12 +42,14 @@ static uint64_t flips_done[64];
 static int n_flips_done;
 
 /* The displif half's side of the contract, recorded. */
-void
-xd_connector_flip_done(struct xd_connector *connector, uint64_t fb_cookie)
+static void
+record_flip_done(void *data, uint64_t fb_cookie)
 {
 	XD_ASSERT(n_flips_done < 64, "too many flips");
 	flips_done[n_flips_done++] = fb_cookie;
 }
+
+static const struct xd_display_source source = { record_flip_done, NULL };
 
 static void
 test_buffer_destroy(struct xd_guest_buffer *base)
@@ -205,7 +207,7 @@ check_large_mode(struct xd_event_loop *loop, struct xd_wayland *w,
 			put_pixel(p + y * fb.pitch, fb.drm_format,
 				  x < (int)fb.width / 2 ? 0xff0000 : 0x0000ff,
 				  x);
-	conn = xd_wayland_sink_interface.connector_add(w, NULL, &info);
+	conn = xd_wayland_sink_interface.connector_add(w, &source, &info);
 	XD_ASSERT(xd_wayland_sink_interface.fb_attach(w, &fb) == 0, "attach");
 	xd_guest_buffer_unref(fb.buffer);
 	XD_ASSERT(xd_wayland_sink_interface.page_flip(conn, &fb) == 0, "flip");
@@ -274,7 +276,7 @@ check_sink(const char *renderer, bool large_mode)
 			  "disconnected us");
 		goto out;
 	}
-	conn = xd_wayland_sink_interface.connector_add(w, NULL, &info);
+	conn = xd_wayland_sink_interface.connector_add(w, &source, &info);
 	XD_ASSERT(conn, "connector_add failed");
 
 	for (i = 0; i < n_formats; i++) {

@@ -79,7 +79,15 @@ struct xd_connector_info {
 	const char *unique_id;	/* validated printable string */
 };
 
-struct xd_connector;		/* owned by the displif half */
+/*
+ * The displif half's end of one connector, given to the sink at
+ * connector_add and valid until connector_remove returns: the sink hands
+ * each flip it accepted back through flip_done(data, fb_cookie).
+ */
+struct xd_display_source {
+	void (*flip_done)(void *data, uint64_t fb_cookie);
+	void *data;
+};
 
 /*
  * What the displif half calls. Return values are 0 or a negative errno; the
@@ -88,9 +96,11 @@ struct xd_connector;		/* owned by the displif half */
  * set_config and page_flip only ever name fbs that fb_attach accepted.
  */
 struct xd_display_sink_interface {
-	/* The frontend connected: one call per connector. The sink returns
-	 * its own per-connector data, passed back in every later call. */
-	void *(*connector_add)(void *sink, struct xd_connector *connector,
+	/* The frontend connected: one call per connector, with the way
+	 * back for its flips. The sink returns its own per-connector data,
+	 * passed back in every later call. */
+	void *(*connector_add)(void *sink,
+			       const struct xd_display_source *source,
 			       const struct xd_connector_info *info);
 
 	/* The frontend disconnected: stop showing, drop everything. Buffers
@@ -109,9 +119,10 @@ struct xd_display_sink_interface {
 	/* SET_CONFIG: show fb at the given mode, or blank when fb is NULL. */
 	int (*set_config)(void *connector_data, const struct xd_fb *fb);
 
-	/* PG_FLIP: show fb. The sink calls xd_connector_flip_done() exactly
-	 * once for every accepted flip, when the compositor presented the
-	 * frame or discarded it, never before. */
+	/* PG_FLIP: show fb. For every flip it accepts (returns 0), the sink
+	 * calls source->flip_done() exactly once, when the compositor
+	 * presented the frame or discarded it, never before. Flips still in
+	 * flight at connector_remove are dropped, not completed. */
 	int (*page_flip)(void *connector_data, const struct xd_fb *fb);
 
 	/* GET_EDID: the mode to offer the guest as its preferred one when
@@ -120,9 +131,5 @@ struct xd_display_sink_interface {
 	int (*preferred_mode)(void *connector_data, uint32_t *width,
 			      uint32_t *height, uint32_t *refresh_mhz);
 };
-
-/* From the sink: the flip of fb_cookie was presented (or discarded). */
-void
-xd_connector_flip_done(struct xd_connector *connector, uint64_t fb_cookie);
 
 #endif

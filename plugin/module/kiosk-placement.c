@@ -86,7 +86,7 @@ xd_kiosk_placement(struct weston_compositor *compositor,
 	struct weston_output *o = NULL;
 	char app_id[256];
 
-	/* The app_id the backend gives the window (wl-connector.c). */
+	/* The app_id the backend gives the window (xdw-surface.c). */
 	snprintf(app_id, sizeof app_id, "xen-display.%s.%u", guest, index);
 	if (config)
 		o = output_for_app_id(compositor, config, app_id);

@@ -15,7 +15,9 @@
 #include "supervisor.h"
 #include "xen-display-private-v1-server-protocol.h"
 
-struct connector {
+/* The module's end of a xen_display_connector_v1: one guest connector a
+ * backend asked the module to place. */
+struct connector_resource {
 	struct xd_module *module;
 	struct xd_backend_process *proc;
 	struct wl_resource *resource;
@@ -61,7 +63,7 @@ find_section(struct xd_module *module, struct xd_backend_process *proc,
 /* Where the connector goes: pinned as its section says, a window of the
  * shell, or (kiosk-placement.h) pinned where kiosk-shell would put it. */
 static void
-choose_placement(struct connector *c, const char *guest)
+choose_placement(struct connector_resource *c, const char *guest)
 {
 	struct xd_module *module = c->module;
 	const struct xd_placement *p =
@@ -88,7 +90,7 @@ choose_placement(struct connector *c, const char *guest)
 
 /* For resolution=output: the backend offers this mode to the guest. */
 static void
-send_output_mode(struct connector *c, struct weston_output *output)
+send_output_mode(struct connector_resource *c, struct weston_output *output)
 {
 	int32_t mode[3] = { 0, 0, 0 };
 
@@ -110,7 +112,7 @@ send_output_mode(struct connector *c, struct weston_output *output)
 static void
 output_changed(void *data, struct weston_output *output)
 {
-	struct connector *c = data;
+	struct connector_resource *c = data;
 
 	send_output_mode(c, output);
 	if (!output) {
@@ -136,7 +138,7 @@ static void
 connector_set_surface(struct wl_client *client, struct wl_resource *resource,
 		      struct wl_resource *surface_resource)
 {
-	struct connector *c = wl_resource_get_user_data(resource);
+	struct connector_resource *c = wl_resource_get_user_data(resource);
 	struct weston_surface *surface =
 		wl_resource_get_user_data(surface_resource);
 
@@ -156,7 +158,7 @@ connector_frame_stats(struct wl_client *client, struct wl_resource *resource,
 		      uint32_t period_ms, uint32_t flips, uint32_t copied,
 		      uint32_t p50_us, uint32_t max_us)
 {
-	struct connector *c = wl_resource_get_user_data(resource);
+	struct connector_resource *c = wl_resource_get_user_data(resource);
 
 	if (period_ms == 0)
 		return;
@@ -176,7 +178,7 @@ static const struct xen_display_connector_v1_interface connector_impl = {
 static void
 connector_resource_destroyed(struct wl_resource *resource)
 {
-	struct connector *c = wl_resource_get_user_data(resource);
+	struct connector_resource *c = wl_resource_get_user_data(resource);
 
 	if (c->has_surface)
 		xd_pinned_surface_forget(c->module->pinned, c);
@@ -209,7 +211,7 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 {
 	struct xd_backend_process *proc = wl_resource_get_user_data(resource);
 	struct xd_module *module = proc->module;
-	struct connector *c = calloc(1, sizeof *c);
+	struct connector_resource *c = calloc(1, sizeof *c);
 
 	if (!c) {
 		wl_client_post_no_memory(client);

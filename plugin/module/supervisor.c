@@ -18,7 +18,7 @@
 /* A backend that ran this long was healthy: start backing off afresh. */
 #define STABLE_MS 10000
 /* A backend whose device is gone exits by itself once it has let go of
- * the guest's memory in the compositor (wl-blank.c); after this long it
+ * the guest's memory in the compositor (xdw-blank.c); after this long it
  * is stopped. */
 #define RETIRE_GRACE_MS 2000
 

@@ -30,12 +30,14 @@
 static uint64_t last_done;
 static int n_done;
 
-void
-xd_connector_flip_done(struct xd_connector *connector, uint64_t fb_cookie)
+static void
+flip_done(void *data, uint64_t fb_cookie)
 {
 	last_done = fb_cookie;
 	n_done++;
 }
+
+static const struct xd_display_source source = { flip_done, NULL };
 
 struct bench_buffer {
 	struct xd_guest_buffer base;
@@ -90,7 +92,7 @@ run(struct xd_event_loop *loop, struct xd_wayland *w, const struct size *s,
 {
 	struct xd_connector_info info = { 0, s->width, s->height, "bench" };
 	struct xd_fb fb[2];
-	void *conn = xd_wayland_sink_interface.connector_add(w, NULL, &info);
+	void *conn = xd_wayland_sink_interface.connector_add(w, &source, &info);
 	double t0, t1;
 	int i, spins;
 

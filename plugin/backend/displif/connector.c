@@ -133,6 +133,12 @@ xd_connector_flip_done(struct xd_connector *c, uint64_t fb_cookie)
 	xd_connector_send_flip_event(c, fb_cookie);
 }
 
+static void
+source_flip_done(void *data, uint64_t fb_cookie)
+{
+	xd_connector_flip_done(data, fb_cookie);
+}
+
 uint64_t
 xd_displif_flips_done(struct xd_displif *d)
 {
@@ -193,7 +199,10 @@ connector_setup(struct xd_connector *c)
 	info.width = cfg->width;
 	info.height = cfg->height;
 	info.unique_id = cfg->unique_id;
-	c->sink_data = d->sink_interface->connector_add(d->sink, c, &info);
+	c->source.flip_done = source_flip_done;
+	c->source.data = c;
+	c->sink_data = d->sink_interface->connector_add(d->sink, &c->source,
+							&info);
 	if (!c->sink_data)
 		return -ENOMEM;
 	return 0;

@@ -44,6 +44,7 @@ struct xd_connector {
 	bool evt_overflow_logged;
 
 	struct xd_event_source *resume;	/* more requests than one wake-up */
+	struct xd_display_source source;	/* the sink's way back */
 	void *sink_data;
 	uint64_t shown_fb;		/* 0 while disabled */
 	uint32_t pending_flips;
@@ -85,5 +86,10 @@ xd_displif_release_all(struct xd_displif *displif);
 void
 xd_connector_send_flip_event(struct xd_connector *connector,
 			     uint64_t fb_cookie);
+
+/* connector.c: the sink completed the flip of fb_cookie (presented or
+ * discarded); what source.flip_done calls. */
+void
+xd_connector_flip_done(struct xd_connector *connector, uint64_t fb_cookie);
 
 #endif

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "log.h"
-#include "wl-internal.h"
+#include "xdw-internal.h"
 
 static void
 frame_done(void *data, struct wl_callback *callback, uint32_t time)
@@ -115,8 +115,8 @@ repaint_blank(struct xd_wayland *w, struct wl_surface *surface,
 }
 
 void
-wl_show_blank_and_wait(struct xd_wayland *w, struct wl_surface *surface,
-		       int timeout_ms)
+xdw_blank_and_wait(struct xd_wayland *w, struct wl_surface *surface,
+		   int timeout_ms)
 {
 	struct wl_buffer *buffer = w->shm ? blank_buffer(w) : NULL;
 	int64_t deadline = now_ms() + timeout_ms;

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "wl-internal.h"
+#include "xdw-internal.h"
 
 static FILE *trace;
 static bool trace_checked;
@@ -28,8 +28,8 @@ ns(const struct timespec *ts)
 }
 
 void
-xd_flip_trace(uint32_t conn, clockid_t clock, const struct timespec *presented,
-	      uint64_t committed_ns, bool copied)
+xdw_trace_flip(uint32_t conn, clockid_t clock, const struct timespec *presented,
+	       uint64_t committed_ns, bool copied)
 {
 	struct timespec now_clock, now_mono;
 	uint64_t presented_ns = 0;
@@ -62,7 +62,7 @@ xd_flip_trace(uint32_t conn, clockid_t clock, const struct timespec *presented,
 }
 
 void
-xd_flip_trace_flush(void)
+xdw_trace_flush(void)
 {
 	if (trace)
 		fflush(trace);

@@ -4,7 +4,8 @@
  * the guest's dma-buf itself when the compositor takes its format and
  * pitch (zero copy), else shm buffers the pixels are converted into at
  * each flip. A framebuffer lives until the guest detached it and the
- * compositor released it, whichever comes last.
+ * compositor released it, whichever comes last. Which formats the
+ * compositor imports, linux-dmabuf tells here.
  */
 
 #include <errno.h>
@@ -19,24 +20,82 @@
 #include "log.h"
 #include "pixel-convert.h"
 #include "wayland-sink.h"
-#include "wl-internal.h"
+#include "xdw-internal.h"
 
 /* More than the compositor ever holds at once (current + pending). */
 #define MAX_COPIES 3
 
-struct wl_shm_copy {
-	struct wl_shm_copy *next;
-	struct wl_fb *fb;
+/* A format the compositor imports as a dma-buf with the linear layout. */
+struct xdw_dmabuf_format {
+	uint32_t drm_format;
+	struct xdw_dmabuf_format *next;
+};
+
+struct xdw_fb_copy {
+	struct xdw_fb_copy *next;
+	struct xdw_fb *fb;
 	struct wl_buffer *buffer;
 	void *map;
 	size_t size;
 	bool busy;
 };
 
-static void
-fb_destroy(struct wl_fb *fb)
+static bool
+dmabuf_supports(struct xd_wayland *wayland, uint32_t drm_format)
 {
-	struct wl_shm_copy *copy;
+	struct xdw_dmabuf_format *f;
+
+	for (f = wayland->dmabuf_formats; f; f = f->next)
+		if (f->drm_format == drm_format)
+			return true;
+	return false;
+}
+
+static void
+dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *dmabuf,
+	      uint32_t format)
+{
+	/* v3 sends modifier events instead; nothing to do. */
+}
+
+static void
+dmabuf_modifier(void *data, struct zwp_linux_dmabuf_v1 *dmabuf,
+		uint32_t format, uint32_t mod_hi, uint32_t mod_lo)
+{
+	struct xd_wayland *wayland = data;
+	uint64_t modifier = (uint64_t)mod_hi << 32 | mod_lo;
+	struct xdw_dmabuf_format *f;
+
+	/* Guest buffers are linear: that, or "implicit", will do. */
+	if (modifier != DRM_FORMAT_MOD_LINEAR &&
+	    modifier != DRM_FORMAT_MOD_INVALID)
+		return;
+	if (dmabuf_supports(wayland, format))
+		return;
+	f = calloc(1, sizeof *f);
+	if (!f)
+		return;
+	f->drm_format = format;
+	f->next = wayland->dmabuf_formats;
+	wayland->dmabuf_formats = f;
+}
+
+static const struct zwp_linux_dmabuf_v1_listener dmabuf_listener = {
+	dmabuf_format, dmabuf_modifier,
+};
+
+void
+xdw_fb_bind_dmabuf(struct xd_wayland *w, uint32_t name)
+{
+	w->dmabuf = wl_registry_bind(w->registry, name,
+				     &zwp_linux_dmabuf_v1_interface, 3);
+	zwp_linux_dmabuf_v1_add_listener(w->dmabuf, &dmabuf_listener, w);
+}
+
+static void
+fb_destroy(struct xdw_fb *fb)
+{
+	struct xdw_fb_copy *copy;
 
 	wl_list_remove(&fb->link);
 	if (fb->dmabuf_buffer)
@@ -54,9 +113,9 @@ fb_destroy(struct wl_fb *fb)
 }
 
 static bool
-fb_busy(struct wl_fb *fb)
+fb_busy(struct xdw_fb *fb)
 {
-	struct wl_shm_copy *copy;
+	struct xdw_fb_copy *copy;
 
 	if (fb->dmabuf_busy)
 		return true;
@@ -67,7 +126,7 @@ fb_busy(struct wl_fb *fb)
 }
 
 static void
-fb_maybe_destroy(struct wl_fb *fb)
+fb_maybe_destroy(struct xdw_fb *fb)
 {
 	if (fb->detached && !fb_busy(fb))
 		fb_destroy(fb);
@@ -76,7 +135,7 @@ fb_maybe_destroy(struct wl_fb *fb)
 static void
 dmabuf_buffer_release(void *data, struct wl_buffer *buffer)
 {
-	struct wl_fb *fb = data;
+	struct xdw_fb *fb = data;
 
 	fb->dmabuf_busy = false;
 	fb_maybe_destroy(fb);
@@ -89,7 +148,7 @@ static const struct wl_buffer_listener dmabuf_buffer_listener = {
 static void
 copy_release(void *data, struct wl_buffer *buffer)
 {
-	struct wl_shm_copy *copy = data;
+	struct xdw_fb_copy *copy = data;
 
 	copy->busy = false;
 	fb_maybe_destroy(copy->fb);
@@ -127,7 +186,7 @@ static const struct zwp_linux_buffer_params_v1_listener params_listener = {
 /* Asks the compositor to import the guest's dma-buf; waits for its
  * answer on a private queue, so no other event is dispatched meanwhile. */
 static const char *
-import_dmabuf(struct wl_fb *fb)
+import_dmabuf(struct xdw_fb *fb)
 {
 	struct xd_wayland *w = fb->wayland;
 	struct xd_guest_buffer *buf = fb->fb.buffer;
@@ -140,7 +199,7 @@ import_dmabuf(struct wl_fb *fb)
 		return "the buffer provider gave no dma-buf";
 	if (!w->dmabuf)
 		return "the compositor imports no dma-bufs";
-	if (!wl_dmabuf_supports(w, format))
+	if (!dmabuf_supports(w, format))
 		return "the compositor cannot import this format";
 	if (offset > UINT32_MAX)
 		return "the data offset is beyond what linux-dmabuf carries";
@@ -172,7 +231,7 @@ import_dmabuf(struct wl_fb *fb)
 /* The copy path reads the guest's pixels through a CPU view: the
  * provider's, or a mapping of its dma-buf made once here. */
 static int
-prepare_copy(struct wl_fb *fb)
+prepare_copy(struct xdw_fb *fb)
 {
 	struct xd_guest_buffer *buf = fb->fb.buffer;
 
@@ -194,12 +253,12 @@ prepare_copy(struct wl_fb *fb)
 }
 
 int
-wl_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
+xdw_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 {
-	struct wl_fb *fb;
+	struct xdw_fb *fb;
 	int ret;
 
-	if (wl_fb_find(w, xfb->cookie))
+	if (xdw_fb_find(w, xfb->cookie))
 		return -EEXIST;
 	/* The displif half validated these; the copy path reads guest
 	 * memory by them, so check again rather than trust a contract. */
@@ -239,10 +298,10 @@ wl_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 	return 0;
 }
 
-struct wl_fb *
-wl_fb_find(struct xd_wayland *w, uint64_t cookie)
+struct xdw_fb *
+xdw_fb_find(struct xd_wayland *w, uint64_t cookie)
 {
-	struct wl_fb *fb;
+	struct xdw_fb *fb;
 
 	wl_list_for_each(fb, &w->fbs, link)
 		if (!fb->detached && fb->fb.cookie == cookie)
@@ -251,9 +310,9 @@ wl_fb_find(struct xd_wayland *w, uint64_t cookie)
 }
 
 void
-wl_fb_detach(struct xd_wayland *w, uint64_t cookie)
+xdw_fb_detach(struct xd_wayland *w, uint64_t cookie)
 {
-	struct wl_fb *fb = wl_fb_find(w, cookie);
+	struct xdw_fb *fb = xdw_fb_find(w, cookie);
 
 	if (!fb)
 		return;
@@ -262,19 +321,28 @@ wl_fb_detach(struct xd_wayland *w, uint64_t cookie)
 }
 
 void
-wl_fb_destroy_all(struct xd_wayland *w)
+xdw_fb_destroy_all(struct xd_wayland *w)
 {
-	struct wl_fb *fb, *tmp;
+	struct xdw_fb *fb, *tmp;
 
 	wl_list_for_each_safe(fb, tmp, &w->fbs, link)
 		fb_destroy(fb);
+	while (w->dmabuf_formats) {
+		struct xdw_dmabuf_format *f = w->dmabuf_formats;
+
+		w->dmabuf_formats = f->next;
+		free(f);
+	}
+	if (w->dmabuf)
+		zwp_linux_dmabuf_v1_destroy(w->dmabuf);
+	w->dmabuf = NULL;
 }
 
-static struct wl_shm_copy *
-copy_create(struct wl_fb *fb)
+static struct xdw_fb_copy *
+copy_create(struct xdw_fb *fb)
 {
 	struct xd_wayland *w = fb->wayland;
-	struct wl_shm_copy *copy = calloc(1, sizeof *copy);
+	struct xdw_fb_copy *copy = calloc(1, sizeof *copy);
 	struct wl_shm_pool *pool;
 	uint32_t stride = fb->fb.width * 4;
 	int fd;
@@ -309,9 +377,9 @@ err:
 }
 
 struct wl_buffer *
-wl_fb_get_buffer(struct wl_fb *fb)
+xdw_fb_get_buffer(struct xdw_fb *fb)
 {
-	struct wl_shm_copy *copy;
+	struct xdw_fb_copy *copy;
 	int n = 0;
 
 	if (fb->dmabuf_buffer) {
@@ -336,7 +404,7 @@ wl_fb_get_buffer(struct wl_fb *fb)
 const char *
 xd_wayland_fb_path(struct xd_wayland *w, uint64_t cookie)
 {
-	struct wl_fb *fb = wl_fb_find(w, cookie);
+	struct xdw_fb *fb = xdw_fb_find(w, cookie);
 
 	if (!fb)
 		return NULL;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The backend's connection to the compositor: globals, the dma-buf formats
- * the compositor imports, and the event loop hook.
+ * The backend's connection to the compositor: globals and the event loop
+ * hook; the half's public entry points and its display sink interface.
  */
 
 #include <errno.h>
@@ -10,15 +10,13 @@
 #include <string.h>
 #include <sys/epoll.h>
 
-#include <drm_fourcc.h>
-
 #include "event-loop.h"
 #include "log.h"
 #include "linux-dmabuf-v1-client-protocol.h"
 #include "presentation-time-client-protocol.h"
 #include "viewporter-client-protocol.h"
 #include "wayland-sink.h"
-#include "wl-internal.h"
+#include "xdw-internal.h"
 #include "xdg-shell-client-protocol.h"
 #include "xen-display-private-v1-client-protocol.h"
 
@@ -31,50 +29,6 @@ wm_base_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
 static const struct xdg_wm_base_listener wm_base_listener = {
 	wm_base_ping,
 };
-
-static void
-dmabuf_format(void *data, struct zwp_linux_dmabuf_v1 *dmabuf,
-	      uint32_t format)
-{
-	/* v3 sends modifier events instead; nothing to do. */
-}
-
-static void
-dmabuf_modifier(void *data, struct zwp_linux_dmabuf_v1 *dmabuf,
-		uint32_t format, uint32_t mod_hi, uint32_t mod_lo)
-{
-	struct xd_wayland *wayland = data;
-	uint64_t modifier = (uint64_t)mod_hi << 32 | mod_lo;
-	struct wl_dmabuf_format *f;
-
-	/* Guest buffers are linear: that, or "implicit", will do. */
-	if (modifier != DRM_FORMAT_MOD_LINEAR &&
-	    modifier != DRM_FORMAT_MOD_INVALID)
-		return;
-	if (wl_dmabuf_supports(wayland, format))
-		return;
-	f = calloc(1, sizeof *f);
-	if (!f)
-		return;
-	f->drm_format = format;
-	f->next = wayland->dmabuf_formats;
-	wayland->dmabuf_formats = f;
-}
-
-static const struct zwp_linux_dmabuf_v1_listener dmabuf_listener = {
-	dmabuf_format, dmabuf_modifier,
-};
-
-bool
-wl_dmabuf_supports(struct xd_wayland *wayland, uint32_t drm_format)
-{
-	struct wl_dmabuf_format *f;
-
-	for (f = wayland->dmabuf_formats; f; f = f->next)
-		if (f->drm_format == drm_format)
-			return true;
-	return false;
-}
 
 static void
 presentation_clock_id(void *data, struct wp_presentation *presentation,
@@ -113,10 +67,7 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 	} else if (strcmp(interface,
 			  zwp_linux_dmabuf_v1_interface.name) == 0 &&
 		   version >= 3) {
-		w->dmabuf = wl_registry_bind(registry, name,
-					     &zwp_linux_dmabuf_v1_interface, 3);
-		zwp_linux_dmabuf_v1_add_listener(w->dmabuf, &dmabuf_listener,
-						 w);
+		xdw_fb_bind_dmabuf(w, name);
 	} else if (strcmp(interface, wp_presentation_interface.name) == 0) {
 		w->presentation = wl_registry_bind(registry, name,
 						   &wp_presentation_interface,
@@ -127,7 +78,7 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 		w->viewporter = wl_registry_bind(registry, name,
 						 &wp_viewporter_interface, 1);
 	} else if (strcmp(interface, wl_seat_interface.name) == 0) {
-		wl_input_add_seat(w, name, version);
+		xdw_input_add_seat(w, name, version);
 	} else if (strcmp(interface,
 			  xen_display_manager_v1_interface.name) == 0 &&
 		   w->launched_by_module) {
@@ -141,7 +92,7 @@ static void
 registry_global_remove(void *data, struct wl_registry *registry,
 		       uint32_t name)
 {
-	wl_input_remove_seat(data, name);
+	xdw_input_remove_seat(data, name);
 }
 
 static const struct wl_registry_listener registry_listener = {
@@ -237,17 +188,11 @@ err:
 void
 xd_wayland_destroy(struct xd_wayland *w)
 {
-	wl_fb_destroy_all(w);
-	wl_input_destroy_all(w);
+	xdw_fb_destroy_all(w);
+	xdw_input_destroy_all(w);
 	if (w->manager) {
 		xd_log_set_handler(NULL, NULL);
 		xen_display_manager_v1_destroy(w->manager);
-	}
-	while (w->dmabuf_formats) {
-		struct wl_dmabuf_format *f = w->dmabuf_formats;
-
-		w->dmabuf_formats = f->next;
-		free(f);
 	}
 	if (w->source)
 		xd_event_source_remove(w->source);
@@ -255,8 +200,6 @@ xd_wayland_destroy(struct xd_wayland *w)
 		wp_presentation_destroy(w->presentation);
 	if (w->viewporter)
 		wp_viewporter_destroy(w->viewporter);
-	if (w->dmabuf)
-		zwp_linux_dmabuf_v1_destroy(w->dmabuf);
 	if (w->shm)
 		wl_shm_destroy(w->shm);
 	if (w->wm_base)
@@ -287,21 +230,21 @@ xd_wayland_flush(struct xd_wayland *wayland)
 static int
 sink_fb_attach(void *sink, const struct xd_fb *fb)
 {
-	return wl_fb_attach(sink, fb);
+	return xdw_fb_attach(sink, fb);
 }
 
 static void
 sink_fb_detach(void *sink, uint64_t cookie)
 {
-	wl_fb_detach(sink, cookie);
+	xdw_fb_detach(sink, cookie);
 }
 
 const struct xd_display_sink_interface xd_wayland_sink_interface = {
-	.connector_add = wl_connector_add,
-	.connector_remove = wl_connector_remove,
+	.connector_add = xdw_screen_add,
+	.connector_remove = xdw_screen_remove,
 	.fb_attach = sink_fb_attach,
 	.fb_detach = sink_fb_detach,
-	.set_config = wl_connector_set_config,
-	.page_flip = wl_connector_page_flip,
-	.preferred_mode = wl_connector_preferred_mode,
+	.set_config = xdw_screen_set_config,
+	.page_flip = xdw_screen_page_flip,
+	.preferred_mode = xdw_screen_preferred_mode,
 };

@@ -4,7 +4,8 @@
  * keys to the surface with the keyboard focus and pointer and touch input
  * to the surface under them, so a guest only ever receives what was meant
  * for one of its own connectors. Here that input becomes xd_input_events
- * in the guest's pixels; the kbdif half passes them on.
+ * in the guest's pixels; the kbdif half passes them on. Of our surfaces
+ * it knows what xdw-surface.c keeps in their xdw_input_target.
  *
  * Whatever the guest saw pressed is released when the focus leaves, so
  * that no key or button stays down in a guest the user has left.
@@ -16,7 +17,7 @@
 
 #include <wayland-client.h>
 
-#include "wl-internal.h"
+#include "xdw-internal.h"
 
 #define SEAT_VERSION 7		/* frames and discrete axis steps */
 #define MAX_PRESSED 32
@@ -31,11 +32,11 @@ struct pressed {
 struct touch_point {
 	bool active;
 	int32_t id;			/* the compositor's touch id */
-	struct wl_connector *connector;
+	struct xdw_input_target *target;
 	bool moved;			/* in the frame being built */
 };
 
-struct wl_input_seat {
+struct xdw_seat {
 	struct wl_list link;		/* xd_wayland::seats */
 	struct xd_wayland *wayland;
 	uint32_t name;
@@ -45,10 +46,10 @@ struct wl_input_seat {
 	struct wl_pointer *pointer;
 	struct wl_touch *touch;
 
-	struct wl_connector *key_focus;
+	struct xdw_input_target *key_focus;
 	struct pressed keys;
 
-	struct wl_connector *pointer_focus;
+	struct xdw_input_target *pointer_focus;
 	wl_fixed_t sx, sy;
 	struct pressed buttons;
 	int32_t wheel_discrete;
@@ -62,6 +63,41 @@ deliver(struct xd_wayland *w, const struct xd_input_event *ev)
 {
 	if (w->input_handler)
 		w->input_handler(w->input_data, ev);
+}
+
+/* The target whose surface this is, or NULL (not ours, or gone). */
+static struct xdw_input_target *
+target_from_surface(struct xd_wayland *w, struct wl_surface *surface)
+{
+	struct xdw_input_target *t = surface ?
+		wl_surface_get_user_data(surface) : NULL;
+
+	return t && t->wayland == w ? t : NULL;
+}
+
+/* An input event for t at surface-local (sx, sy), in the pixels of the
+ * picture t shows. Surface-local coordinates are those of the surface's
+ * size on screen before the compositor's own scaling (placement), which
+ * input already undid: only our viewport stands between them and the
+ * guest's pixels. */
+static void
+to_guest(const struct xdw_input_target *t, enum xd_input_kind kind,
+	 wl_fixed_t sx, wl_fixed_t sy, struct xd_input_event *ev)
+{
+	uint32_t pic_w = t->width, pic_h = t->height;
+	double surf_w = t->surface_w > 0 ? (double)t->surface_w : pic_w;
+	double surf_h = t->surface_h > 0 ? (double)t->surface_h : pic_h;
+	double x = wl_fixed_to_double(sx) * pic_w / (surf_w > 0 ? surf_w : 1);
+	double y = wl_fixed_to_double(sy) * pic_h / (surf_h > 0 ? surf_h : 1);
+
+	memset(ev, 0, sizeof *ev);
+	ev->kind = kind;
+	ev->connector = t->index;
+	ev->unique_id = t->unique_id;
+	ev->width = pic_w;
+	ev->height = pic_h;
+	ev->x = x < 0 ? 0 : x >= pic_w ? (int32_t)pic_w - 1 : (int32_t)x;
+	ev->y = y < 0 ? 0 : y >= pic_h ? (int32_t)pic_h - 1 : (int32_t)y;
 }
 
 static void
@@ -89,15 +125,15 @@ pressed_remove(struct pressed *p, uint32_t code)
 	}
 }
 
-/* Releases, in the guest, everything it saw pressed through c. */
+/* Releases, in the guest, everything it saw pressed through t. */
 static void
-release_all(struct wl_input_seat *s, struct wl_connector *c,
+release_all(struct xdw_seat *s, struct xdw_input_target *t,
 	    struct pressed *p, enum xd_input_kind kind)
 {
 	struct xd_input_event ev;
 
 	while (p->count) {
-		wl_connector_input_event(c, kind, s->sx, s->sy, &ev);
+		to_guest(t, kind, s->sx, s->sy, &ev);
 		ev.code = p->codes[--p->count];
 		ev.pressed = false;
 		deliver(s->wayland, &ev);
@@ -118,11 +154,11 @@ static void
 keyboard_enter(void *data, struct wl_keyboard *keyboard, uint32_t serial,
 	       struct wl_surface *surface, struct wl_array *keys)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	/* Keys already down were pressed elsewhere: the guest only gets
 	 * what is pressed from now on. */
-	s->key_focus = wl_connector_from_surface(s->wayland, surface);
+	s->key_focus = target_from_surface(s->wayland, surface);
 	s->keys.count = 0;
 }
 
@@ -130,7 +166,7 @@ static void
 keyboard_leave(void *data, struct wl_keyboard *keyboard, uint32_t serial,
 	       struct wl_surface *surface)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	if (s->key_focus)
 		release_all(s, s->key_focus, &s->keys, XD_INPUT_KEY);
@@ -141,7 +177,7 @@ static void
 keyboard_key(void *data, struct wl_keyboard *keyboard, uint32_t serial,
 	     uint32_t time, uint32_t key, uint32_t state)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 	struct xd_input_event ev;
 	bool pressed = state == WL_KEYBOARD_KEY_STATE_PRESSED;
 
@@ -157,7 +193,7 @@ keyboard_key(void *data, struct wl_keyboard *keyboard, uint32_t serial,
 	} else {
 		pressed_add(&s->keys, key);
 	}
-	wl_connector_input_event(s->key_focus, XD_INPUT_KEY, 0, 0, &ev);
+	to_guest(s->key_focus, XD_INPUT_KEY, 0, 0, &ev);
 	ev.code = key;
 	ev.pressed = pressed;
 	deliver(s->wayland, &ev);
@@ -189,11 +225,11 @@ static const struct wl_keyboard_listener keyboard_listener = {
 /* --- pointer ----------------------------------------------------------- */
 
 static void
-pointer_motion_to_guest(struct wl_input_seat *s)
+pointer_motion_to_guest(struct xdw_seat *s)
 {
 	struct xd_input_event ev;
 
-	wl_connector_input_event(s->pointer_focus, XD_INPUT_MOTION, s->sx,
+	to_guest(s->pointer_focus, XD_INPUT_MOTION, s->sx,
 				 s->sy, &ev);
 	deliver(s->wayland, &ev);
 }
@@ -202,9 +238,9 @@ static void
 pointer_enter(void *data, struct wl_pointer *pointer, uint32_t serial,
 	      struct wl_surface *surface, wl_fixed_t sx, wl_fixed_t sy)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
-	s->pointer_focus = wl_connector_from_surface(s->wayland, surface);
+	s->pointer_focus = target_from_surface(s->wayland, surface);
 	s->buttons.count = 0;
 	s->wheel_discrete = 0;
 	s->wheel_value = 0;
@@ -220,7 +256,7 @@ static void
 pointer_leave(void *data, struct wl_pointer *pointer, uint32_t serial,
 	      struct wl_surface *surface)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	if (s->pointer_focus)
 		release_all(s, s->pointer_focus, &s->buttons, XD_INPUT_BUTTON);
@@ -231,7 +267,7 @@ static void
 pointer_motion(void *data, struct wl_pointer *pointer, uint32_t time,
 	       wl_fixed_t sx, wl_fixed_t sy)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	s->sx = sx;
 	s->sy = sy;
@@ -243,7 +279,7 @@ static void
 pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
 	       uint32_t time, uint32_t button, uint32_t state)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 	struct xd_input_event ev;
 	bool pressed = state == WL_POINTER_BUTTON_STATE_PRESSED;
 
@@ -253,7 +289,7 @@ pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
 		pressed_add(&s->buttons, button);
 	else
 		pressed_remove(&s->buttons, button);
-	wl_connector_input_event(s->pointer_focus, XD_INPUT_BUTTON, s->sx,
+	to_guest(s->pointer_focus, XD_INPUT_BUTTON, s->sx,
 				 s->sy, &ev);
 	ev.code = button;
 	ev.pressed = pressed;
@@ -263,7 +299,7 @@ pointer_button(void *data, struct wl_pointer *pointer, uint32_t serial,
 /* One frame's scrolling as whole wheel clicks: the discrete steps when
  * the device has them, else the distance, the remainder kept. */
 static void
-wheel_flush(struct wl_input_seat *s)
+wheel_flush(struct xdw_seat *s)
 {
 	struct xd_input_event ev;
 	int32_t steps = s->wheel_discrete;
@@ -276,7 +312,7 @@ wheel_flush(struct wl_input_seat *s)
 	s->wheel_discrete = 0;
 	if (steps == 0 || !s->pointer_focus)
 		return;
-	wl_connector_input_event(s->pointer_focus, XD_INPUT_WHEEL, s->sx,
+	to_guest(s->pointer_focus, XD_INPUT_WHEEL, s->sx,
 				 s->sy, &ev);
 	ev.steps = steps;
 	deliver(s->wayland, &ev);
@@ -286,7 +322,7 @@ static void
 pointer_axis(void *data, struct wl_pointer *pointer, uint32_t time,
 	     uint32_t axis, wl_fixed_t value)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	/* kbdif has one wheel, the vertical one. */
 	if (axis != WL_POINTER_AXIS_VERTICAL_SCROLL)
@@ -311,7 +347,7 @@ static void
 pointer_axis_stop(void *data, struct wl_pointer *pointer, uint32_t time,
 		  uint32_t axis)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	if (axis == WL_POINTER_AXIS_VERTICAL_SCROLL)
 		s->wheel_value = 0;
@@ -321,7 +357,7 @@ static void
 pointer_axis_discrete(void *data, struct wl_pointer *pointer, uint32_t axis,
 		      int32_t discrete)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	if (axis != WL_POINTER_AXIS_VERTICAL_SCROLL)
 		return;
@@ -345,7 +381,7 @@ static const struct wl_pointer_listener pointer_listener = {
 /* --- touch ------------------------------------------------------------- */
 
 static struct touch_point *
-touch_find(struct wl_input_seat *s, int32_t id, uint32_t *contact)
+touch_find(struct xdw_seat *s, int32_t id, uint32_t *contact)
 {
 	uint32_t i;
 
@@ -359,13 +395,13 @@ touch_find(struct wl_input_seat *s, int32_t id, uint32_t *contact)
 }
 
 static void
-touch_to_guest(struct wl_input_seat *s, struct touch_point *t,
+touch_to_guest(struct xdw_seat *s, struct touch_point *t,
 	       uint32_t contact, enum xd_input_kind kind, wl_fixed_t x,
 	       wl_fixed_t y)
 {
 	struct xd_input_event ev;
 
-	wl_connector_input_event(t->connector, kind, x, y, &ev);
+	to_guest(t->target, kind, x, y, &ev);
 	ev.contact = contact;
 	deliver(s->wayland, &ev);
 	t->moved = true;
@@ -376,11 +412,12 @@ touch_down(void *data, struct wl_touch *touch, uint32_t serial,
 	   uint32_t time, struct wl_surface *surface, int32_t id,
 	   wl_fixed_t x, wl_fixed_t y)
 {
-	struct wl_input_seat *s = data;
-	struct wl_connector *c = wl_connector_from_surface(s->wayland, surface);
+	struct xdw_seat *s = data;
+	struct xdw_input_target *target = target_from_surface(s->wayland,
+							      surface);
 	uint32_t i;
 
-	if (!c)
+	if (!target)
 		return;
 	/* kbdif contact ids are small slots: the lowest free one. */
 	for (i = 0; i < XD_MAX_TOUCH_CONTACTS; i++)
@@ -388,7 +425,7 @@ touch_down(void *data, struct wl_touch *touch, uint32_t serial,
 			break;
 	if (i == XD_MAX_TOUCH_CONTACTS)
 		return;
-	s->touches[i] = (struct touch_point){ true, id, c, false };
+	s->touches[i] = (struct touch_point){ true, id, target, false };
 	touch_to_guest(s, &s->touches[i], i, XD_INPUT_TOUCH_DOWN, x, y);
 }
 
@@ -396,7 +433,7 @@ static void
 touch_up(void *data, struct wl_touch *touch, uint32_t serial, uint32_t time,
 	 int32_t id)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 	struct touch_point *t;
 	uint32_t contact;
 
@@ -411,7 +448,7 @@ static void
 touch_motion(void *data, struct wl_touch *touch, uint32_t time, int32_t id,
 	     wl_fixed_t x, wl_fixed_t y)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 	struct touch_point *t;
 	uint32_t contact;
 
@@ -424,8 +461,8 @@ touch_motion(void *data, struct wl_touch *touch, uint32_t time, int32_t id,
 static void
 touch_frame(void *data, struct wl_touch *touch)
 {
-	struct wl_input_seat *s = data;
-	struct wl_connector *done[XD_MAX_TOUCH_CONTACTS];
+	struct xdw_seat *s = data;
+	struct xdw_input_target *done[XD_MAX_TOUCH_CONTACTS];
 	struct xd_input_event ev;
 	unsigned int n = 0, i, j;
 
@@ -435,12 +472,12 @@ touch_frame(void *data, struct wl_touch *touch)
 		if (!t->moved)
 			continue;
 		t->moved = false;
-		for (j = 0; j < n && done[j] != t->connector; j++)
+		for (j = 0; j < n && done[j] != t->target; j++)
 			;
 		if (j < n)
 			continue;
-		done[n++] = t->connector;
-		wl_connector_input_event(t->connector, XD_INPUT_TOUCH_FRAME,
+		done[n++] = t->target;
+		to_guest(t->target, XD_INPUT_TOUCH_FRAME,
 					 0, 0, &ev);
 		deliver(s->wayland, &ev);
 	}
@@ -449,7 +486,7 @@ touch_frame(void *data, struct wl_touch *touch)
 static void
 touch_cancel(void *data, struct wl_touch *touch)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 	uint32_t i;
 
 	/* The compositor took the touches (a gesture): lift them. */
@@ -487,7 +524,7 @@ static const struct wl_touch_listener touch_listener = {
 /* --- seats ------------------------------------------------------------- */
 
 static void
-release_keyboard(struct wl_input_seat *s)
+release_keyboard(struct xdw_seat *s)
 {
 	if (!s->keyboard)
 		return;
@@ -500,7 +537,7 @@ release_keyboard(struct wl_input_seat *s)
 }
 
 static void
-release_pointer(struct wl_input_seat *s)
+release_pointer(struct xdw_seat *s)
 {
 	if (!s->pointer)
 		return;
@@ -513,7 +550,7 @@ release_pointer(struct wl_input_seat *s)
 }
 
 static void
-release_touch(struct wl_input_seat *s)
+release_touch(struct xdw_seat *s)
 {
 	if (!s->touch)
 		return;
@@ -528,7 +565,7 @@ release_touch(struct wl_input_seat *s)
 static void
 seat_capabilities(void *data, struct wl_seat *seat, uint32_t caps)
 {
-	struct wl_input_seat *s = data;
+	struct xdw_seat *s = data;
 
 	if ((caps & WL_SEAT_CAPABILITY_KEYBOARD) && !s->keyboard) {
 		s->keyboard = wl_seat_get_keyboard(seat);
@@ -561,9 +598,9 @@ static const struct wl_seat_listener seat_listener = {
 };
 
 void
-wl_input_add_seat(struct xd_wayland *w, uint32_t name, uint32_t version)
+xdw_input_add_seat(struct xd_wayland *w, uint32_t name, uint32_t version)
 {
-	struct wl_input_seat *s = calloc(1, sizeof *s);
+	struct xdw_seat *s = calloc(1, sizeof *s);
 
 	if (!s)
 		return;
@@ -577,7 +614,7 @@ wl_input_add_seat(struct xd_wayland *w, uint32_t name, uint32_t version)
 }
 
 static void
-seat_destroy(struct wl_input_seat *s)
+seat_destroy(struct xdw_seat *s)
 {
 	release_keyboard(s);
 	release_pointer(s);
@@ -591,9 +628,9 @@ seat_destroy(struct wl_input_seat *s)
 }
 
 void
-wl_input_remove_seat(struct xd_wayland *w, uint32_t name)
+xdw_input_remove_seat(struct xd_wayland *w, uint32_t name)
 {
-	struct wl_input_seat *s, *tmp;
+	struct xdw_seat *s, *tmp;
 
 	wl_list_for_each_safe(s, tmp, &w->seats, link)
 		if (s->name == name)
@@ -601,34 +638,34 @@ wl_input_remove_seat(struct xd_wayland *w, uint32_t name)
 }
 
 void
-wl_input_destroy_all(struct xd_wayland *w)
+xdw_input_destroy_all(struct xd_wayland *w)
 {
-	struct wl_input_seat *s, *tmp;
+	struct xdw_seat *s, *tmp;
 
 	wl_list_for_each_safe(s, tmp, &w->seats, link)
 		seat_destroy(s);
 }
 
 void
-wl_input_forget_connector(struct xd_wayland *w, struct wl_connector *c)
+xdw_input_forget(struct xd_wayland *w, struct xdw_input_target *target)
 {
-	struct wl_input_seat *s;
+	struct xdw_seat *s;
 	bool lifted;
 	uint32_t i;
 
 	wl_list_for_each(s, &w->seats, link) {
-		if (s->key_focus == c) {
-			release_all(s, c, &s->keys, XD_INPUT_KEY);
+		if (s->key_focus == target) {
+			release_all(s, target, &s->keys, XD_INPUT_KEY);
 			s->key_focus = NULL;
 		}
-		if (s->pointer_focus == c) {
-			release_all(s, c, &s->buttons, XD_INPUT_BUTTON);
+		if (s->pointer_focus == target) {
+			release_all(s, target, &s->buttons, XD_INPUT_BUTTON);
 			s->pointer_focus = NULL;
 		}
 		lifted = false;
 		for (i = 0; i < XD_MAX_TOUCH_CONTACTS; i++) {
 			if (s->touches[i].active &&
-			    s->touches[i].connector == c) {
+			    s->touches[i].target == target) {
 				touch_to_guest(s, &s->touches[i], i,
 					       XD_INPUT_TOUCH_UP, 0, 0);
 				s->touches[i].active = false;

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One guest connector shown as a screen: a surface (xdw-surface.c) and its
+ * flips in flight (xdw-flip.c). SET_CONFIG and PG_FLIP name the fb to
+ * show; the commit here joins its wl_buffer, the surface and, for a flip,
+ * the request for presentation feedback. Until the shell first configured
+ * the surface, what the guest shows waits, and is committed then.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+
+#include "xdw-internal.h"
+
+/* A few repaints of a software renderer under load (under TCG in the rig
+ * one takes hundreds of ms); the guest is gone, only its memory waits for
+ * this, and the module gives an exiting backend more. */
+#define BLANK_WAIT_MS 1500
+
+struct xdw_screen {
+	struct xd_wayland *wayland;
+	struct xdw_surface surface;
+	struct xdw_flip_queue flips;
+	uint64_t shown;			/* cookie of the fb on screen, or 0 */
+	bool show_pending;		/* show 'shown' once configured */
+	bool shown_zero_copy;		/* the compositor reads guest memory */
+};
+
+/* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
+static int
+commit_shown(struct xdw_screen *sc, struct xdw_flip *flip)
+{
+	struct xdw_surface *s = &sc->surface;
+	struct wl_buffer *buffer;
+	struct xdw_fb *fb;
+
+	if (sc->shown) {
+		fb = xdw_fb_find(sc->wayland, sc->shown);
+		if (!fb)
+			return -ENOENT;
+		buffer = xdw_fb_get_buffer(fb);
+		if (!buffer)
+			return -ENOMEM;
+		sc->shown_zero_copy = fb->dmabuf_buffer != NULL;
+		xdw_surface_attach(s, buffer, fb->fb.width, fb->fb.height);
+	}
+	if (flip)
+		xdw_flip_watch(flip, s->surface, !sc->shown_zero_copy);
+	wl_surface_commit(s->surface);
+	return 0;
+}
+
+static void
+surface_configured(struct xdw_surface *s, bool first)
+{
+	struct xdw_screen *sc = wl_container_of(s, sc, surface);
+
+	if (!first) {
+		/* A new size limit: the picture is fitted again. */
+		if (sc->shown)
+			commit_shown(sc, NULL);
+		return;
+	}
+	if (sc->show_pending) {
+		/* A flip that came before the surface could show it
+		 * completes with this first frame. */
+		sc->show_pending = false;
+		commit_shown(sc, xdw_flip_queue_unwatched(&sc->flips));
+	}
+}
+
+void *
+xdw_screen_add(void *sink, const struct xd_display_source *source,
+	       const struct xd_connector_info *info)
+{
+	struct xd_wayland *w = sink;
+	struct xdw_screen *sc = calloc(1, sizeof *sc);
+
+	if (!sc)
+		return NULL;
+	sc->wayland = w;
+	if (xdw_flip_queue_init(&sc->flips, w, info->index, source) < 0) {
+		free(sc);
+		return NULL;
+	}
+	if (xdw_surface_init(&sc->surface, w, info, surface_configured) < 0) {
+		xdw_flip_queue_fini(&sc->flips);
+		free(sc);
+		return NULL;
+	}
+	/* The module's object for the connector takes its frame stats. */
+	sc->flips.stats_to = sc->surface.module_connector;
+	return sc;
+}
+
+void
+xdw_screen_remove(void *data)
+{
+	struct xdw_screen *sc = data;
+
+	/* Keys and buttons the guest saw pressed are released first. */
+	xdw_input_forget(sc->wayland, &sc->surface.target);
+	xdw_flip_queue_fini(&sc->flips);
+	/* Only a frame the compositor sampled from the guest's memory can
+	 * keep it mapped there; copies are ours. */
+	if (sc->shown && sc->shown_zero_copy)
+		xdw_blank_and_wait(sc->wayland, sc->surface.surface,
+				   BLANK_WAIT_MS);
+	xdw_surface_fini(&sc->surface);
+	free(sc);
+}
+
+int
+xdw_screen_set_config(void *data, const struct xd_fb *fb)
+{
+	struct xdw_screen *sc = data;
+
+	if (!fb) {
+		/* Display off: unmap, and get ready to map again. */
+		sc->shown = 0;
+		sc->show_pending = false;
+		xdw_surface_unmap(&sc->surface);
+		return 0;
+	}
+	if (!xdw_fb_find(sc->wayland, fb->cookie))
+		return -ENOENT;
+	sc->shown = fb->cookie;
+	if (!sc->surface.configured) {
+		sc->show_pending = true;
+		return 0;
+	}
+	return commit_shown(sc, NULL);
+}
+
+int
+xdw_screen_page_flip(void *data, const struct xd_fb *fb)
+{
+	struct xdw_screen *sc = data;
+	struct xdw_flip *flip;
+	int ret = 0;
+
+	if (!xdw_fb_find(sc->wayland, fb->cookie))
+		return -ENOENT;
+	flip = xdw_flip_new(&sc->flips, fb->cookie);
+	if (!flip)
+		return -ENOMEM;
+	sc->shown = fb->cookie;
+	if (!sc->surface.configured)
+		/* Shown once mapped; the fallback completes the flip. */
+		sc->show_pending = true;
+	else
+		ret = commit_shown(sc, flip);
+	if (ret < 0) {
+		xdw_flip_cancel(flip);
+		return ret;
+	}
+	xdw_flip_accept(flip);
+	return 0;
+}
+
+int
+xdw_screen_preferred_mode(void *data, uint32_t *width, uint32_t *height,
+			  uint32_t *refresh_mhz)
+{
+	struct xdw_screen *sc = data;
+
+	return xdw_surface_preferred_mode(&sc->surface, width, height,
+					  refresh_mhz);
+}
