@@ -401,7 +401,8 @@ probe_frontend(struct probe *p, uint32_t domid)
 
 	/* The event page as a guest buffer: the provider chain on a real
 	 * guest's grant. */
-	buf = xd_buffer_import(p->buffers, domid, &evt_ref, 1, XD_XEN_PAGE_SIZE);
+	buf = xd_buffer_import(p->buffers, domid, &evt_ref, 1,
+			       XD_XEN_PAGE_SIZE);
 	check(p, buf && buf->cpu, "buffer-import of dom%u's event page: "
 	      "provider '%s'", domid, buf ? buf->provider : strerror(errno));
 	if (buf)

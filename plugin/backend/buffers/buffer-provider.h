@@ -50,7 +50,7 @@ struct xd_buffer_provider {
 		      const char **why);
 
 	/* be-alloc: make count pages and grant them to the guest, filling
-	 * refs[count]. 0 or -errno (logged by the provider). NULL: the
+	 * refs[count]. 0 or -errno (logged where it failed). NULL: the
 	 * provider cannot allocate. */
 	int (*alloc)(struct xd_provided_buffer *buf, uint32_t *refs);
 
@@ -74,6 +74,12 @@ extern const struct xd_buffer_provider xd_provider_sim;
 /* For providers: the errnos of a missing or refusing device. */
 bool
 xd_provider_device_error(int err);
+
+/* For providers: maps the guest's grants read-only for the CPU (the
+ * backend never writes a guest's pixels) into buf->map and buf->base.cpu;
+ * 0 or -errno. */
+int
+xd_provider_map_cpu(struct xd_provided_buffer *buf, const uint32_t *refs);
 
 /* For providers: a release that unmaps buf->map (the grant calls' map). */
 void

@@ -87,6 +87,17 @@ xd_provider_device_error(int err)
 	       err == -EPERM || err == -EPROTO;
 }
 
+int
+xd_provider_map_cpu(struct xd_provided_buffer *buf, const uint32_t *refs)
+{
+	buf->map = buf->xen->gnt->map(buf->xen, buf->domid, refs, buf->count,
+				      false, NULL, NULL);
+	if (!buf->map)
+		return errno > 0 ? -errno : -EIO;
+	buf->base.cpu = buf->map;
+	return 0;
+}
+
 void
 xd_provider_unmap(struct xd_provided_buffer *buf)
 {

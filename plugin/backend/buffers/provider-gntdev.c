@@ -41,16 +41,11 @@ gntdev_import(struct xd_provided_buffer *buf, const uint32_t *refs,
 	gntdev_worked = true;
 	buf->base.dmabuf_fd = fd;
 	/* A gntdev dma-buf cannot be mmap()ed: the copy path, taken when
-	 * the compositor refuses the import, needs its own CPU view.
-	 * Read-only: the backend never writes a guest's pixels. */
-	buf->map = xen->gnt->map(xen, buf->domid, refs, buf->count, false,
-				 NULL, NULL);
-	if (!buf->map) {
+	 * the compositor refuses the import, needs its own CPU view. */
+	ret = xd_provider_map_cpu(buf, refs);
+	if (ret < 0)
 		*why = "the CPU view of its dma-buf failed to map";
-		return errno > 0 ? -errno : -EIO;
-	}
-	buf->base.cpu = buf->map;
-	return 0;
+	return ret;
 }
 
 /* gntdev's EINVAL before any success is its PV refusal. */

@@ -7,29 +7,21 @@
  */
 
 #include <errno.h>
-#include <string.h>
+#include <stddef.h>
 
 #include "buffer-provider.h"
-#include "log.h"
 #include "xen/xen-access.h"
 
+/* The grant device says why it failed (xen/xen-real-grant.c). */
 static int
 gntshr_alloc(struct xd_provided_buffer *buf, uint32_t *refs)
 {
 	struct xd_xen *xen = buf->xen;
-	int ret;
 
 	buf->map = xen->gnt->share(xen, buf->domid, buf->count, refs, NULL,
 				   NULL);
-	if (!buf->map) {
-		ret = errno > 0 ? -errno : -EIO;
-		xd_log("dom%u: cannot grant it %u page(s) for a be-alloc "
-		       "buffer: %s; gntalloc grants at most "
-		       "/sys/module/xen_gntalloc/parameters/limit pages "
-		       "(modprobe xen-gntalloc limit=N)\n", buf->domid,
-		       buf->count, strerror(-ret));
-		return ret;
-	}
+	if (!buf->map)
+		return errno > 0 ? -errno : -EIO;
 	buf->base.cpu = buf->map;
 	return 0;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The backend's one narrow door to Xen: XenStore, event channels and
- * grants, nothing more (what a grant becomes for the display is the buffer
- * providers' business, buffers/). Two implementations sit behind it: the
+ * grants, nothing more (what a grant becomes for the display is decided
+ * above, in buffers/). Two implementations sit behind it: the
  * real one on libxenstore, libxenevtchn and libxengnttab (xen-real*.c) and
  * a client of the simulated hypervisor used by tests and benchmarks
  * (xen-sim*.c). Everything above this header is the same code in both.
@@ -78,7 +78,8 @@ struct xd_xen_evtchn_ops {
 /*
  * Grants, raw: the displif and kbdif halves use the counted
  * xd_gnt_map()/xd_gnt_unmap() below for their small shared pages; the
- * buffer providers call these directly (they count their buffers).
+ * guest buffers' layer (buffers/) calls these directly and counts each
+ * buffer with xd_xen_count_buffer().
  * A bad ref is an error, never a crash.
  */
 struct xd_xen_grant_ops {
@@ -96,8 +97,8 @@ struct xd_xen_grant_ops {
 	int (*export_dmabuf)(struct xd_xen *xen, uint32_t domid,
 			     const uint32_t *refs, uint32_t count, int *fd);
 	/* Allocates count pages in this domain and grants them to domid,
-	 * writable, filling refs[count]: the CPU view, NULL with errno.
-	 * dmabuf and offset as map's. */
+	 * writable, filling refs[count]: the CPU view, NULL with errno
+	 * (logged on real Xen). dmabuf and offset as map's. */
 	void *(*share)(struct xd_xen *xen, uint32_t domid, uint32_t count,
 		       uint32_t *refs, int *dmabuf, uint64_t *offset);
 	/* Ends the grants and frees the pages. */
@@ -246,8 +247,8 @@ xd_gnt_map(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 void
 xd_gnt_unmap(struct xd_xen *xen, void *addr, uint32_t count);
 
-/* A buffer provider made (mapped true) or freed a guest buffer: one map
- * or unmap call, whichever grant calls (or none, for the kmod) it took. */
+/* buffers/ made (mapped true) or freed a guest buffer: one map or unmap
+ * call, whichever grant calls (or none) it took. */
 void
 xd_xen_count_buffer(struct xd_xen *xen, bool mapped);
 

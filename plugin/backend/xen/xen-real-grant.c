@@ -72,6 +72,7 @@ real_share(struct xd_xen *xen, uint32_t domid, uint32_t count,
 {
 	struct xd_xen_real *real = to_real(xen);
 	int ret = open_gntshr(real);
+	void *addr;
 
 	if (dmabuf)
 		*dmabuf = -1;
@@ -79,7 +80,17 @@ real_share(struct xd_xen *xen, uint32_t domid, uint32_t count,
 		errno = -ret;
 		return NULL;
 	}
-	return xengntshr_share_pages(real->xgs, domid, (int)count, refs, 1);
+	addr = xengntshr_share_pages(real->xgs, domid, (int)count, refs, 1);
+	if (!addr) {
+		ret = xd_real_err();
+		xd_log("dom%u: cannot grant it %u page(s) for a be-alloc "
+		       "buffer: %s; gntalloc grants at most "
+		       "/sys/module/xen_gntalloc/parameters/limit pages "
+		       "(modprobe xen-gntalloc limit=N)\n", domid, count,
+		       strerror(-ret));
+		errno = -ret;
+	}
+	return addr;
 }
 
 static void

@@ -5,7 +5,7 @@
  * Grant maps come back as the granting domain's memfd and page numbers.
  * A contiguous run is one mmap, and the memfd itself is a zero-copy view
  * of it that the caller may ask for (Weston imports memfds through
- * linux-dmabuf): the 'sim' buffer provider does.
+ * linux-dmabuf).
  */
 
 #include <errno.h>
