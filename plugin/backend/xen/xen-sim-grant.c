@@ -68,6 +68,7 @@ sim_notify(struct xd_xen *xen, uint32_t port)
 	return 0;
 }
 
+/* Nothing of its own: xen-sim.c closes the connection. */
 static void
 sim_evtchn_close(struct xd_xen *xen)
 {
