@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffers/buffer-provider.h"
+#include "buffers/buffers.h"
 #include "displif/displif-internal.h"
 #include "fake-xen.h"
 
@@ -15,7 +17,7 @@ to_fake(struct xd_xen *xen)
 
 static void *
 fake_gnt_map(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
-	     uint32_t count, bool writable)
+	     uint32_t count, bool writable, int *dmabuf, uint64_t *offset)
 {
 	struct fake_xen *fx = to_fake(xen);
 	uint32_t i;
@@ -28,6 +30,8 @@ fake_gnt_map(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 		}
 	}
 	fx->live_mappings++;
+	if (dmabuf)
+		*dmabuf = -1;
 	return fx->pages[refs[0]];
 }
 
@@ -37,68 +41,63 @@ fake_gnt_unmap(struct xd_xen *xen, void *addr, uint32_t count)
 	to_fake(xen)->live_mappings--;
 }
 
-struct fake_buffer {
-	struct xd_guest_buffer base;
-	struct fake_xen *fx;
-};
-
-static void
-fake_buffer_destroy(struct xd_guest_buffer *buffer)
+/* Provider 'fake': buffers of plain memory, whatever the refs name. */
+static int
+fake_memory(struct xd_provided_buffer *buf)
 {
-	struct fake_buffer *fb = (struct fake_buffer *)buffer;
-
-	fb->fx->live_buffers--;
-	free(fb->base.cpu);
-	free(fb);
+	buf->priv = calloc(buf->count, XD_XEN_PAGE_SIZE);
+	if (!buf->priv)
+		return -ENOMEM;
+	buf->base.cpu = buf->priv;
+	to_fake(buf->xen)->live_buffers++;
+	return 0;
 }
 
-static struct xd_guest_buffer *
-fake_buffer_new(struct fake_xen *fx, uint32_t count, uint32_t size)
-{
-	struct fake_buffer *fb = calloc(1, sizeof *fb);
-
-	if (!fb)
-		return NULL;
-	fb->base.cpu = calloc(count, XD_XEN_PAGE_SIZE);
-	if (!fb->base.cpu) {
-		free(fb);
-		return NULL;
-	}
-	fb->base.refcount = 1;
-	fb->base.size = size;
-	fb->base.dmabuf_fd = -1;
-	fb->base.provider = "fake";
-	fb->base.destroy = fake_buffer_destroy;
-	fb->fx = fx;
-	fx->live_buffers++;
-	return &fb->base;
-}
-
-static struct xd_guest_buffer *
-fake_buffer_import(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
-		   uint32_t count, uint32_t size)
+static int
+fake_import(struct xd_provided_buffer *buf, const uint32_t *refs,
+	    const char **why)
 {
 	uint32_t i;
 
-	for (i = 0; i < count; i++) {
+	for (i = 0; i < buf->count; i++) {
 		if (refs[i] >= FAKE_PAGES) {
-			errno = EINVAL;
-			return NULL;
+			*why = "no such fake page";
+			return -EINVAL;
 		}
 	}
-	return fake_buffer_new(to_fake(xen), count, size);
+	return fake_memory(buf);
 }
 
-static struct xd_guest_buffer *
-fake_buffer_alloc_granted(struct xd_xen *xen, uint32_t domid, uint32_t count,
-			  uint32_t size, uint32_t *refs)
+static int
+fake_alloc(struct xd_provided_buffer *buf, uint32_t *refs)
 {
 	uint32_t i;
 
-	for (i = 0; i < count; i++)
+	for (i = 0; i < buf->count; i++)
 		refs[i] = 0x1000 + i;
-	return fake_buffer_new(to_fake(xen), count, size);
+	return fake_memory(buf);
 }
+
+static void
+fake_release(struct xd_provided_buffer *buf)
+{
+	if (!buf->priv)
+		return;
+	free(buf->priv);
+	to_fake(buf->xen)->live_buffers--;
+}
+
+static const struct xd_buffer_provider fake_provider = {
+	.name = "fake",
+	.import = fake_import,
+	.alloc = fake_alloc,
+	.release = fake_release,
+};
+
+static const struct xd_buffer_provider *const fake_chain[] = {
+	&fake_provider,
+	NULL,
+};
 
 static int
 fake_evtchn_notify(struct xd_xen *xen, uint32_t port)
@@ -107,19 +106,23 @@ fake_evtchn_notify(struct xd_xen *xen, uint32_t port)
 	return 0;
 }
 
-static const struct xd_xen_impl fake_impl = {
-	.evtchn_notify = fake_evtchn_notify,
-	.gnt_map = fake_gnt_map,
-	.gnt_unmap = fake_gnt_unmap,
-	.buffer_import = fake_buffer_import,
-	.buffer_alloc_granted = fake_buffer_alloc_granted,
+static const struct xd_xen_evtchn_ops fake_evtchn_ops = {
+	.notify = fake_evtchn_notify,
+};
+
+static const struct xd_xen_grant_ops fake_grant_ops = {
+	.map = fake_gnt_map,
+	.unmap = fake_gnt_unmap,
 };
 
 void
 fake_xen_init(struct fake_xen *fx)
 {
 	memset(fx, 0, sizeof *fx);
-	fx->base.impl = &fake_impl;
+	fx->base.evtchn = &fake_evtchn_ops;
+	fx->base.gnt = &fake_grant_ops;
+	/* Never closed: buffers' references never free it. */
+	fx->base.refs = 1;
 }
 
 static void *
@@ -199,6 +202,9 @@ fake_displif_create(struct fake_xen *fx, struct fake_sink *sink,
 	if (!d)
 		abort();
 	d->xen = &fx->base;
+	d->buffers = xd_buffers_create_with(&fx->base, fake_chain);
+	if (!d->buffers)
+		abort();
 	d->sink_interface = &fake_sink_interface;
 	d->sink = sink;
 	d->domid = domid;
@@ -219,6 +225,7 @@ fake_displif_destroy(struct xd_displif *d, struct fake_xen *fx,
 		     struct fake_sink *sink)
 {
 	xd_displif_release_all(d);
+	xd_buffers_destroy(d->buffers);
 	free(d);
 	return fx->live_buffers == 0 && fx->live_mappings == 0 &&
 	       sink->attached == 0;

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * An in-memory stand-in for the Xen access layer and the display sink,
- * for unit tests and the fuzzer of the displif half: "guest memory" is
- * an array of pages indexed by grant ref, buffers are plain memory, and
- * the sink records what it was asked.
+ * An in-memory stand-in for the Xen access layer, the buffer providers
+ * and the display sink, for unit tests and the fuzzer of the displif half:
+ * "guest memory" is an array of pages indexed by grant ref, buffers are
+ * plain memory (provider 'fake'), and the sink records what it was asked.
  */
 
 #ifndef XD_FAKE_XEN_H
@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "display-sink.h"
-#include "xen/xen-impl.h"
+#include "xen/xen-access.h"
 
 #define FAKE_PAGES 16
 

@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "backend-device.h"
+#include "buffers/buffers.h"
 #include "displif/displif.h"
 #include "displif/xen-displif.h"
 #include "displif/xs-nodes.h"
@@ -44,6 +45,7 @@
 struct xd_backend_device {
 	struct xd_event_loop *loop;
 	struct xd_xen *xen;
+	struct xd_buffers *buffers;
 	struct xd_wayland *wayland;
 	uint32_t domid;
 	uint32_t devid;
@@ -221,7 +223,7 @@ connect(struct xd_backend_device *dev)
 		set_state(dev, XenbusStateClosing);
 		return;
 	}
-	dev->displif = xd_displif_create(dev->xen, dev->loop,
+	dev->displif = xd_displif_create(dev->xen, dev->buffers, dev->loop,
 					 &xd_wayland_sink_interface,
 					 dev->wayland, &config,
 					 displif_fatal, dev);
@@ -432,6 +434,9 @@ xd_backend_device_create(struct xd_event_loop *loop, const char *xen,
 	dev->xen = xd_xen_open(xen, loop, &xen_listener, dev);
 	if (!dev->xen)
 		goto fail;
+	dev->buffers = xd_buffers_create(dev->xen);
+	if (!dev->buffers)
+		goto fail;
 	snprintf(dev->be_path, sizeof dev->be_path,
 		 "/local/domain/%u/backend/vdispl/%u/%u",
 		 xd_xen_self_domid(dev->xen), domid, devid);
@@ -521,6 +526,7 @@ xd_backend_device_destroy(struct xd_backend_device *dev)
 		xd_wayland_flush(dev->wayland);
 		xd_wayland_destroy(dev->wayland);
 	}
+	xd_buffers_destroy(dev->buffers);
 	xd_xen_close(dev->xen);
 	free(dev);
 }

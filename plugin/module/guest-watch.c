@@ -142,7 +142,7 @@ xd_guest_watch_create(struct xd_module *module)
 	w->loop = xd_event_loop_create();
 	if (!w->loop)
 		goto fail;
-	w->xen = xd_xen_open(spec, w->loop, &listener, w);
+	w->xen = xd_xen_open_store(spec, w->loop, &listener, w);
 	if (!w->xen) {
 		xd_module_log(module, "cannot reach Xen through '%s' (%s): is "
 			      "this dom0 or a display domain, with xenstored "

@@ -29,7 +29,7 @@
 
 #include <xen/io/displif.h>
 
-#include "display-sink.h"
+#include "buffers/buffers.h"
 #include "event-loop.h"
 #include "xen/xen-access.h"
 
@@ -38,6 +38,7 @@
 struct probe {
 	struct xd_event_loop *loop;
 	struct xd_xen *xen;
+	struct xd_buffers *buffers;
 	int ok, fail;
 
 	char watch_path[256];	/* last watch event */
@@ -274,7 +275,7 @@ probe_grants(struct probe *p)
 	struct xd_xen_counters c;
 	uint8_t *view;
 
-	shared = xd_buffer_alloc_granted(p->xen, self, PAGES, size, refs);
+	shared = xd_buffer_alloc_granted(p->buffers, self, PAGES, size, refs);
 	check(p, shared && shared->cpu && shared->dmabuf_fd < 0,
 	      "be-alloc: %u pages granted to dom%u, refs %u %u %u, "
 	      "provider '%s'", PAGES, self, refs[0], refs[1], refs[2],
@@ -290,7 +291,7 @@ probe_grants(struct probe *p)
 	      view ? "match" : strerror(errno));
 	xd_gnt_unmap(p->xen, view, PAGES);
 
-	imported = xd_buffer_import(p->xen, self, refs, PAGES, size - 100);
+	imported = xd_buffer_import(p->buffers, self, refs, PAGES, size - 100);
 	check(p, imported && imported->cpu &&
 	      memcmp(imported->cpu, shared->cpu, size - 100) == 0,
 	      "buffer-import: provider '%s', dma-buf fd %d, CPU view %s",
@@ -307,7 +308,7 @@ probe_grants(struct probe *p)
 
 	/* A bad ref is an error, never a crash. */
 	refs[1] = 0xfffffu;
-	imported = xd_buffer_import(p->xen, self, refs, PAGES, size);
+	imported = xd_buffer_import(p->buffers, self, refs, PAGES, size);
 	check(p, !imported, "buffer-import of a bad ref refused: %s",
 	      imported ? "mapped!" : strerror(errno));
 	if (imported)
@@ -400,7 +401,8 @@ probe_frontend(struct probe *p, uint32_t domid)
 
 	/* The event page as a guest buffer: the provider chain on a real
 	 * guest's grant. */
-	buf = xd_buffer_import(p->xen, domid, &evt_ref, 1, XD_XEN_PAGE_SIZE);
+	buf = xd_buffer_import(p->buffers, domid, &evt_ref, 1,
+			       XD_XEN_PAGE_SIZE);
 	check(p, buf && buf->cpu, "buffer-import of dom%u's event page: "
 	      "provider '%s'", domid, buf ? buf->provider : strerror(errno));
 	if (buf)
@@ -425,16 +427,18 @@ main(int argc, char *argv[])
 	}
 	p.loop = xd_event_loop_create();
 	p.xen = p.loop ? xd_xen_open("xen", p.loop, &listener, &p) : NULL;
-	check(&p, p.xen != NULL, "open: real Xen access layer, self domid %u",
-	      p.xen ? xd_xen_self_domid(p.xen) : 0);
-	if (p.xen && strcmp(argv[1], "basics") == 0) {
+	p.buffers = p.xen ? xd_buffers_create(p.xen) : NULL;
+	check(&p, p.buffers != NULL, "open: real Xen access layer, self domid "
+	      "%u", p.xen ? xd_xen_self_domid(p.xen) : 0);
+	if (p.buffers && strcmp(argv[1], "basics") == 0) {
 		probe_xenstore(&p);
 		probe_evtchn(&p);
 		probe_grants(&p);
-	} else if (p.xen && strcmp(argv[1], "frontend") == 0) {
+	} else if (p.buffers && strcmp(argv[1], "frontend") == 0) {
 		probe_frontend(&p, (uint32_t)strtoul(argv[2], NULL, 10));
 	}
 	check(&p, !p.lost, "connection kept");
+	xd_buffers_destroy(p.buffers);
 	xd_xen_close(p.xen);
 	if (p.loop)
 		xd_event_loop_destroy(p.loop);

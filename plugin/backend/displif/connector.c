@@ -209,7 +209,8 @@ connector_setup(struct xd_connector *c)
 }
 
 struct xd_displif *
-xd_displif_create(struct xd_xen *xen, struct xd_event_loop *loop,
+xd_displif_create(struct xd_xen *xen, struct xd_buffers *buffers,
+		  struct xd_event_loop *loop,
 		  const struct xd_display_sink_interface *sink_interface,
 		  void *sink, const struct xd_displif_config *config,
 		  xd_displif_fatal_func_t fatal, void *fatal_data)
@@ -226,6 +227,7 @@ xd_displif_create(struct xd_xen *xen, struct xd_event_loop *loop,
 	if (!d)
 		return NULL;
 	d->xen = xen;
+	d->buffers = buffers;
 	d->loop = loop;
 	d->sink_interface = sink_interface;
 	d->sink = sink;

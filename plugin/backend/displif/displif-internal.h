@@ -53,6 +53,7 @@ struct xd_connector {
 
 struct xd_displif {
 	struct xd_xen *xen;
+	struct xd_buffers *buffers;
 	struct xd_event_loop *loop;
 	const struct xd_display_sink_interface *sink_interface;
 	void *sink;
@@ -61,7 +62,6 @@ struct xd_displif {
 	xd_displif_fatal_func_t fatal;
 	void *fatal_data;
 	bool failed;
-	const char *provider_logged;	/* last provider named in the log */
 
 	uint32_t num_connectors;
 	struct xd_connector connectors[XD_MAX_CONNECTORS];

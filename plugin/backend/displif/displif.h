@@ -16,6 +16,7 @@
 #include "display-sink.h"
 #include "displif-limits.h"
 
+struct xd_buffers;
 struct xd_event_loop;
 struct xd_xen;
 struct xd_displif;
@@ -41,10 +42,12 @@ struct xd_displif_config {
  * the owner disconnects it. Called from the event loop. */
 typedef void (*xd_displif_fatal_func_t)(void *data, const char *why);
 
-/* Maps the rings, binds the ports, adds the connectors to the sink.
- * NULL on failure, logged, with nothing left mapped or bound. */
+/* Maps the rings, binds the ports, adds the connectors to the sink; the
+ * guest's buffers come from buffers (buffers/buffers.h). NULL on failure,
+ * logged, with nothing left mapped or bound. */
 struct xd_displif *
-xd_displif_create(struct xd_xen *xen, struct xd_event_loop *loop,
+xd_displif_create(struct xd_xen *xen, struct xd_buffers *buffers,
+		  struct xd_event_loop *loop,
 		  const struct xd_display_sink_interface *sink_interface,
 		  void *sink, const struct xd_displif_config *config,
 		  xd_displif_fatal_func_t fatal, void *fatal_data);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffers/buffers.h"
 #include "displif-internal.h"
 #include "edid.h"
 #include "log.h"
@@ -108,8 +109,9 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 	pitch = infer_pitch(r->width, r->height, r->bpp, r->buffer_sz);
 
 	if (be_alloc) {
-		dbuf->buffer = xd_buffer_alloc_granted(d->xen, d->domid, count,
-						       r->buffer_sz, refs);
+		dbuf->buffer = xd_buffer_alloc_granted(d->buffers, d->domid,
+						       count, r->buffer_sz,
+						       refs);
 		ret = dbuf->buffer ? 0 : -ENOMEM;
 		if (ret == 0) {
 			ret = xd_page_directory_write(d->xen, d->domid,
@@ -124,8 +126,8 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 		ret = xd_page_directory_read(d->xen, d->domid,
 					     r->gref_directory, count, refs);
 		if (ret == 0) {
-			dbuf->buffer = xd_buffer_import(d->xen, d->domid, refs,
-							count, span);
+			dbuf->buffer = xd_buffer_import(d->buffers, d->domid,
+							refs, count, span);
 			if (!dbuf->buffer)
 				ret = -EINVAL;
 		}
@@ -134,14 +136,6 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 	if (ret < 0)
 		return ret;
 
-	if (!d->provider_logged || strcmp(d->provider_logged,
-					  dbuf->buffer->provider) != 0) {
-		d->provider_logged = dbuf->buffer->provider;
-		xd_log("dom%u: guest buffers come from provider '%s'%s\n",
-		       d->domid, dbuf->buffer->provider,
-		       dbuf->buffer->dmabuf_fd >= 0 ? ", zero copy" :
-		       ", CPU mapping: frames are copied once each");
-	}
 	dbuf->used = true;
 	dbuf->be_alloc = be_alloc;
 	dbuf->cookie = r->dbuf_cookie;

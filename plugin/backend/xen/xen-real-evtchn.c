@@ -24,8 +24,8 @@ evtchn_ready(int fd, uint32_t mask, void *data)
 	/* A listener may close the connection: keep real alive until we
 	 * are done with it. The fd is non-blocking: read every pending
 	 * port, then stop. */
-	xd_real_ref(real);
-	while (!real->closed) {
+	xd_xen_ref(&real->base);
+	while (!real->base.closed) {
 		port = xenevtchn_pending(real->xce);
 		if (port < 0) {
 			err = errno;
@@ -38,7 +38,7 @@ evtchn_ready(int fd, uint32_t mask, void *data)
 		if (l && l->event)
 			l->event(real->base.listener_data, (uint32_t)port);
 	}
-	if (!real->closed && err != EAGAIN && err != EWOULDBLOCK) {
+	if (!real->base.closed && err != EAGAIN && err != EWOULDBLOCK) {
 		xd_log("lost the event channel device: %s\n", strerror(err));
 		xd_event_source_remove(real->evtchn_source);
 		real->evtchn_source = NULL;
@@ -46,38 +46,14 @@ evtchn_ready(int fd, uint32_t mask, void *data)
 		if (l && l->lost)
 			l->lost(real->base.listener_data);
 	}
-	xd_real_unref(real);
+	xd_xen_unref(&real->base);
 }
 
-int
-xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop)
+static void
+real_evtchn_close(struct xd_xen *xen)
 {
-	int fd, flags;
+	struct xd_xen_real *real = to_real(xen);
 
-	real->xce = xenevtchn_open(&real->logger, 0);
-	if (!real->xce) {
-		xd_log("cannot open the event channel device "
-		       "(/dev/xen/evtchn): %s; is the xen-evtchn module "
-		       "loaded? modprobe xen-evtchn\n", strerror(errno));
-		return xd_real_err();
-	}
-	fd = xenevtchn_fd(real->xce);
-	flags = fcntl(fd, F_GETFL);
-	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
-		xd_log("cannot make the event channel fd non-blocking: %s\n",
-		       strerror(errno));
-		return xd_real_err();
-	}
-	real->evtchn_source = xd_event_loop_add_fd(loop, fd, EPOLLIN,
-						   evtchn_ready, real);
-	if (!real->evtchn_source)
-		return xd_real_err();
-	return 0;
-}
-
-void
-xd_real_evtchn_close(struct xd_xen_real *real)
-{
 	if (real->evtchn_source)
 		xd_event_source_remove(real->evtchn_source);
 	real->evtchn_source = NULL;
@@ -86,9 +62,9 @@ xd_real_evtchn_close(struct xd_xen_real *real)
 	real->xce = NULL;
 }
 
-int
-xd_real_evtchn_bind(struct xd_xen *xen, uint32_t domid, uint32_t remote_port,
-		    uint32_t *local_port)
+static int
+real_bind(struct xd_xen *xen, uint32_t domid, uint32_t remote_port,
+	  uint32_t *local_port)
 {
 	xenevtchn_port_or_error_t port;
 
@@ -103,18 +79,53 @@ xd_real_evtchn_bind(struct xd_xen *xen, uint32_t domid, uint32_t remote_port,
 	return 0;
 }
 
-void
-xd_real_evtchn_unbind(struct xd_xen *xen, uint32_t local_port)
+static void
+real_unbind(struct xd_xen *xen, uint32_t local_port)
 {
 	if (xenevtchn_unbind(to_real(xen)->xce, local_port) < 0)
 		xd_log("cannot unbind event channel %u: %s\n", local_port,
 		       strerror(errno));
 }
 
-int
-xd_real_evtchn_notify(struct xd_xen *xen, uint32_t local_port)
+static int
+real_notify(struct xd_xen *xen, uint32_t local_port)
 {
 	if (xenevtchn_notify(to_real(xen)->xce, local_port) < 0)
+		return xd_real_err();
+	return 0;
+}
+
+static const struct xd_xen_evtchn_ops real_evtchn_ops = {
+	.bind = real_bind,
+	.unbind = real_unbind,
+	.notify = real_notify,
+	.close = real_evtchn_close,
+};
+
+int
+xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop)
+{
+	int fd, flags;
+
+	real->xce = xenevtchn_open(&real->logger, 0);
+	if (!real->xce) {
+		xd_log("cannot open the event channel device "
+		       "(/dev/xen/evtchn): %s; is the xen-evtchn module "
+		       "loaded? modprobe xen-evtchn\n", strerror(errno));
+		return xd_real_err();
+	}
+	/* From here on xd_xen_close() closes what is open. */
+	real->base.evtchn = &real_evtchn_ops;
+	fd = xenevtchn_fd(real->xce);
+	flags = fcntl(fd, F_GETFL);
+	if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		xd_log("cannot make the event channel fd non-blocking: %s\n",
+		       strerror(errno));
+		return xd_real_err();
+	}
+	real->evtchn_source = xd_event_loop_add_fd(loop, fd, EPOLLIN,
+						   evtchn_ready, real);
+	if (!real->evtchn_source)
 		return xd_real_err();
 	return 0;
 }

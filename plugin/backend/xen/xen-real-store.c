@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * XenStore through libxenstore: one connection, its watch fd in the
- * event loop, watches delivered to the listener as they are read.
+ * event loop, watches delivered to the listener as they are read. The
+ * real implementation's state is made here: the module opens nothing else.
  */
 
 #include <errno.h>
@@ -37,9 +38,9 @@ watch_ready(int fd, uint32_t mask, void *data)
 	}
 	/* A listener may close the connection: keep real alive until we
 	 * are done with it. */
-	xd_real_ref(real);
+	xd_xen_ref(&real->base);
 	/* libxenstore queues watches read by its own thread; take all. */
-	while (!real->closed) {
+	while (!real->base.closed) {
 		vec = xs_check_watch(real->xs);
 		if (!vec) {
 			err = errno;
@@ -51,13 +52,13 @@ watch_ready(int fd, uint32_t mask, void *data)
 				 vec[XS_WATCH_TOKEN]);
 		free(vec);
 	}
-	if (!real->closed && err != EAGAIN)
+	if (!real->base.closed && err != EAGAIN)
 		lost(real, strerror(err));
-	xd_real_unref(real);
+	xd_xen_unref(&real->base);
 }
 
-int
-xd_real_store_open(struct xd_xen_real *real, struct xd_event_loop *loop)
+static int
+store_open(struct xd_xen_real *real, struct xd_event_loop *loop)
 {
 	int fd;
 
@@ -84,9 +85,11 @@ xd_real_store_open(struct xd_xen_real *real, struct xd_event_loop *loop)
 	return 0;
 }
 
-void
-xd_real_store_close(struct xd_xen_real *real)
+static void
+real_close(struct xd_xen *xen)
 {
+	struct xd_xen_real *real = to_real(xen);
+
 	if (real->xs_source)
 		xd_event_source_remove(real->xs_source);
 	real->xs_source = NULL;
@@ -95,9 +98,9 @@ xd_real_store_close(struct xd_xen_real *real)
 	real->xs = NULL;
 }
 
-char *
-xd_real_xs_read(struct xd_xen *xen, uint32_t txn, const char *path,
-		unsigned int *len)
+static char *
+real_read(struct xd_xen *xen, uint32_t txn, const char *path,
+	  unsigned int *len)
 {
 	unsigned int n;
 	char *value;
@@ -109,49 +112,49 @@ xd_real_xs_read(struct xd_xen *xen, uint32_t txn, const char *path,
 	return value;
 }
 
-int
-xd_real_xs_write(struct xd_xen *xen, uint32_t txn, const char *path,
-		 const char *value)
+static int
+real_write(struct xd_xen *xen, uint32_t txn, const char *path,
+	   const char *value)
 {
 	if (!xs_write(to_real(xen)->xs, txn, path, value, strlen(value)))
 		return xd_real_err();
 	return 0;
 }
 
-int
-xd_real_xs_remove(struct xd_xen *xen, uint32_t txn, const char *path)
+static int
+real_remove(struct xd_xen *xen, uint32_t txn, const char *path)
 {
 	if (!xs_rm(to_real(xen)->xs, txn, path))
 		return xd_real_err();
 	return 0;
 }
 
-char **
-xd_real_xs_directory(struct xd_xen *xen, uint32_t txn, const char *path,
-		     unsigned int *num)
+static char **
+real_directory(struct xd_xen *xen, uint32_t txn, const char *path,
+	       unsigned int *num)
 {
 	/* One malloc'd block, as xen-access.h promises. */
 	return xs_directory(to_real(xen)->xs, txn, path, num);
 }
 
-int
-xd_real_xs_watch(struct xd_xen *xen, const char *path, const char *token)
+static int
+real_watch(struct xd_xen *xen, const char *path, const char *token)
 {
 	if (!xs_watch(to_real(xen)->xs, path, token))
 		return xd_real_err();
 	return 0;
 }
 
-int
-xd_real_xs_unwatch(struct xd_xen *xen, const char *path, const char *token)
+static int
+real_unwatch(struct xd_xen *xen, const char *path, const char *token)
 {
 	if (!xs_unwatch(to_real(xen)->xs, path, token))
 		return xd_real_err();
 	return 0;
 }
 
-int
-xd_real_xs_transaction_start(struct xd_xen *xen, uint32_t *txn)
+static int
+real_transaction_start(struct xd_xen *xen, uint32_t *txn)
 {
 	xs_transaction_t t = xs_transaction_start(to_real(xen)->xs);
 
@@ -161,10 +164,73 @@ xd_real_xs_transaction_start(struct xd_xen *xen, uint32_t *txn)
 	return 0;
 }
 
-int
-xd_real_xs_transaction_end(struct xd_xen *xen, uint32_t txn, bool abort)
+static int
+real_transaction_end(struct xd_xen *xen, uint32_t txn, bool abort)
 {
 	if (!xs_transaction_end(to_real(xen)->xs, txn, abort))
 		return errno == EAGAIN ? -EAGAIN : xd_real_err();
 	return 0;
+}
+
+/* The last reference went: the handles of other areas are closed. */
+static void
+real_destroy(struct xd_xen *xen)
+{
+	free(to_real(xen));
+}
+
+static const struct xd_xen_store_ops real_store_ops = {
+	.read = real_read,
+	.write = real_write,
+	.remove = real_remove,
+	.directory = real_directory,
+	.watch = real_watch,
+	.unwatch = real_unwatch,
+	.transaction_start = real_transaction_start,
+	.transaction_end = real_transaction_end,
+	.close = real_close,
+	.destroy = real_destroy,
+};
+
+/* Our own domain id: "domid" relative to our XenStore home, or 0 when
+ * the node is absent (dom0 on toolstacks that do not write it). */
+static uint32_t
+read_self_domid(struct xd_xen_real *real)
+{
+	unsigned long v;
+	char *value, *end;
+
+	value = real_read(&real->base, 0, "domid", NULL);
+	if (!value)
+		return 0;
+	errno = 0;
+	v = strtoul(value, &end, 10);
+	if (errno || end == value || *end || v >= 0x7ff0) {
+		xd_log("our XenStore 'domid' is not a domain id: '%.16s'; "
+		       "assuming 0\n", value);
+		v = 0;
+	}
+	free(value);
+	return (uint32_t)v;
+}
+
+struct xd_xen *
+xd_xen_real_open_store(struct xd_event_loop *loop)
+{
+	struct xd_xen_real *real;
+	int ret;
+
+	real = calloc(1, sizeof *real);
+	if (!real)
+		return NULL;
+	real->base.store = &real_store_ops;
+	real->base.refs = 1;
+	ret = store_open(real, loop);
+	if (ret < 0) {
+		xd_xen_close(&real->base);
+		errno = -ret;
+		return NULL;
+	}
+	real->base.self_domid = read_self_domid(real);
+	return &real->base;
 }

@@ -3,7 +3,8 @@
  * Buffer provider 'kmod': the project's kernel module (kmod/, the device
  * /dev/xen/zcopy, protocol/xen-zcopy.h) turns grant references into a
  * dma-buf that the compositor imports and the CPU can mmap: zero copy on
- * stock Debian kernels. The device is opened once per process.
+ * stock Debian kernels. The device is opened once per process. No Xen
+ * access call: the module maps the grants itself.
  */
 
 #include <errno.h>
@@ -15,9 +16,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "buffer-provider.h"
 #include "log.h"
-#include "xen-real.h"
 #include "xen-zcopy.h"
+#include "xen/xen-access.h"
 
 struct kmod_state {
 	void *cpu;
@@ -48,16 +50,16 @@ kmod_device(void)
 	return kmod_fd;
 }
 
-int
-xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
-		    const uint32_t *refs, const char **why)
+static int
+kmod_import(struct xd_provided_buffer *buf, const uint32_t *refs,
+	    const char **why)
 {
 	/* Writable, as the guest granted it: Mesa (trixie's llvmpipe) never
 	 * releases a dma-buf import it could only map read-only, which kept
 	 * a destroyed guest's frames mapped in Weston for good (reproduced
 	 * in the simulator with a read-only fd; see doc/kmod.md). */
 	struct xen_zcopy_export exp = {
-		.domid = domid,
+		.domid = buf->domid,
 		.count = buf->count,
 		.refs = (uint64_t)(uintptr_t)refs,
 	};
@@ -96,20 +98,23 @@ xd_real_kmod_import(struct xd_real_buffer *buf, uint32_t domid,
 		return ret;
 	}
 	k->id = exp.id;
-	buf->kmod = k;
+	buf->priv = k;
 	buf->base.dmabuf_fd = exp.fd;
 	buf->base.dmabuf_offset = 0;
 	buf->base.cpu = k->cpu;
 	return 0;
 }
 
-void
-xd_real_kmod_release(struct xd_real_buffer *buf)
+static void
+kmod_release(struct xd_provided_buffer *buf)
 {
-	struct kmod_state *k = buf->kmod;
-	struct xen_zcopy_revoke revoke = { .id = k->id };
+	struct kmod_state *k = buf->priv;
+	struct xen_zcopy_revoke revoke;
 	static bool revoke_failed_logged;
 
+	if (!k)
+		return;
+	revoke.id = k->id;
 	munmap(k->cpu, k->size);
 	/* Weston has released the buffer, yet its GL driver may keep the
 	 * import referenced for as long as it runs (Mesa llvmpipe's idle
@@ -123,5 +128,12 @@ xd_real_kmod_release(struct xd_real_buffer *buf)
 		       "update the module (doc/kmod.md)\n", strerror(errno));
 	}
 	free(k);
-	buf->kmod = NULL;
+	buf->priv = NULL;
 }
+
+const struct xd_buffer_provider xd_provider_kmod = {
+	.name = "kmod",
+	.import = kmod_import,
+	.release = kmod_release,
+	.unavailable = xd_provider_device_error,
+};

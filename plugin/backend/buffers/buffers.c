@@ -1,0 +1,250 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The buffer provider layer: the chain is chosen here, tried here for
+ * every buffer, and the provider that made the buffers logged here (see
+ * buffer-provider.h for the providers).
+ *
+ * A provider that is unavailable in this process says why once, and the
+ * provider chosen is logged whenever it changes, with why the ones before
+ * it were skipped.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buffer-provider.h"
+#include "buffers.h"
+#include "log.h"
+#include "xen/xen-access.h"
+
+#define MAX_PROVIDERS 8
+
+static const struct xd_buffer_provider *const real_chain[] = {
+	&xd_provider_kmod,
+	&xd_provider_gntdev,
+	&xd_provider_map,
+	&xd_provider_gntshr,
+	NULL,
+};
+
+static const struct xd_buffer_provider *const sim_chain[] = {
+	&xd_provider_sim,
+	NULL,
+};
+
+struct xd_buffers {
+	struct xd_xen *xen;
+	const struct xd_buffer_provider *const *chain;
+	struct {
+		bool unavailable;	/* for the rest of the process */
+		const char *why;	/* the last reason it was skipped */
+	} state[MAX_PROVIDERS];
+	char logged[16];		/* the provider last logged */
+};
+
+struct xd_buffers *
+xd_buffers_create_with(struct xd_xen *xen,
+		       const struct xd_buffer_provider *const *chain)
+{
+	struct xd_buffers *buffers;
+	size_t n;
+
+	for (n = 0; chain[n]; n++)
+		;
+	if (n > MAX_PROVIDERS) {
+		errno = E2BIG;
+		return NULL;
+	}
+	buffers = calloc(1, sizeof *buffers);
+	if (!buffers)
+		return NULL;
+	buffers->xen = xen;
+	buffers->chain = chain;
+	return buffers;
+}
+
+struct xd_buffers *
+xd_buffers_create(struct xd_xen *xen)
+{
+	return xd_buffers_create_with(xen, xen->simulated ? sim_chain :
+					   real_chain);
+}
+
+void
+xd_buffers_destroy(struct xd_buffers *buffers)
+{
+	free(buffers);
+}
+
+bool
+xd_provider_device_error(int err)
+{
+	return err == -ENOSYS || err == -ENOTTY || err == -EOPNOTSUPP ||
+	       err == -ENODEV || err == -ENOENT || err == -EACCES ||
+	       err == -EPERM || err == -EPROTO;
+}
+
+int
+xd_provider_map_cpu(struct xd_provided_buffer *buf, const uint32_t *refs)
+{
+	buf->map = buf->xen->gnt->map(buf->xen, buf->domid, refs, buf->count,
+				      false, NULL, NULL);
+	if (!buf->map)
+		return errno > 0 ? -errno : -EIO;
+	buf->base.cpu = buf->map;
+	return 0;
+}
+
+void
+xd_provider_unmap(struct xd_provided_buffer *buf)
+{
+	if (buf->map)
+		buf->xen->gnt->unmap(buf->xen, buf->map, buf->count);
+	buf->map = NULL;
+}
+
+static void
+buffer_free(struct xd_provided_buffer *buf)
+{
+	struct xd_xen *xen = buf->xen;
+
+	buf->provider->release(buf);
+	if (buf->base.dmabuf_fd >= 0)
+		close(buf->base.dmabuf_fd);
+	free(buf);
+	xd_xen_unref(xen);
+}
+
+static void
+buffer_destroy(struct xd_guest_buffer *base)
+{
+	struct xd_provided_buffer *buf = (struct xd_provided_buffer *)base;
+
+	xd_xen_count_buffer(buf->xen, false);
+	buffer_free(buf);
+}
+
+static struct xd_provided_buffer *
+buffer_new(struct xd_buffers *buffers, const struct xd_buffer_provider *p,
+	   uint32_t domid, uint32_t count, uint32_t size)
+{
+	struct xd_provided_buffer *buf = calloc(1, sizeof *buf);
+
+	if (!buf)
+		return NULL;
+	buf->base.refcount = 1;
+	buf->base.size = size;
+	buf->base.dmabuf_fd = -1;
+	buf->base.provider = p->name;
+	buf->base.destroy = buffer_destroy;
+	buf->provider = p;
+	buf->xen = xd_xen_ref(buffers->xen);
+	buf->domid = domid;
+	buf->count = count;
+	return buf;
+}
+
+/* The one place that says where a guest's buffers come from. */
+static void
+log_choice(struct xd_buffers *buffers, const struct xd_provided_buffer *buf,
+	   size_t chosen)
+{
+	char skipped[512] = "";
+	size_t i, n = 0;
+
+	if (strcmp(buffers->logged, buf->base.provider) == 0)
+		return;
+	snprintf(buffers->logged, sizeof buffers->logged, "%s",
+		 buf->base.provider);
+	for (i = 0; i < chosen && n < sizeof skipped; i++)
+		if (buffers->chain[i]->import)
+			n += snprintf(skipped + n, sizeof skipped - n,
+				      "; %s: %s", buffers->chain[i]->name,
+				      buffers->state[i].why ?
+				      buffers->state[i].why : "skipped");
+	xd_log("dom%u: guest buffers come from provider '%s'%s%s\n",
+	       buf->domid, buf->base.provider,
+	       buf->base.dmabuf_fd >= 0 ? ", zero copy" :
+	       ", CPU mapping: frames are copied once each", skipped);
+}
+
+static bool
+size_fits(uint32_t count, uint32_t size)
+{
+	if (count == 0 || size > (uint64_t)count * XD_XEN_PAGE_SIZE) {
+		errno = EINVAL;
+		return false;
+	}
+	return true;
+}
+
+struct xd_guest_buffer *
+xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
+		 const uint32_t *refs, uint32_t count, uint32_t size)
+{
+	const struct xd_buffer_provider *p;
+	struct xd_provided_buffer *buf;
+	const char *why;
+	int ret = -ENODEV;
+	size_t i;
+
+	if (!size_fits(count, size))
+		return NULL;
+	for (i = 0; (p = buffers->chain[i]); i++) {
+		if (!p->import || buffers->state[i].unavailable)
+			continue;
+		buf = buffer_new(buffers, p, domid, count, size);
+		if (!buf)
+			return NULL;
+		why = "failed";
+		ret = p->import(buf, refs, &why);
+		if (ret == 0) {
+			xd_xen_count_buffer(buffers->xen, true);
+			log_choice(buffers, buf, i);
+			return &buf->base;
+		}
+		buffer_free(buf);
+		buffers->state[i].why = why;
+		if (p->unavailable && p->unavailable(ret)) {
+			buffers->state[i].unavailable = true;
+			xd_log("buffer provider '%s' unavailable: %s\n",
+			       p->name, why);
+		}
+	}
+	xd_log("dom%u: cannot map a buffer of %u page(s): %s\n", domid,
+	       count, strerror(-ret));
+	errno = -ret;
+	return NULL;
+}
+
+struct xd_guest_buffer *
+xd_buffer_alloc_granted(struct xd_buffers *buffers, uint32_t domid,
+			uint32_t count, uint32_t size, uint32_t *refs)
+{
+	const struct xd_buffer_provider *p;
+	struct xd_provided_buffer *buf;
+	int ret = -EOPNOTSUPP;
+	size_t i;
+
+	if (!size_fits(count, size))
+		return NULL;
+	for (i = 0; (p = buffers->chain[i]); i++) {
+		if (!p->alloc)
+			continue;
+		buf = buffer_new(buffers, p, domid, count, size);
+		if (!buf)
+			return NULL;
+		ret = p->alloc(buf, refs);
+		if (ret == 0) {
+			xd_xen_count_buffer(buffers->xen, true);
+			log_choice(buffers, buf, 0);
+			return &buf->base;
+		}
+		buffer_free(buf);
+	}
+	errno = -ret;
+	return NULL;
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Guest display buffers, as the displif half asks for them: the buffer
+ * provider layer. One context per backend process picks, once, the chain
+ * of providers that fits its Xen access (buffer-provider.h), remembers which
+ * of them cannot work in this process, and logs the one that made the
+ * buffers whenever it changes.
+ */
+
+#ifndef XD_BUFFERS_H
+#define XD_BUFFERS_H
+
+#include <stdint.h>
+
+#include "guest-buffer.h"
+
+struct xd_buffers;
+struct xd_buffer_provider;
+struct xd_xen;
+
+/* The chain for xen: real Xen's or the simulator's. NULL on ENOMEM. */
+struct xd_buffers *
+xd_buffers_create(struct xd_xen *xen);
+
+/* The same over a chain of the caller's (tests' doubles), NULL-ended. */
+struct xd_buffers *
+xd_buffers_create_with(struct xd_xen *xen,
+		       const struct xd_buffer_provider *const *chain);
+
+/* Buffers already made outlive the context. */
+void
+xd_buffers_destroy(struct xd_buffers *buffers);
+
+/*
+ * A frontend-allocated display buffer (DBUF_CREATE): count granted pages
+ * holding size bytes, mapped once, by the first provider of the chain
+ * that can (the buffer says which one it used). refcount is 1. NULL with
+ * errno, logged.
+ */
+struct xd_guest_buffer *
+xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
+		 const uint32_t *refs, uint32_t count, uint32_t size);
+
+/*
+ * be-alloc: allocate count pages in this domain, grant them to domid,
+ * and fill refs[count]. The grants end when the buffer is destroyed.
+ */
+struct xd_guest_buffer *
+xd_buffer_alloc_granted(struct xd_buffers *buffers, uint32_t domid,
+			uint32_t count, uint32_t size, uint32_t *refs);
+
+#endif

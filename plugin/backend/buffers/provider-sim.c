@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Buffer provider 'sim', on the simulated hypervisor: its grant maps come
+ * with the granting domain's memfd, a zero-copy view of a contiguous run
+ * that Weston imports through linux-dmabuf. A buffer without it (pages
+ * not contiguous, or withheld) is 'sim-map', copied as real Xen's 'map'.
+ *
+ * XD_SIM_NO_DMABUF ("all" or a comma-separated list of domids) withholds
+ * that view, so that benchmarks can run the copy path beside zero copy
+ * (doc/performance.md).
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buffer-provider.h"
+#include "xen/xen-access.h"
+
+/* Whether XD_SIM_NO_DMABUF names domid. */
+static bool
+dmabuf_withheld(uint32_t domid)
+{
+	const char *list = getenv("XD_SIM_NO_DMABUF");
+	char *end;
+
+	if (!list || !*list)
+		return false;
+	if (strcmp(list, "all") == 0)
+		return true;
+	while (*list) {
+		if (strtoul(list, &end, 10) == domid && end != list)
+			return true;
+		if (end == list || (*end && *end != ','))
+			return false;
+		list = *end ? end + 1 : end;
+	}
+	return false;
+}
+
+static int
+sim_import(struct xd_provided_buffer *buf, const uint32_t *refs,
+	   const char **why)
+{
+	struct xd_xen *xen = buf->xen;
+	bool want_dmabuf = !dmabuf_withheld(buf->domid);
+
+	buf->map = xen->gnt->map(xen, buf->domid, refs, buf->count, false,
+				 want_dmabuf ? &buf->base.dmabuf_fd : NULL,
+				 &buf->base.dmabuf_offset);
+	if (!buf->map) {
+		*why = "the grants failed to map";
+		return errno > 0 ? -errno : -EIO;
+	}
+	buf->base.cpu = buf->map;
+	if (buf->base.dmabuf_fd < 0) {
+		buf->base.dmabuf_offset = 0;
+		buf->base.provider = "sim-map";
+	}
+	return 0;
+}
+
+static int
+sim_alloc(struct xd_provided_buffer *buf, uint32_t *refs)
+{
+	struct xd_xen *xen = buf->xen;
+
+	buf->map = xen->gnt->share(xen, buf->domid, buf->count, refs,
+				   &buf->base.dmabuf_fd,
+				   &buf->base.dmabuf_offset);
+	if (!buf->map)
+		return errno > 0 ? -errno : -EIO;
+	buf->base.cpu = buf->map;
+	return 0;
+}
+
+const struct xd_buffer_provider xd_provider_sim = {
+	.name = "sim",
+	.import = sim_import,
+	.alloc = sim_alloc,
+	.release = xd_provider_unmap,
+};
