@@ -25,7 +25,6 @@
 #include <string.h>
 
 #include <xen/io/kbdif.h>
-#include <xen/io/xenbus.h>
 
 #include "kbdif-device.h"
 #include "kbdif-ring.h"
