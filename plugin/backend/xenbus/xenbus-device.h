@@ -11,14 +11,14 @@
  *                                     Initialised (connect_on_connected)
  *   frontend Reconfiguring         -> disconnect()
  *   frontend Closing               -> disconnect(), Closing
- *   frontend Closed (or anything   -> disconnect(), Closed
- *     else)
+ *   frontend Closed (or anything   -> disconnect(), Closed (an InitWait
+ *     else)                           stays: we wait for the next probe)
  *   frontend Initialising          -> disconnect(), InitWait again (guest
  *                                     reboot, driver reload, our restart)
  *   backend directory gone         -> removed(), disconnect()
  *
  * A device whose connect failed, or whose connection failed later, goes
- * InitWait again only RETRY_MS after the frontend asks (Initialising), so
+ * InitWait again only a second after the frontend asks (Initialising), so
  * that a guest cannot make us spin. The frontend's state node is guest-
  * writable: read once per change, bounded (xs-nodes.h).
  */
