@@ -22,10 +22,9 @@
 #include <sys/signalfd.h>
 #include <unistd.h>
 
-#include "backend-device.h"
+#include "backend-process.h"
 #include "event-loop.h"
 #include "log.h"
-#include "wayland/wayland-sink.h"
 
 struct options {
 	uint32_t domid;
@@ -35,7 +34,7 @@ struct options {
 };
 
 static bool running = true;
-static struct xd_backend_device *device;
+static struct xd_backend_process *backend;
 
 static void
 usage(FILE *f)
@@ -107,8 +106,8 @@ signal_readable(int fd, uint32_t mask, void *data)
 
 	if (read(fd, &info, sizeof info) != sizeof info)
 		return;
-	if (info.ssi_signo == SIGUSR1 && device)
-		xd_backend_device_log_counters(device);
+	if (info.ssi_signo == SIGUSR1 && backend)
+		xd_backend_process_log_counters(backend);
 	else if (info.ssi_signo != SIGUSR1)
 		running = false;
 }
@@ -143,22 +142,22 @@ main(int argc, char *argv[])
 	signals = xd_event_loop_add_fd(loop, sfd, EPOLLIN, signal_readable,
 				       NULL);
 
-	device = xd_backend_device_create(loop, opt.xen, opt.domid, opt.devid,
-					  opt.be_alloc);
-	if (!device)
+	backend = xd_backend_process_create(loop, opt.xen, opt.domid,
+					    opt.devid, opt.be_alloc);
+	if (!backend)
 		goto out;
 
-	while (running && xd_backend_device_alive(device)) {
-		if (xd_backend_device_flush(device) < 0)
+	while (running && xd_backend_process_alive(backend)) {
+		if (xd_backend_process_flush(backend) < 0)
 			break;
 		if (xd_event_loop_dispatch(loop, -1) < 0 && errno != EINTR)
 			break;
 	}
 	/* Asked to stop, or the device was removed: both are normal ends. */
-	status = !running || !xd_backend_device_alive(device) ?
+	status = !running || !xd_backend_process_alive(backend) ?
 		 EXIT_SUCCESS : EXIT_FAILURE;
-	xd_backend_device_destroy(device);
-	device = NULL;
+	xd_backend_process_destroy(backend);
+	backend = NULL;
 out:
 	xd_event_source_remove(signals);
 	close(sfd);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Every bound the backend puts on what a guest may ask for. Stock
+ * Every bound the backend puts on what a guest may ask of displif. Stock
  * xen-drm-front stays far inside them (4095x2047, 4 connectors, a few
  * buffers per connector); they exist so that a hostile guest cannot make
  * dom0 map or allocate without limit. doc/hostile-guests.md explains each.
@@ -9,9 +9,11 @@
 #ifndef XD_DISPLIF_LIMITS_H
 #define XD_DISPLIF_LIMITS_H
 
+/* The bounds every device's XenStore nodes share (XD_MAX_WIDTH,
+ * XD_MAX_HEIGHT, XD_MAX_UNIQUE_ID, XD_MAX_XS_VALUE). */
+#include "xenbus/xenbus-limits.h"
+
 #define XD_MAX_CONNECTORS	4
-#define XD_MAX_WIDTH		8192u
-#define XD_MAX_HEIGHT		8192u
 
 /* Per buffer, and per guest device in total. */
 #define XD_MAX_BUFFER_BYTES	(128u << 20)
@@ -27,9 +29,5 @@
 
 /* Requests handled per wake-up before the loop serves others. */
 #define XD_MAX_REQUESTS_PER_WAKEUP 64
-
-/* XenStore values we read are short; anything longer is refused. */
-#define XD_MAX_XS_VALUE		256
-#define XD_MAX_UNIQUE_ID	64
 
 #endif

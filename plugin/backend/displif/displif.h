@@ -3,7 +3,7 @@
  * The displif half of one guest device while it is connected: one
  * request ring and event page per connector, the guest's buffers and
  * framebuffers, and the calls into the display sink. The XenBus state
- * machine (backend-device.c) reads and validates the frontend's XenStore
+ * machine (vdispl-device.c) reads and validates the frontend's XenStore
  * nodes, creates this on Initialised and destroys it on disconnect.
  */
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The backend side of one vkbd device.
+ * The backend side of one vkbd device: kbdif's side of the XenBus state
+ * machine (xenbus/xenbus-device.c runs it):
  *
  *   start                         -> features published, InitWait
  *   frontend Initialised/Connected -> read its requests, map the event
@@ -24,29 +25,27 @@
 #include <string.h>
 
 #include <xen/io/kbdif.h>
-#include <xen/io/xenbus.h>
 
-#include "displif/displif-limits.h"
-#include "displif/xs-nodes.h"
-#include "displif/xs-values.h"
 #include "kbdif-device.h"
 #include "kbdif-ring.h"
 #include "log.h"
 #include "xen/xen-access.h"
+#include "xenbus/xenbus-device.h"
+#include "xenbus/xenbus-limits.h"
+#include "xenbus/xs-nodes.h"
+#include "xenbus/xs-values.h"
 
-#define PATH_LEN 128
 /* kbdif's raw (unscaled) absolute coordinates. */
 #define RAW_MAX 0x7fff
 
 struct xd_kbdif_device {
 	struct xd_xen *xen;
+	struct xd_xenbus_device *xenbus;
 	uint32_t domid;
 	uint32_t devid;
-	char be_path[PATH_LEN];
-	char fe_path[PATH_LEN];
+	const char *be_path;
+	const char *fe_path;
 	char unique_id[XD_MAX_UNIQUE_ID + 1];
-	int state;
-	int fe_state;
 
 	/* What the toolstack and we offer (backend nodes). */
 	bool keyboard;
@@ -105,15 +104,10 @@ offer(struct xd_kbdif_device *d, const char *node, uint32_t max,
 }
 
 static void
-set_state(struct xd_kbdif_device *d, int state)
+disconnect(void *data)
 {
-	write_u32(d, "state", (uint32_t)state);
-	d->state = state;
-}
+	struct xd_kbdif_device *d = data;
 
-static void
-disconnect(struct xd_kbdif_device *d)
-{
 	if (!d->connected)
 		return;
 	xd_evtchn_unbind(d->xen, d->port);
@@ -132,9 +126,10 @@ requested(struct xd_kbdif_device *d, const char *node)
 	return read_u32(d, d->fe_path, node, 1, &value) == 0 && value == 1;
 }
 
-static void
-connect(struct xd_kbdif_device *d)
+static int
+connect(void *data)
 {
+	struct xd_kbdif_device *d = data;
 	uint32_t gref, remote_port;
 
 	if (read_u32(d, d->fe_path, XENKBD_FIELD_RING_GREF, UINT32_MAX,
@@ -143,8 +138,7 @@ connect(struct xd_kbdif_device *d)
 		     &remote_port) < 0) {
 		xd_log("dom%u: vkbd %u: missing or bad page-gref or "
 		       "event-channel\n", d->domid, d->devid);
-		set_state(d, XenbusStateClosing);
-		return;
+		return -EINVAL;
 	}
 	d->abs = requested(d, XENKBD_FIELD_REQ_ABS_POINTER);
 	d->raw = d->abs && requested(d, XENKBD_FIELD_REQ_RAW_POINTER);
@@ -154,64 +148,25 @@ connect(struct xd_kbdif_device *d)
 	if (!d->page) {
 		xd_log("dom%u: vkbd %u: cannot map the event page (ref %u)\n",
 		       d->domid, d->devid, gref);
-		set_state(d, XenbusStateClosing);
-		return;
+		return -EINVAL;
 	}
 	if (xd_evtchn_bind(d->xen, d->domid, remote_port, &d->port) < 0) {
 		xd_log("dom%u: vkbd %u: cannot bind event channel %u\n",
 		       d->domid, d->devid, remote_port);
 		xd_gnt_unmap(d->xen, d->page, 1);
 		d->page = NULL;
-		set_state(d, XenbusStateClosing);
-		return;
+		return -EINVAL;
 	}
 	xd_kbdif_ring_init(&d->ring, d->page);
 	d->connected = true;
 	d->have_last = false;
 	d->full_logged = false;
-	set_state(d, XenbusStateConnected);
 	xd_log("dom%u: vkbd %u connected: %s pointer%s%s%s\n", d->domid,
 	       d->devid, d->abs ? (d->raw ? "raw absolute" : "absolute") :
 	       "relative", d->keyboard ? ", keyboard" : "",
 	       d->mtouch ? ", multi-touch" : "",
 	       d->unique_id[0] ? ", bound to a connector" : "");
-}
-
-void
-xd_kbdif_device_frontend_changed(struct xd_kbdif_device *d)
-{
-	uint32_t state;
-
-	if (read_u32(d, d->fe_path, "state", XenbusStateReconfigured,
-		     &state) < 0)
-		state = XenbusStateUnknown;
-	if ((int)state == d->fe_state)
-		return;
-	d->fe_state = state;
-
-	switch (state) {
-	case XenbusStateInitialising:
-		disconnect(d);
-		set_state(d, XenbusStateInitWait);
-		break;
-	case XenbusStateInitialised:
-	case XenbusStateConnected:
-		if (!d->connected && d->state == XenbusStateInitWait)
-			connect(d);
-		break;
-	case XenbusStateClosing:
-		disconnect(d);
-		set_state(d, XenbusStateClosing);
-		break;
-	case XenbusStateClosed:
-	case XenbusStateUnknown:
-	default:
-		disconnect(d);
-		if (d->state != XenbusStateClosed &&
-		    d->state != XenbusStateInitWait)
-			set_state(d, XenbusStateClosed);
-		break;
-	}
+	return 0;
 }
 
 static void
@@ -229,8 +184,7 @@ push(struct xd_kbdif_device *d, const union xenkbd_in_event *event)
 	} else if (ret == -EPROTO) {
 		xd_log("dom%u: vkbd %u: event ring index out of range: "
 		       "disconnecting the device\n", d->domid, d->devid);
-		disconnect(d);
-		set_state(d, XenbusStateClosing);
+		xd_xenbus_device_fail(d->xenbus);
 	}
 }
 
@@ -343,27 +297,6 @@ xd_kbdif_device_input(struct xd_kbdif_device *d,
 	}
 }
 
-/* The toolstack writes frontend-id and frontend; accept only the
- * frontend path kbdif's addressing gives for this guest and device. */
-static int
-find_frontend(struct xd_kbdif_device *d)
-{
-	uint32_t frontend_id;
-	char *fe;
-	int ret = 0;
-
-	snprintf(d->fe_path, sizeof d->fe_path,
-		 "/local/domain/%u/device/vkbd/%u", d->domid, d->devid);
-	if (read_u32(d, d->be_path, "frontend-id", 0x7fef,
-		     &frontend_id) < 0 || frontend_id != d->domid)
-		return -ENOENT;
-	fe = read_node(d, d->be_path, "frontend");
-	if (!fe || strcmp(fe, d->fe_path) != 0)
-		ret = -EINVAL;
-	free(fe);
-	return ret;
-}
-
 static void
 read_toolstack_config(struct xd_kbdif_device *d, uint32_t default_width,
 		      uint32_t default_height)
@@ -399,34 +332,43 @@ read_toolstack_config(struct xd_kbdif_device *d, uint32_t default_width,
 	}
 }
 
+static const struct xd_xenbus_device_interface xenbus_interface = {
+	.connect = connect,
+	.disconnect = disconnect,
+};
+
 struct xd_kbdif_device *
-xd_kbdif_device_create(struct xd_xen *xen, uint32_t domid, uint32_t devid,
+xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
+		       uint32_t domid, uint32_t devid,
 		       uint32_t default_width, uint32_t default_height)
 {
+	const struct xd_xenbus_device_config config = {
+		.backend_type = "vinput",
+		.frontend_type = "vkbd",
+		.name = "vkbd",
+		.domid = domid,
+		.devid = devid,
+		/* xen-kbdfront goes Connected as soon as it sees InitWait. */
+		.connect_on_connected = true,
+	};
 	struct xd_kbdif_device *d = calloc(1, sizeof *d);
-	char path[PATH_LEN + 8];
 
 	if (!d)
 		return NULL;
 	d->xen = xen;
 	d->domid = domid;
 	d->devid = devid;
-	d->fe_state = -1;
-	d->state = XenbusStateUnknown;
-	snprintf(d->be_path, sizeof d->be_path,
-		 "/local/domain/%u/backend/vinput/%u/%u",
-		 xd_xen_self_domid(xen), domid, devid);
-	if (find_frontend(d) < 0) {
-		xd_log("dom%u: vkbd %u: no valid device at %s\n", domid,
-		       devid, d->be_path);
+	d->xenbus = xd_xenbus_device_create(xen, loop, &config,
+					    &xenbus_interface, d);
+	if (!d->xenbus) {
 		free(d);
 		return NULL;
 	}
+	d->be_path = xd_xenbus_device_backend_path(d->xenbus);
+	d->fe_path = xd_xenbus_device_frontend_path(d->xenbus);
 	read_toolstack_config(d, default_width, default_height);
-	set_state(d, XenbusStateInitWait);
-	snprintf(path, sizeof path, "%s/state", d->fe_path);
-	if (xd_xs_watch(xen, path, "vkbd-fe") < 0) {
-		free(d);
+	if (xd_xenbus_device_start(d->xenbus) < 0) {
+		xd_kbdif_device_destroy(d);
 		return NULL;
 	}
 	xd_log("dom%u: serving vkbd device %u\n", domid, devid);
@@ -436,14 +378,17 @@ xd_kbdif_device_create(struct xd_xen *xen, uint32_t domid, uint32_t devid,
 void
 xd_kbdif_device_destroy(struct xd_kbdif_device *d)
 {
-	char path[PATH_LEN + 8];
-
 	if (!d)
 		return;
-	disconnect(d);
-	snprintf(path, sizeof path, "%s/state", d->fe_path);
-	xd_xs_unwatch(d->xen, path, "vkbd-fe");
+	xd_xenbus_device_destroy(d->xenbus);
 	free(d);
+}
+
+bool
+xd_kbdif_device_watch(struct xd_kbdif_device *d, const char *path,
+		      const char *token)
+{
+	return xd_xenbus_device_watch(d->xenbus, path, token);
 }
 
 uint32_t

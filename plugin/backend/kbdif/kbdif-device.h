@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * One guest vkbd device (xen/io/kbdif.h), backend side: the XenBus state
- * machine, the features we offer and the frontend requests, and the
- * translation of the user's input into kbdif events on its event page.
+ * One guest vkbd device (xen/io/kbdif.h), backend side: its XenBus state
+ * machine (xenbus/xenbus-device.h) with kbdif's nodes, the features we
+ * offer and the frontend's requests, and the translation of the user's
+ * input into kbdif events on its event page.
  */
 
 #ifndef XD_KBDIF_DEVICE_H
@@ -13,6 +14,7 @@
 
 #include "input-sink.h"
 
+struct xd_event_loop;
 struct xd_xen;
 struct xd_kbdif_device;
 
@@ -20,11 +22,12 @@ struct xd_kbdif_device;
  * Starts serving /local/domain/SELF/backend/vinput/DOMID/DEVID: publishes
  * our features where the toolstack left them unset (default_width and
  * default_height as the pointer's coordinate range), goes InitWait and
- * watches the frontend with token "vkbd-fe". NULL when the device's
- * nodes are absent or invalid (logged).
+ * watches the frontend. NULL when the device's nodes are absent or
+ * invalid (logged).
  */
 struct xd_kbdif_device *
-xd_kbdif_device_create(struct xd_xen *xen, uint32_t domid, uint32_t devid,
+xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
+		       uint32_t domid, uint32_t devid,
 		       uint32_t default_width, uint32_t default_height);
 
 void
@@ -38,9 +41,10 @@ xd_kbdif_device_devid(struct xd_kbdif_device *device);
 const char *
 xd_kbdif_device_unique_id(struct xd_kbdif_device *device);
 
-/* The frontend's state node changed (a watch with token "vkbd-fe"). */
-void
-xd_kbdif_device_frontend_changed(struct xd_kbdif_device *device);
+/* A watch fired: true when it was this device's. */
+bool
+xd_kbdif_device_watch(struct xd_kbdif_device *device, const char *path,
+		      const char *token);
 
 /* An event on local_port: true when it is this device's. */
 bool

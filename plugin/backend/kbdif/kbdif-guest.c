@@ -5,13 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "displif/displif-limits.h"
-#include "displif/xs-nodes.h"
-#include "displif/xs-values.h"
 #include "kbdif-device.h"
 #include "kbdif-guest.h"
 #include "log.h"
 #include "xen/xen-access.h"
+#include "xenbus/xenbus-limits.h"
+#include "xenbus/xs-nodes.h"
+#include "xenbus/xs-values.h"
 
 /* xl gives a guest one vkbd per vkb= entry; a handful is plenty, and the
  * bound keeps a misconfigured toolstack from making us map without end. */
@@ -20,6 +20,7 @@
 
 struct xd_kbdif_guest {
 	struct xd_xen *xen;
+	struct xd_event_loop *loop;
 	uint32_t domid;
 	char dir[96];
 	xd_kbdif_mode_func_t mode;
@@ -80,10 +81,8 @@ add_device(struct xd_kbdif_guest *g, uint32_t devid)
 		w = 800;	/* xen-kbdfront's own default */
 		h = 600;
 	}
-	g->devices[i] = xd_kbdif_device_create(g->xen, g->domid,
+	g->devices[i] = xd_kbdif_device_create(g->xen, g->loop, g->domid,
 					       devid, w, h);
-	if (g->devices[i])
-		xd_kbdif_device_frontend_changed(g->devices[i]);
 }
 
 /* Devices appeared in or vanished from the backend directory. */
@@ -114,14 +113,16 @@ rescan(struct xd_kbdif_guest *g)
 }
 
 struct xd_kbdif_guest *
-xd_kbdif_guest_create(struct xd_xen *xen, uint32_t domid,
-		      xd_kbdif_mode_func_t mode, void *mode_data)
+xd_kbdif_guest_create(struct xd_xen *xen, struct xd_event_loop *loop,
+		      uint32_t domid, xd_kbdif_mode_func_t mode,
+		      void *mode_data)
 {
 	struct xd_kbdif_guest *g = calloc(1, sizeof *g);
 
 	if (!g)
 		return NULL;
 	g->xen = xen;
+	g->loop = loop;
 	g->domid = domid;
 	g->mode = mode;
 	g->mode_data = mode_data;
@@ -157,13 +158,11 @@ xd_kbdif_guest_watch(struct xd_kbdif_guest *g, const char *path,
 		rescan(g);
 		return true;
 	}
-	if (strcmp(token, "vkbd-fe") != 0)
-		return false;
-	/* Each device rereads its frontend's state and ignores no change. */
 	for (i = 0; i < XD_MAX_VKBD; i++)
-		if (g->devices[i])
-			xd_kbdif_device_frontend_changed(g->devices[i]);
-	return true;
+		if (g->devices[i] &&
+		    xd_kbdif_device_watch(g->devices[i], path, token))
+			return true;
+	return false;
 }
 
 bool

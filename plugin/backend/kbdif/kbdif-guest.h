@@ -19,6 +19,7 @@
 
 #include "input-sink.h"
 
+struct xd_event_loop;
 struct xd_xen;
 struct xd_kbdif_guest;
 
@@ -31,8 +32,9 @@ typedef int (*xd_kbdif_mode_func_t)(void *data, const char *unique_id,
 /* Watches /local/domain/SELF/backend/vinput/DOMID (token "vkbd") and
  * serves every device that appears there. */
 struct xd_kbdif_guest *
-xd_kbdif_guest_create(struct xd_xen *xen, uint32_t domid,
-		      xd_kbdif_mode_func_t mode, void *mode_data);
+xd_kbdif_guest_create(struct xd_xen *xen, struct xd_event_loop *loop,
+		      uint32_t domid, xd_kbdif_mode_func_t mode,
+		      void *mode_data);
 
 void
 xd_kbdif_guest_destroy(struct xd_kbdif_guest *guest);

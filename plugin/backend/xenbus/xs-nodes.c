@@ -5,8 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "displif-limits.h"
 #include "xen/xen-access.h"
+#include "xenbus-limits.h"
 #include "xs-nodes.h"
 #include "xs-values.h"
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Parsers for the XenStore values a frontend controls. Each takes the
- * whole string and accepts only the exact syntax displif defines.
+ * Parsers for the XenStore values a frontend or the toolstack controls.
+ * Each takes the whole string and accepts only the exact syntax the
+ * device protocols (displif, kbdif) define.
  */
 
 #ifndef XD_XS_VALUES_H

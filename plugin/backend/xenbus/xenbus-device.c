@@ -1,0 +1,323 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * One backend-side XenBus state machine (see xenbus-device.h), shared by
+ * every device type we serve. It knows the device's two XenStore
+ * directories and its state, never what a connection holds.
+ */
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <xen/io/xenbus.h>
+
+#include "event-loop.h"
+#include "log.h"
+#include "xen/xen-access.h"
+#include "xenbus-device.h"
+#include "xs-nodes.h"
+
+#define PATH_LEN 128
+#define TOKEN_LEN 48
+#define RETRY_MS 1000
+/* The largest domid a guest can have (DOMID_FIRST_RESERVED - 1). */
+#define DOMID_MAX 0x7fef
+
+struct xd_xenbus_device {
+	struct xd_xen *xen;
+	const struct xd_xenbus_device_interface *interface;
+	void *data;
+	struct xd_xenbus_device_config config;
+
+	char be_path[PATH_LEN];
+	char fe_path[PATH_LEN];
+	/* Watch tokens of this device alone: several devices share one
+	 * Xen connection and its listener. */
+	char fe_token[TOKEN_LEN];
+	char be_token[TOKEN_LEN];
+	bool watching;
+
+	int state;		/* ours, as last written */
+	int fe_state;
+	bool connected;
+	bool present;
+	bool failed_recently;
+	struct xd_event_source *deferred;	/* fail_deferred() */
+	struct xd_event_source *retry;		/* InitWait after failure */
+};
+
+static void
+set_state(struct xd_xenbus_device *xb, int state)
+{
+	if (xd_xs_write_u32(xb->xen, xb->be_path, "state",
+			    (uint32_t)state) < 0)
+		xd_log("dom%u: cannot write %s/state\n", xb->config.domid,
+		       xb->be_path);
+	xb->state = state;
+}
+
+static void
+disconnect(struct xd_xenbus_device *xb)
+{
+	if (!xb->connected)
+		return;
+	xb->connected = false;
+	xb->interface->disconnect(xb->data);
+}
+
+static void
+connect(struct xd_xenbus_device *xb)
+{
+	if (xb->interface->connect(xb->data) < 0) {
+		xb->failed_recently = true;
+		set_state(xb, XenbusStateClosing);
+		return;
+	}
+	xb->connected = true;
+	set_state(xb, XenbusStateConnected);
+}
+
+void
+xd_xenbus_device_fail(struct xd_xenbus_device *xb)
+{
+	disconnect(xb);
+	set_state(xb, XenbusStateClosing);
+	xb->failed_recently = true;
+}
+
+static void
+fail_now(void *data)
+{
+	xd_xenbus_device_fail(data);
+}
+
+void
+xd_xenbus_device_fail_deferred(struct xd_xenbus_device *xb)
+{
+	xd_event_source_timer_update(xb->deferred, 1);
+}
+
+static void
+retry_initwait(void *data)
+{
+	struct xd_xenbus_device *xb = data;
+
+	xb->failed_recently = false;
+	if (xb->fe_state == XenbusStateInitialising)
+		set_state(xb, XenbusStateInitWait);
+}
+
+static void
+frontend_changed(struct xd_xenbus_device *xb)
+{
+	uint32_t state;
+
+	if (xd_xs_read_u32(xb->xen, xb->fe_path, "state",
+			   XenbusStateReconfigured, &state) < 0)
+		state = XenbusStateUnknown;
+	/* Initialising again is a frontend asking anew (after our failure,
+	 * say): always answered. */
+	if ((int)state == xb->fe_state && state != XenbusStateInitialising)
+		return;
+	xb->fe_state = state;
+
+	switch (state) {
+	case XenbusStateInitialising:
+		disconnect(xb);
+		if (xb->failed_recently)
+			xd_event_source_timer_update(xb->retry, RETRY_MS);
+		else
+			set_state(xb, XenbusStateInitWait);
+		break;
+	case XenbusStateInitialised:
+		if (!xb->connected && xb->state == XenbusStateInitWait)
+			connect(xb);
+		break;
+	case XenbusStateConnected:
+		/* Either we connected it, or we restarted under a running
+		 * guest: our InitWait makes it reconnect. Unless the frontend
+		 * goes Connected without Initialised (connect_on_connected). */
+		if (xb->config.connect_on_connected && !xb->connected &&
+		    xb->state == XenbusStateInitWait)
+			connect(xb);
+		break;
+	case XenbusStateReconfiguring:
+		disconnect(xb);
+		break;
+	case XenbusStateClosing:
+		disconnect(xb);
+		set_state(xb, XenbusStateClosing);
+		break;
+	case XenbusStateClosed:
+	case XenbusStateUnknown:
+	default:
+		disconnect(xb);
+		if (xb->state != XenbusStateClosed &&
+		    xb->state != XenbusStateInitWait)
+			set_state(xb, XenbusStateClosed);
+		break;
+	}
+}
+
+static void
+backend_changed(struct xd_xenbus_device *xb)
+{
+	char *state;
+
+	if (!xb->present)
+		return;
+	state = xd_xs_read_node(xb->xen, xb->be_path, "state");
+	if (!state && errno == ENOENT) {
+		xb->present = false;
+		if (xb->interface->removed)
+			xb->interface->removed(xb->data);
+		disconnect(xb);
+	}
+	free(state);
+}
+
+bool
+xd_xenbus_device_watch(struct xd_xenbus_device *xb, const char *path,
+		       const char *token)
+{
+	if (strcmp(token, xb->fe_token) == 0)
+		frontend_changed(xb);
+	else if (strcmp(token, xb->be_token) == 0)
+		backend_changed(xb);
+	else
+		return false;
+	return true;
+}
+
+/* The toolstack writes frontend-id and frontend; still, accept only the
+ * frontend path XenBus's addressing gives for this guest and device. */
+static int
+find_frontend(struct xd_xenbus_device *xb)
+{
+	const struct xd_xenbus_device_config *c = &xb->config;
+	uint32_t frontend_id;
+	char *fe;
+	int ret = 0;
+
+	if (xd_xs_read_u32(xb->xen, xb->be_path, "frontend-id", DOMID_MAX,
+			   &frontend_id) < 0 || frontend_id != c->domid) {
+		xd_log("dom%u: no %s %u in XenStore at %s\n", c->domid,
+		       c->name, c->devid, xb->be_path);
+		return -ENOENT;
+	}
+	fe = xd_xs_read_node(xb->xen, xb->be_path, "frontend");
+	if (!fe || strcmp(fe, xb->fe_path) != 0) {
+		xd_log("dom%u: frontend node does not name %s\n", c->domid,
+		       xb->fe_path);
+		ret = -EINVAL;
+	}
+	free(fe);
+	return ret;
+}
+
+struct xd_xenbus_device *
+xd_xenbus_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
+			const struct xd_xenbus_device_config *config,
+			const struct xd_xenbus_device_interface *interface,
+			void *data)
+{
+	struct xd_xenbus_device *xb = calloc(1, sizeof *xb);
+
+	if (!xb)
+		return NULL;
+	xb->xen = xen;
+	xb->interface = interface;
+	xb->data = data;
+	xb->config = *config;
+	xb->fe_state = -1;
+	xb->state = XenbusStateUnknown;
+	xb->present = true;
+	snprintf(xb->be_path, sizeof xb->be_path,
+		 "/local/domain/%u/backend/%s/%u/%u", xd_xen_self_domid(xen),
+		 config->backend_type, config->domid, config->devid);
+	snprintf(xb->fe_path, sizeof xb->fe_path,
+		 "/local/domain/%u/device/%s/%u", config->domid,
+		 config->frontend_type, config->devid);
+	snprintf(xb->fe_token, sizeof xb->fe_token, "%s/%u/fe",
+		 config->backend_type, config->devid);
+	snprintf(xb->be_token, sizeof xb->be_token, "%s/%u/be",
+		 config->backend_type, config->devid);
+	if (find_frontend(xb) < 0)
+		goto fail;
+	xb->deferred = xd_event_loop_add_timer(loop, fail_now, xb);
+	xb->retry = xd_event_loop_add_timer(loop, retry_initwait, xb);
+	if (!xb->deferred || !xb->retry)
+		goto fail;
+	return xb;
+
+fail:
+	xd_xenbus_device_destroy(xb);
+	return NULL;
+}
+
+int
+xd_xenbus_device_start(struct xd_xenbus_device *xb)
+{
+	char path[PATH_LEN + 16];
+	int ret;
+
+	if (xb->config.versions) {
+		snprintf(path, sizeof path, "%s/versions", xb->be_path);
+		ret = xd_xs_write(xb->xen, 0, path, xb->config.versions);
+		if (ret < 0)
+			return ret;
+	}
+	set_state(xb, XenbusStateInitWait);
+
+	snprintf(path, sizeof path, "%s/state", xb->fe_path);
+	xb->watching = true;
+	ret = xd_xs_watch(xb->xen, path, xb->fe_token);
+	if (ret < 0)
+		return ret;
+	return xd_xs_watch(xb->xen, xb->be_path, xb->be_token);
+}
+
+void
+xd_xenbus_device_destroy(struct xd_xenbus_device *xb)
+{
+	char path[PATH_LEN + 16];
+
+	if (!xb)
+		return;
+	disconnect(xb);
+	if (xb->watching) {
+		snprintf(path, sizeof path, "%s/state", xb->fe_path);
+		xd_xs_unwatch(xb->xen, path, xb->fe_token);
+		xd_xs_unwatch(xb->xen, xb->be_path, xb->be_token);
+	}
+	if (xb->deferred)
+		xd_event_source_remove(xb->deferred);
+	if (xb->retry)
+		xd_event_source_remove(xb->retry);
+	free(xb);
+}
+
+const char *
+xd_xenbus_device_backend_path(struct xd_xenbus_device *xb)
+{
+	return xb->be_path;
+}
+
+const char *
+xd_xenbus_device_frontend_path(struct xd_xenbus_device *xb)
+{
+	return xb->fe_path;
+}
+
+bool
+xd_xenbus_device_connected(struct xd_xenbus_device *xb)
+{
+	return xb->connected;
+}
+
+bool
+xd_xenbus_device_present(struct xd_xenbus_device *xb)
+{
+	return xb->present;
+}
