@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "backend-process.h"
+#include "common/decimal.h"
 #include "event-loop.h"
 #include "log.h"
 
@@ -44,20 +45,6 @@ usage(FILE *f)
 }
 
 static int
-parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || v > max)
-		return -1;
-	*out = v;
-	return 0;
-}
-
-static int
 parse_options(int argc, char *argv[], struct options *opt)
 {
 	static const struct option long_options[] = {
@@ -75,12 +62,12 @@ parse_options(int argc, char *argv[], struct options *opt)
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
-			if (parse_u32(optarg, 0x7fef, &opt->domid) < 0)
+			if (xd_parse_u32(optarg, 0x7fef, &opt->domid) < 0)
 				return -1;
 			have_domid = true;
 			break;
 		case 'v':
-			if (parse_u32(optarg, 0xffff, &opt->devid) < 0)
+			if (xd_parse_u32(optarg, 0xffff, &opt->devid) < 0)
 				return -1;
 			break;
 		case 'x':

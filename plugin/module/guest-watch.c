@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/decimal.h"
 #include "event-loop.h"
 #include "guest-watch.h"
 #include "log.h"
@@ -28,24 +29,6 @@ struct xd_guest_watch {
 	struct wl_event_source *source;
 	char base[64];			/* /local/domain/SELF/backend/vdispl */
 };
-
-/* XenStore names here are written by the toolstack; still, parse them
- * strictly: a decimal number and nothing else. */
-static bool
-parse_id(const char *s, uint32_t max, uint32_t *out)
-{
-	char *end;
-	unsigned long v;
-
-	if (*s < '0' || *s > '9')
-		return false;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v > max)
-		return false;
-	*out = v;
-	return true;
-}
 
 static char *
 read_name(struct xd_guest_watch *w, uint32_t domid)
@@ -69,12 +52,12 @@ scan(struct xd_guest_watch *w)
 		uint32_t domid, devid;
 
 		/* 0x7ff0 and up are Xen's special domain ids. */
-		if (!parse_id(domains[i], 0x7fef, &domid))
+		if (xd_parse_u32(domains[i], 0x7fef, &domid) < 0)
 			continue;
 		snprintf(path, sizeof path, "%s/%u", w->base, domid);
 		devices = xd_xs_directory(w->xen, 0, path, &n_dev);
 		for (j = 0; devices && j < n_dev && n < MAX_DEVICES; j++) {
-			if (!parse_id(devices[j], 0xffff, &devid))
+			if (xd_parse_u32(devices[j], 0xffff, &devid) < 0)
 				continue;
 			devs[n].domid = domid;
 			devs[n].devid = devid;

@@ -9,6 +9,7 @@
 
 #include <weston.h>
 
+#include "common/clock.h"
 #include "module-config.h"
 #include "module.h"
 #include "supervisor.h"
@@ -26,15 +27,6 @@ struct xd_supervisor {
 	struct xd_module *module;
 	struct wl_list processes;	/* struct xd_backend_process::link */
 };
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Weston splits the command line on spaces and takes no quoting: only
  * plain words go in. */
@@ -74,7 +66,7 @@ client_destroyed(struct wl_listener *listener, void *data)
 		process_destroy(proc);
 		return;
 	}
-	if (now_ms() - proc->started_ms > STABLE_MS)
+	if (xd_now_ms() - proc->started_ms > STABLE_MS)
 		proc->backoff_ms = BACKOFF_MIN_MS;
 	xd_module_log(module, "%s: backend for device %u exited; restarting in "
 	       "%u ms\n", proc->label, proc->devid, proc->backoff_ms);
@@ -105,7 +97,7 @@ launch(struct xd_backend_process *proc)
 		     config->backend_path, proc->domid, proc->devid,
 		     config->xen, config->be_alloc ? " --be-alloc" : "") < 0)
 		return;
-	proc->started_ms = now_ms();
+	proc->started_ms = xd_now_ms();
 	proc->starts++;
 	proc->client = wet_client_start(module->compositor, cmd);
 	free(cmd);

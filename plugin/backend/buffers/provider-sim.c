@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "buffer-provider.h"
+#include "common/decimal.h"
 #include "xen/xen-access.h"
 
 /* Whether XD_SIM_NO_DMABUF names domid. */
@@ -22,18 +23,17 @@ static bool
 dmabuf_withheld(uint32_t domid)
 {
 	const char *list = getenv("XD_SIM_NO_DMABUF");
-	char *end;
+	uint32_t id;
 
 	if (!list || !*list)
 		return false;
 	if (strcmp(list, "all") == 0)
 		return true;
-	while (*list) {
-		if (strtoul(list, &end, 10) == domid && end != list)
+	while (xd_parse_u32_prefix(&list, UINT32_MAX, &id) == 0) {
+		if (id == domid)
 			return true;
-		if (end == list || (*end && *end != ','))
+		if (*list++ != ',')
 			return false;
-		list = *end ? end + 1 : end;
 	}
 	return false;
 }

@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "log.h"
 #include "xdw-internal.h"
 
@@ -31,15 +32,6 @@ frame_done(void *data, struct wl_callback *callback, uint32_t time)
 }
 
 static const struct wl_callback_listener frame_listener = { frame_done };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Dispatches the import queue until *done or the deadline; other queues'
  * events are read and left for the main loop. */
@@ -61,7 +53,7 @@ wait_queue(struct xd_wayland *w, bool *done, int64_t deadline)
 			return true;
 		}
 		wl_display_flush(w->display);
-		left = deadline - now_ms();
+		left = deadline - (int64_t)xd_now_ms();
 		if (left <= 0 || poll(&pfd, 1, (int)left) <= 0) {
 			wl_display_cancel_read(w->display);
 			return false;
@@ -119,7 +111,7 @@ xdw_blank_and_wait(struct xd_wayland *w, struct wl_surface *surface,
 		   int timeout_ms)
 {
 	struct wl_buffer *buffer = w->shm ? blank_buffer(w) : NULL;
-	int64_t deadline = now_ms() + timeout_ms;
+	int64_t deadline = (int64_t)xd_now_ms() + timeout_ms;
 
 	if (!buffer)
 		return;

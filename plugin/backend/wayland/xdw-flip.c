@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "event-loop.h"
 #include "log.h"
 #include "presentation-time-client-protocol.h"
@@ -38,21 +39,6 @@ static uint64_t
 timespec_us(const struct timespec *ts)
 {
 	return (uint64_t)ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
-}
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static uint64_t
-now_ms(void)
-{
-	return now_ns() / 1000000;
 }
 
 /* Takes the flip off its queue and drops what the compositor would have
@@ -147,7 +133,7 @@ fallback_fired(void *data)
 {
 	struct xdw_flip_queue *q = data;
 	struct xdw_flip *flip, *tmp;
-	uint64_t waited = now_ms() - q->last_flip_ms;
+	uint64_t waited = xd_now_ms() - q->last_flip_ms;
 
 	q->fallback_armed = false;
 	if (wl_list_empty(&q->flips))
@@ -257,7 +243,7 @@ xdw_flip_accept(struct xdw_flip *flip)
 	struct xdw_flip_queue *q = flip->queue;
 
 	/* One clock read: the fallback's and the trace's. */
-	flip->committed_ns = now_ns();
+	flip->committed_ns = xd_now_ns();
 	q->last_flip_ms = flip->committed_ns / 1000000;
 	if (!q->fallback_armed) {
 		xd_event_source_timer_update(q->fallback, FLIP_FALLBACK_MS);

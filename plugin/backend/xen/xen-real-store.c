@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 
+#include "common/decimal.h"
 #include "event-loop.h"
 #include "log.h"
 #include "xen-real.h"
@@ -197,21 +198,19 @@ static const struct xd_xen_store_ops real_store_ops = {
 static uint32_t
 read_self_domid(struct xd_xen_real *real)
 {
-	unsigned long v;
-	char *value, *end;
+	uint32_t v;
+	char *value;
 
 	value = real_read(&real->base, 0, "domid", NULL);
 	if (!value)
 		return 0;
-	errno = 0;
-	v = strtoul(value, &end, 10);
-	if (errno || end == value || *end || v >= 0x7ff0) {
+	if (xd_parse_u32(value, 0x7fef, &v) < 0) {
 		xd_log("our XenStore 'domid' is not a domain id: '%.16s'; "
 		       "assuming 0\n", value);
 		v = 0;
 	}
 	free(value);
-	return (uint32_t)v;
+	return v;
 }
 
 struct xd_xen *

@@ -3,43 +3,8 @@
 #include <errno.h>
 #include <string.h>
 
+#include "common/decimal.h"
 #include "xs-values.h"
-
-static int
-parse_u32_prefix(const char **sp, uint32_t max, uint32_t *out)
-{
-	const char *s = *sp;
-	uint64_t v = 0;
-
-	if (*s < '0' || *s > '9')
-		return -EINVAL;
-	if (s[0] == '0' && s[1] >= '0' && s[1] <= '9')
-		return -EINVAL;
-	while (*s >= '0' && *s <= '9') {
-		v = v * 10 + (uint64_t)(*s - '0');
-		if (v > max)
-			return -ERANGE;
-		s++;
-	}
-	*out = v;
-	*sp = s;
-	return 0;
-}
-
-int
-xd_parse_u32(const char *s, uint32_t max, uint32_t *out)
-{
-	uint32_t v;
-	int ret;
-
-	ret = parse_u32_prefix(&s, max, &v);
-	if (ret < 0)
-		return ret;
-	if (*s)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 int
 xd_parse_resolution(const char *s, uint32_t max_w, uint32_t max_h,
@@ -48,12 +13,12 @@ xd_parse_resolution(const char *s, uint32_t max_w, uint32_t max_h,
 	uint32_t pw, ph;
 	int ret;
 
-	ret = parse_u32_prefix(&s, max_w, &pw);
+	ret = xd_parse_u32_prefix(&s, max_w, &pw);
 	if (ret < 0)
 		return ret;
 	if (*s++ != 'x')
 		return -EINVAL;
-	ret = parse_u32_prefix(&s, max_h, &ph);
+	ret = xd_parse_u32_prefix(&s, max_h, &ph);
 	if (ret < 0)
 		return ret;
 	if (*s || pw == 0 || ph == 0)
@@ -83,7 +48,7 @@ xd_version_list_has(const char *list, uint32_t v)
 	uint32_t item;
 
 	for (;;) {
-		if (parse_u32_prefix(&list, UINT32_MAX, &item) < 0)
+		if (xd_parse_u32_prefix(&list, UINT32_MAX, &item) < 0)
 			return false;
 		if (item == v)
 			return true;

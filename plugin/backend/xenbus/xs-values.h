@@ -11,9 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Decimal, no sign, no spaces, no leading zeros but "0", <= max. */
-int
-xd_parse_u32(const char *s, uint32_t max, uint32_t *out);
+#include "common/decimal.h"
 
 /* "WxH" with 1 <= W <= max_w and 1 <= H <= max_h. */
 int
