@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "buffers/buffer-provider.h"
+#include "buffers/budget.h"
 #include "buffers/buffers.h"
 #include "displif/displif-internal.h"
 #include "fake-xen.h"
@@ -197,14 +198,21 @@ fake_displif_create(struct fake_xen *fx, struct fake_sink *sink,
 		    uint32_t height, uint32_t evt_page)
 {
 	struct xd_displif *d = calloc(1, sizeof *d);
+	struct xd_budget_limits limits;
+	struct xd_budget *budget;
 	struct xd_connector *c;
 
 	if (!d)
 		abort();
 	d->xen = &fx->base;
 	d->buffers = xd_buffers_create_with(&fx->base, fake_chain);
-	if (!d->buffers)
+	xd_budget_limits_default(&limits);
+	budget = xd_budget_create(domid, &limits);
+	if (!d->buffers || !budget)
 		abort();
+	/* A guest's default budget, as a backend process has it. */
+	xd_buffers_set_budget(d->buffers, budget);
+	xd_budget_unref(budget);
 	d->sink_interface = &fake_sink_interface;
 	d->sink = sink;
 	d->domid = domid;
@@ -215,6 +223,8 @@ fake_displif_create(struct fake_xen *fx, struct fake_sink *sink,
 	c->sink_data = sink;
 	c->config.width = width;
 	c->config.height = height;
+	c->offered_w = width;
+	c->offered_h = height;
 	c->evt_page = (struct xendispl_event_page *)fx->pages[evt_page];
 	c->evt_port = 3;
 	return d;
@@ -224,9 +234,19 @@ bool
 fake_displif_destroy(struct xd_displif *d, struct fake_xen *fx,
 		     struct fake_sink *sink)
 {
+	struct xd_budget *budget;
+	bool given_back = true;
+	int i;
+
 	xd_displif_release_all(d);
+	/* Everything the guest held is given back to its budget. */
+	budget = xd_budget_ref(xd_buffers_budget(d->buffers));
+	for (i = 0; i < XD_BUDGET_KINDS; i++)
+		if (xd_budget_used(budget, i))
+			given_back = false;
+	xd_budget_unref(budget);
 	xd_buffers_destroy(d->buffers);
 	free(d);
 	return fx->live_buffers == 0 && fx->live_mappings == 0 &&
-	       sink->attached == 0;
+	       sink->attached == 0 && given_back;
 }

@@ -220,19 +220,23 @@ test_quotas(void)
 
 	setup(false);
 	/* A directory that loops onto itself, naming page 1 throughout:
-	 * the guest can make huge buffers cheaply, the quota stops it. */
+	 * the guest can make huge buffers cheaply, its budget of mapped
+	 * pages (16384 by default) stops it: four of 4096 pages fit, the
+	 * fifth does not. */
 	for (i = 0; i < XD_REFS_PER_DIR_PAGE; i++)
 		refs[i] = 1;
 	write_dir(0, 0, refs, XD_REFS_PER_DIR_PAGE);
 	for (cookie = 1; cookie < 100; cookie++) {
-		status = dbuf_create(cookie, 4096, 4096, 32, 100u << 20, 0, 0);
+		status = dbuf_create(cookie, 4096, 1024, 32, 16u << 20, 0, 0);
 		if (status)
 			break;
 	}
-	XD_ASSERT(status == -ENOMEM && cookie == 6,
-		  "buffer %llu got %d, want the 6th to get -ENOMEM",
+	XD_ASSERT(status == -ENOMEM && cookie == 5,
+		  "buffer %llu got %d, want the 5th to get -ENOMEM",
 		  (unsigned long long)cookie, status);
+	/* One of 25600 pages never fits. */
 	xd_displif_release_all(d);
+	EXPECT(dbuf_create(1, 4096, 4096, 32, 100u << 20, 0, 0), -ENOMEM);
 
 	for (cookie = 1; cookie < 100; cookie++) {
 		status = dbuf_create(cookie, 64, 64, 32, 16384, 0, 0);

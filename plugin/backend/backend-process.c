@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "backend-process.h"
+#include "buffers/budget.h"
 #include "buffers/buffers.h"
 #include "displif/vdispl-device.h"
 #include "kbdif/kbdif-guest.h"
@@ -30,6 +31,7 @@ struct xd_backend_process {
 	uint32_t domid;
 	bool lost;
 	struct xd_xen *xen;
+	struct xd_budget *budget;
 	struct xd_buffers *buffers;
 	struct xd_wayland *wayland;
 	struct xd_vdispl_device *vdispl;
@@ -92,7 +94,8 @@ guest_label(struct xd_backend_process *b, char *label, size_t size)
 
 struct xd_backend_process *
 xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
-			  uint32_t domid, uint32_t devid, bool be_alloc)
+			  uint32_t domid, uint32_t devid, bool be_alloc,
+			  const struct xd_budget_limits *limits)
 {
 	struct xd_backend_process *b;
 	char label[72];
@@ -105,15 +108,19 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 	b->xen = xd_xen_open(xen, loop, &xen_listener, b);
 	if (!b->xen)
 		goto fail;
+	b->budget = xd_budget_create(domid, limits);
 	b->buffers = xd_buffers_create(b->xen);
-	if (!b->buffers)
+	if (!b->budget || !b->buffers)
 		goto fail;
+	/* Every buffer, ring and copy of this guest is charged to it. */
+	xd_buffers_set_budget(b->buffers, b->budget);
 	b->vdispl = xd_vdispl_device_create(b->xen, b->buffers, loop, domid,
 					    devid, be_alloc);
 	if (!b->vdispl)
 		goto fail;
 
 	guest_label(b, label, sizeof label);
+	xd_budget_set_label(b->budget, label);
 	b->wayland = xd_wayland_create(loop, label, domid);
 	if (!b->wayland)
 		goto fail;
@@ -134,6 +141,12 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 				   b->wayland) < 0)
 		goto fail;
 	xd_log("dom%u: serving vdispl device %u (%s)\n", domid, devid, label);
+	xd_log("dom%u: budget: %llu mapped pages, %llu MiB of dom0 memory, "
+	       "%llu buffers, %llu framebuffers\n", domid,
+	       (unsigned long long)limits->limit[XD_BUDGET_MAPPED_PAGES],
+	       (unsigned long long)(limits->limit[XD_BUDGET_MEMORY] >> 20),
+	       (unsigned long long)limits->limit[XD_BUDGET_BUFFERS],
+	       (unsigned long long)limits->limit[XD_BUDGET_FRAMEBUFFERS]);
 	return b;
 
 fail:
@@ -184,6 +197,7 @@ xd_backend_process_destroy(struct xd_backend_process *b)
 		xd_wayland_destroy(b->wayland);
 	}
 	xd_buffers_destroy(b->buffers);
+	xd_budget_unref(b->budget);
 	xd_xen_close(b->xen);
 	free(b);
 }

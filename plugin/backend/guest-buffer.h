@@ -10,6 +10,8 @@
 
 #include <stdint.h>
 
+struct xd_budget;
+
 /*
  * A guest display buffer (DBUF_CREATE), mapped once when it is created and
  * unmapped when the last reference goes. The displif half holds a reference
@@ -33,6 +35,13 @@ struct xd_guest_buffer {
 	/* Which provider made it ("kmod", "gntdev", "map", "gntshr", "sim",
 	 * "sim-map"; see buffers/buffer-provider.h): logs. */
 	const char *provider;
+
+	/* The guest's budget (buffers/budget.h), referenced by the buffer,
+	 * or NULL (no limits: tests' doubles). The buffer's own pages stay
+	 * charged to it until the buffer is destroyed; the Wayland half
+	 * charges what it makes for the guest (framebuffers, copies) to it
+	 * too. */
+	struct xd_budget *budget;
 
 	/* Unmaps and frees; called by xd_guest_buffer_unref() at zero. */
 	void (*destroy)(struct xd_guest_buffer *buffer);

@@ -3,7 +3,13 @@
  * xen-display-backend: serves one guest's para-virtual display device.
  *
  *   xen-display-backend --domid=N [--devid=N] [--xen=xen|sim:SOCKET]
- *                       [--be-alloc]
+ *                       [--be-alloc] [--budget-mapped-pages=N]
+ *                       [--budget-memory-mib=N] [--budget-buffers=N]
+ *                       [--budget-framebuffers=N]
+ *
+ * The budget options are this device's share of its guest's budget
+ * (buffers/budget.h; the module computes them from weston.ini); each
+ * defaults to a whole guest's.
  *
  * xen-display.so launches one per guest device, as a Wayland client with a
  * socket of its own. Everything the guest sends is handled here, so a
@@ -23,6 +29,7 @@
 #include <unistd.h>
 
 #include "backend-process.h"
+#include "buffers/budget.h"
 #include "common/decimal.h"
 #include "event-loop.h"
 #include "log.h"
@@ -32,6 +39,7 @@ struct options {
 	uint32_t devid;
 	const char *xen;
 	bool be_alloc;
+	struct xd_budget_limits budget;
 };
 
 static bool running = true;
@@ -41,7 +49,9 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: xen-display-backend --domid=N [--devid=N] "
-		"[--xen=xen|sim:SOCKET] [--be-alloc]\n");
+		"[--xen=xen|sim:SOCKET] [--be-alloc]\n"
+		"       [--budget-mapped-pages=N] [--budget-memory-mib=N]\n"
+		"       [--budget-buffers=N] [--budget-framebuffers=N]\n");
 }
 
 static int
@@ -52,13 +62,19 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "devid", required_argument, NULL, 'v' },
 		{ "xen", required_argument, NULL, 'x' },
 		{ "be-alloc", no_argument, NULL, 'b' },
+		{ "budget-mapped-pages", required_argument, NULL, 'P' },
+		{ "budget-memory-mib", required_argument, NULL, 'M' },
+		{ "budget-buffers", required_argument, NULL, 'B' },
+		{ "budget-framebuffers", required_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	bool have_domid = false;
+	uint32_t value;
 	int c;
 
 	opt->xen = "xen";
+	xd_budget_limits_default(&opt->budget);
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -75,6 +91,25 @@ parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case 'b':
 			opt->be_alloc = true;
+			break;
+		case 'P':
+		case 'M':
+		case 'B':
+		case 'F':
+			if (xd_parse_u32(optarg, c == 'M' ? 1u << 20 :
+					 UINT32_MAX, &value) < 0)
+				return -1;
+			if (c == 'P')
+				opt->budget.limit[XD_BUDGET_MAPPED_PAGES] =
+					value;
+			else if (c == 'M')
+				opt->budget.limit[XD_BUDGET_MEMORY] =
+					(uint64_t)value << 20;
+			else if (c == 'B')
+				opt->budget.limit[XD_BUDGET_BUFFERS] = value;
+			else
+				opt->budget.limit[XD_BUDGET_FRAMEBUFFERS] =
+					value;
 			break;
 		case 'h':
 			usage(stdout);
@@ -130,7 +165,8 @@ main(int argc, char *argv[])
 				       NULL);
 
 	backend = xd_backend_process_create(loop, opt.xen, opt.domid,
-					    opt.devid, opt.be_alloc);
+					    opt.devid, opt.be_alloc,
+					    &opt.budget);
 	if (!backend)
 		goto out;
 

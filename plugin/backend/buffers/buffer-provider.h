@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "budget.h"
 #include "guest-buffer.h"
 
 struct xd_xen;
@@ -35,12 +36,18 @@ struct xd_provided_buffer {
 	struct xd_xen *xen;	/* referenced until the buffer is freed */
 	uint32_t domid;
 	uint32_t count;		/* pages */
+	uint64_t charged[XD_BUDGET_KINDS];	/* to base.budget, till freed */
 	void *map;		/* the CPU view of a grant map or share */
 	void *priv;		/* the provider's own state */
 };
 
 struct xd_buffer_provider {
 	const char *name;
+
+	/* Grant maps an import holds per guest page, every view counted
+	 * (the guest's budget: budget.h): gntdev's dma-buf and its CPU map
+	 * are 2. 0 means 1. An alloc maps none: it costs dom0 memory. */
+	uint32_t views;
 
 	/* DBUF_CREATE: make buf a view of the guest's grants refs[count].
 	 * 0, or -errno with *why saying what went wrong for the log. What

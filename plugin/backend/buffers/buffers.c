@@ -37,6 +37,7 @@ static const struct xd_buffer_provider *const sim_chain[] = {
 
 struct xd_buffers {
 	struct xd_xen *xen;
+	struct xd_budget *budget;	/* referenced, or NULL */
 	const struct xd_buffer_provider *const *chain;
 	struct {
 		bool unavailable;	/* for the rest of the process */
@@ -74,8 +75,24 @@ xd_buffers_create(struct xd_xen *xen)
 }
 
 void
+xd_buffers_set_budget(struct xd_buffers *buffers, struct xd_budget *budget)
+{
+	xd_budget_unref(buffers->budget);
+	buffers->budget = xd_budget_ref(budget);
+}
+
+struct xd_budget *
+xd_buffers_budget(struct xd_buffers *buffers)
+{
+	return buffers->budget;
+}
+
+void
 xd_buffers_destroy(struct xd_buffers *buffers)
 {
+	if (!buffers)
+		return;
+	xd_budget_unref(buffers->budget);
 	free(buffers);
 }
 
@@ -106,14 +123,33 @@ xd_provider_unmap(struct xd_provided_buffer *buf)
 	buf->map = NULL;
 }
 
+/* Takes amount of kind from the guest's budget for buf, until it is
+ * freed. */
+static int
+buffer_charge(struct xd_provided_buffer *buf, enum xd_budget_kind kind,
+	      uint64_t amount)
+{
+	int ret = xd_budget_charge(buf->base.budget, kind, amount);
+
+	if (ret == 0)
+		buf->charged[kind] += amount;
+	return ret;
+}
+
+/* The buffer's pages are unmapped or freed: only now is its charge given
+ * back (the compositor's last reference included). */
 static void
 buffer_free(struct xd_provided_buffer *buf)
 {
 	struct xd_xen *xen = buf->xen;
+	int i;
 
 	buf->provider->release(buf);
 	if (buf->base.dmabuf_fd >= 0)
 		close(buf->base.dmabuf_fd);
+	for (i = 0; i < XD_BUDGET_KINDS; i++)
+		xd_budget_uncharge(buf->base.budget, i, buf->charged[i]);
+	xd_budget_unref(buf->base.budget);
 	free(buf);
 	xd_xen_unref(xen);
 }
@@ -140,6 +176,7 @@ buffer_new(struct xd_buffers *buffers, const struct xd_buffer_provider *p,
 	buf->base.dmabuf_fd = -1;
 	buf->base.provider = p->name;
 	buf->base.destroy = buffer_destroy;
+	buf->base.budget = xd_budget_ref(buffers->budget);
 	buf->provider = p;
 	buf->xen = xd_xen_ref(buffers->xen);
 	buf->domid = domid;
@@ -199,6 +236,18 @@ xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
 		buf = buffer_new(buffers, p, domid, count, size);
 		if (!buf)
 			return NULL;
+		/* Charged before anything is mapped, so the guest never
+		 * holds more than its budget, not even for a moment. A
+		 * refusal ends the request: a later provider would only map
+		 * the same pages past the same budget. */
+		if (buffer_charge(buf, XD_BUDGET_BUFFERS, 1) < 0 ||
+		    buffer_charge(buf, XD_BUDGET_MAPPED_PAGES,
+				  (uint64_t)count * (p->views ? p->views :
+						     1)) < 0) {
+			buffer_free(buf);
+			errno = ENOMEM;
+			return NULL;
+		}
 		why = "failed";
 		ret = p->import(buf, refs, &why);
 		if (ret == 0) {
@@ -212,6 +261,15 @@ xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
 			buffers->state[i].unavailable = true;
 			xd_log("buffer provider '%s' unavailable: %s\n",
 			       p->name, why);
+		} else if (ret == -ENOSPC) {
+			/* The provider's own limit (the kmod's caps on
+			 * grant maps, which protect dom0's maptrack): the
+			 * next provider would map around it. */
+			xd_log("dom%u: provider '%s' refused a buffer of %u "
+			       "page(s): %s; request refused\n", domid,
+			       p->name, count, why);
+			errno = ENOSPC;
+			return NULL;
 		}
 	}
 	xd_log("dom%u: cannot map a buffer of %u page(s): %s\n", domid,
@@ -237,6 +295,13 @@ xd_buffer_alloc_granted(struct xd_buffers *buffers, uint32_t domid,
 		buf = buffer_new(buffers, p, domid, count, size);
 		if (!buf)
 			return NULL;
+		if (buffer_charge(buf, XD_BUDGET_BUFFERS, 1) < 0 ||
+		    buffer_charge(buf, XD_BUDGET_MEMORY,
+				  (uint64_t)count * XD_XEN_PAGE_SIZE) < 0) {
+			buffer_free(buf);
+			errno = ENOMEM;
+			return NULL;
+		}
 		ret = p->alloc(buf, refs);
 		if (ret == 0) {
 			xd_xen_count_buffer(buffers->xen, true);

@@ -14,6 +14,7 @@
 
 #include "guest-buffer.h"
 
+struct xd_budget;
 struct xd_buffers;
 struct xd_buffer_provider;
 struct xd_xen;
@@ -27,6 +28,16 @@ struct xd_buffers *
 xd_buffers_create_with(struct xd_xen *xen,
 		       const struct xd_buffer_provider *const *chain);
 
+/* The guest's budget (budget.h), referenced: every buffer made from now
+ * on is charged to it, and carries it. NULL: no limits. */
+void
+xd_buffers_set_budget(struct xd_buffers *buffers, struct xd_budget *budget);
+
+/* The budget, for the grant maps the displif half holds itself (rings,
+ * event pages, page directories); NULL when none was set. */
+struct xd_budget *
+xd_buffers_budget(struct xd_buffers *buffers);
+
 /* Buffers already made outlive the context. */
 void
 xd_buffers_destroy(struct xd_buffers *buffers);
@@ -35,7 +46,9 @@ xd_buffers_destroy(struct xd_buffers *buffers);
  * A frontend-allocated display buffer (DBUF_CREATE): count granted pages
  * holding size bytes, mapped once, by the first provider of the chain
  * that can (the buffer says which one it used). refcount is 1. NULL with
- * errno, logged.
+ * errno, logged. ENOMEM: the guest's budget refused it; ENOSPC: a
+ * provider's own limit did (the kmod's): either ends the request, no
+ * other provider is tried.
  */
 struct xd_guest_buffer *
 xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
@@ -44,6 +57,7 @@ xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
 /*
  * be-alloc: allocate count pages in this domain, grant them to domid,
  * and fill refs[count]. The grants end when the buffer is destroyed.
+ * Charged to the budget as dom0 memory. NULL with errno.
  */
 struct xd_guest_buffer *
 xd_buffer_alloc_granted(struct xd_buffers *buffers, uint32_t domid,

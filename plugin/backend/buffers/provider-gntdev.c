@@ -58,6 +58,7 @@ gntdev_unavailable(int err)
 
 const struct xd_buffer_provider xd_provider_gntdev = {
 	.name = "gntdev",
+	.views = 2,		/* the dma-buf, and the CPU view */
 	.import = gntdev_import,
 	.release = xd_provider_unmap,
 	.unavailable = gntdev_unavailable,

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffers/budget.h"
+#include "buffers/buffers.h"
 #include "displif-internal.h"
 #include "event-loop.h"
 #include "log.h"
@@ -161,10 +163,32 @@ connector_teardown(struct xd_connector *c)
 	if (c->evt_port)
 		xd_evtchn_unbind(d->xen, c->evt_port);
 	c->req_port = c->evt_port = 0;
+	if (c->ring_page)
+		xd_budget_uncharge(xd_buffers_budget(d->buffers),
+				   XD_BUDGET_MAPPED_PAGES, 1);
+	if (c->evt_page)
+		xd_budget_uncharge(xd_buffers_budget(d->buffers),
+				   XD_BUDGET_MAPPED_PAGES, 1);
 	xd_gnt_unmap(d->xen, c->ring_page, 1);
 	xd_gnt_unmap(d->xen, c->evt_page, 1);
 	c->ring_page = NULL;
 	c->evt_page = NULL;
+}
+
+/* A page of the guest mapped for as long as the connection lasts: its
+ * ring or event page, charged to the guest's budget like its buffers. */
+static void *
+map_connector_page(struct xd_displif *d, uint32_t ref)
+{
+	struct xd_budget *budget = xd_buffers_budget(d->buffers);
+	void *page;
+
+	if (xd_budget_charge(budget, XD_BUDGET_MAPPED_PAGES, 1) < 0)
+		return NULL;
+	page = xd_gnt_map(d->xen, d->domid, &ref, 1, true);
+	if (!page)
+		xd_budget_uncharge(budget, XD_BUDGET_MAPPED_PAGES, 1);
+	return page;
 }
 
 static int
@@ -175,15 +199,16 @@ connector_setup(struct xd_connector *c)
 	struct xd_connector_info info;
 	struct xen_displif_sring *sring;
 
-	sring = xd_gnt_map(d->xen, d->domid, &cfg->req_ring_ref, 1, true);
+	c->offered_w = cfg->width;
+	c->offered_h = cfg->height;
+	sring = map_connector_page(d, cfg->req_ring_ref);
 	if (!sring)
 		return -EINVAL;
 	c->ring_page = sring;
 	/* The guest initialised the shared ring; our private indexes
 	 * start from what it published. */
 	BACK_RING_ATTACH(&c->ring, sring, sring->rsp_prod, XD_XEN_PAGE_SIZE);
-	c->evt_page = xd_gnt_map(d->xen, d->domid, &cfg->evt_ring_ref, 1,
-				 true);
+	c->evt_page = map_connector_page(d, cfg->evt_ring_ref);
 	if (!c->evt_page)
 		return -EINVAL;
 	c->evt_prod = c->evt_page->in_prod;

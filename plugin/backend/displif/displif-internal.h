@@ -33,6 +33,10 @@ struct xd_connector {
 	struct xd_displif *displif;
 	uint32_t index;
 	struct xd_displif_connector_config config;
+	/* The largest mode offered the guest on this connector: the
+	 * configured resolution, and any EDID it was answered with. A
+	 * frame larger than that is refused. */
+	uint32_t offered_w, offered_h;
 
 	struct xen_displif_back_ring ring;
 	void *ring_page;
@@ -67,8 +71,6 @@ struct xd_displif {
 	struct xd_connector connectors[XD_MAX_CONNECTORS];
 	struct xd_dbuf dbufs[XD_MAX_BUFFERS];
 	struct xd_fbuf fbs[XD_MAX_FBS];
-	uint64_t total_bytes;
-	uint64_t be_alloc_bytes;
 	uint64_t flips_done;
 };
 

@@ -15,14 +15,17 @@
 
 #define XD_MAX_CONNECTORS	4
 
-/* Per buffer, and per guest device in total. */
+/* Per buffer; and the slots of one device. What a guest may hold in
+ * total (mapped pages, dom0 memory, buffers, framebuffers) is its budget,
+ * kept by the buffer provider layer (buffers/budget.h) for as long as
+ * the resource is held, the compositor's hold included. */
 #define XD_MAX_BUFFER_BYTES	(128u << 20)
-#define XD_MAX_GUEST_BYTES	(512u << 20)
 #define XD_MAX_BUFFERS		64
 #define XD_MAX_FBS		64
 
-/* be-alloc buffers cost dom0 memory: a smaller budget. */
-#define XD_MAX_BE_ALLOC_BYTES	(256u << 20)
+/* Framebuffers on one buffer: a guest shows a buffer through one fb,
+ * rarely a few (one per connector); each may cost a copy. */
+#define XD_MAX_FBS_PER_BUFFER	4
 
 /* Flips the sink has not completed yet, per connector. */
 #define XD_MAX_PENDING_FLIPS	2

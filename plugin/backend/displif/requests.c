@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buffers/budget.h"
 #include "buffers/buffers.h"
 #include "displif-internal.h"
 #include "edid.h"
@@ -46,6 +47,25 @@ pages_for(uint64_t bytes)
 	return (bytes + XD_XEN_PAGE_SIZE - 1) / XD_XEN_PAGE_SIZE;
 }
 
+/* Walks (reads, or for be-alloc writes) the guest's page directory: one
+ * of its pages is mapped at a time, charged to the guest's budget. */
+static int
+directory_walk(struct xd_displif *d, bool write, uint32_t first_ref,
+	       uint32_t count, uint32_t *refs)
+{
+	struct xd_budget *budget = xd_buffers_budget(d->buffers);
+	int ret;
+
+	if (xd_budget_charge(budget, XD_BUDGET_MAPPED_PAGES, 1) < 0)
+		return -ENOMEM;
+	ret = write ? xd_page_directory_write(d->xen, d->domid, first_ref,
+					      count, refs) :
+		      xd_page_directory_read(d->xen, d->domid, first_ref,
+					     count, refs);
+	xd_budget_uncharge(budget, XD_BUDGET_MAPPED_PAGES, 1);
+	return ret;
+}
+
 /* displif carries no pitch: infer it from buffer_sz. Linux 6.12 sends
  * width * bpp / 8, newer kernels align that to 8 bytes; both make
  * buffer_sz a multiple of the height. Anything else: the tight pitch. */
@@ -65,7 +85,7 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 	struct xd_displif *d = c->displif;
 	bool be_alloc = r->flags & XENDISPL_DBUF_FLG_REQ_ALLOC;
 	struct xd_dbuf *dbuf = NULL;
-	uint64_t span, bytes;
+	uint64_t span;
 	uint32_t count, pitch, *refs;
 	int i, ret;
 
@@ -88,12 +108,9 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 	if (find_dbuf(d, r->dbuf_cookie))
 		return -EEXIST;
 
+	/* What the guest may hold in total is its budget's, charged by
+	 * the buffer providers for as long as the buffer lives. */
 	count = pages_for(span);
-	bytes = (uint64_t)count * XD_XEN_PAGE_SIZE;
-	if (d->total_bytes + bytes > XD_MAX_GUEST_BYTES)
-		return -ENOMEM;
-	if (be_alloc && d->be_alloc_bytes + bytes > XD_MAX_BE_ALLOC_BYTES)
-		return -ENOMEM;
 	for (i = 0; i < XD_MAX_BUFFERS; i++) {
 		if (!d->dbufs[i].used) {
 			dbuf = &d->dbufs[i];
@@ -114,22 +131,24 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 						       refs);
 		ret = dbuf->buffer ? 0 : -ENOMEM;
 		if (ret == 0) {
-			ret = xd_page_directory_write(d->xen, d->domid,
-						      r->gref_directory,
-						      count, refs);
+			ret = directory_walk(d, true, r->gref_directory,
+					     count, refs);
 			if (ret < 0) {
 				xd_guest_buffer_unref(dbuf->buffer);
 				dbuf->buffer = NULL;
 			}
 		}
 	} else {
-		ret = xd_page_directory_read(d->xen, d->domid,
-					     r->gref_directory, count, refs);
+		ret = directory_walk(d, false, r->gref_directory, count,
+				     refs);
 		if (ret == 0) {
 			dbuf->buffer = xd_buffer_import(d->buffers, d->domid,
 							refs, count, span);
+			/* A limit (the budget's, a provider's) says so;
+			 * anything else is about the guest's grants. */
 			if (!dbuf->buffer)
-				ret = -EINVAL;
+				ret = errno == ENOMEM || errno == ENOSPC ?
+				      -errno : -EINVAL;
 		}
 	}
 	free(refs);
@@ -145,9 +164,6 @@ dbuf_create(struct xd_connector *c, const struct xendispl_dbuf_create_req *r)
 	dbuf->pitch = pitch;
 	dbuf->size = r->buffer_sz;
 	dbuf->data_ofs = r->data_ofs;
-	d->total_bytes += bytes;
-	if (be_alloc)
-		d->be_alloc_bytes += bytes;
 	return 0;
 }
 
@@ -163,11 +179,12 @@ fb_free(struct xd_displif *d, struct xd_fbuf *f)
 	f->used = false;
 }
 
+/* The buffer's charge to the guest's budget lasts until its last
+ * reference goes, which the sink may hold on after this (the compositor
+ * still showing it): buffers/buffers.c gives it back then. */
 static void
 dbuf_free(struct xd_displif *d, struct xd_dbuf *dbuf)
 {
-	uint64_t bytes = (uint64_t)pages_for((uint64_t)dbuf->data_ofs +
-					     dbuf->size) * XD_XEN_PAGE_SIZE;
 	uint32_t index = dbuf - d->dbufs;
 	int i;
 
@@ -175,9 +192,6 @@ dbuf_free(struct xd_displif *d, struct xd_dbuf *dbuf)
 		if (d->fbs[i].used && d->fbs[i].dbuf == index)
 			fb_free(d, &d->fbs[i]);
 	xd_guest_buffer_unref(dbuf->buffer);
-	d->total_bytes -= bytes;
-	if (dbuf->be_alloc)
-		d->be_alloc_bytes -= bytes;
 	memset(dbuf, 0, sizeof *dbuf);
 }
 
@@ -208,13 +222,31 @@ log_format_once(struct xd_displif *d, uint32_t format, const char *why)
 	xd_log("dom%u: pixel format %#x %s\n", d->domid, format, why);
 }
 
+/* Whether a frame of w x h fits the largest mode offered on c, or on
+ * any connector of the device (c NULL): FB_ATTACH comes on connector 0's
+ * ring for every connector's frames. */
+static bool
+fits_offered_mode(struct xd_displif *d, struct xd_connector *c, uint32_t w,
+		  uint32_t h)
+{
+	uint32_t i;
+
+	if (c)
+		return w <= c->offered_w && h <= c->offered_h;
+	for (i = 0; i < d->num_connectors; i++)
+		if (w <= d->connectors[i].offered_w &&
+		    h <= d->connectors[i].offered_h)
+			return true;
+	return false;
+}
+
 static int
 fb_attach(struct xd_connector *c, const struct xendispl_fb_attach_req *r)
 {
 	struct xd_displif *d = c->displif;
 	struct xd_fbuf *f = NULL;
 	struct xd_dbuf *dbuf;
-	uint32_t bpp;
+	uint32_t bpp, on_dbuf = 0;
 	uint64_t end;
 	int i, ret;
 
@@ -238,13 +270,16 @@ fb_attach(struct xd_connector *c, const struct xendispl_fb_attach_req *r)
 	      xd_format_min_pitch(r->pixel_format, r->width);
 	if (end > dbuf->size)
 		return -EINVAL;
+	/* A frame no connector could show would only cost its copy. */
+	if (!fits_offered_mode(d, NULL, r->width, r->height))
+		return -EINVAL;
 	for (i = 0; i < XD_MAX_FBS; i++) {
-		if (!d->fbs[i].used) {
-			f = &d->fbs[i];
-			break;
-		}
+		if (!d->fbs[i].used)
+			f = f ? f : &d->fbs[i];
+		else if (d->fbs[i].dbuf == (uint32_t)(dbuf - d->dbufs))
+			on_dbuf++;
 	}
-	if (!f)
+	if (!f || on_dbuf >= XD_MAX_FBS_PER_BUFFER)
 		return -ENOMEM;
 
 	f->dbuf = dbuf - d->dbufs;
@@ -296,6 +331,10 @@ set_config(struct xd_connector *c, const struct xendispl_set_config_req *r)
 	    r->y > f->fb.height || r->height > f->fb.height - r->y ||
 	    r->bpp != xd_format_bpp(f->fb.drm_format))
 		return -EINVAL;
+	/* The sink shows the whole fb: no larger than this connector's
+	 * modes. */
+	if (!fits_offered_mode(d, c, f->fb.width, f->fb.height))
+		return -EINVAL;
 	ret = d->sink_interface->set_config(c->sink_data, &f->fb);
 	if (ret == 0)
 		c->shown_fb = f->fb.cookie;
@@ -311,7 +350,8 @@ page_flip(struct xd_connector *c, const struct xendispl_page_flip_req *r)
 
 	if (!f)
 		return -ENOENT;
-	if (c->shown_fb == 0)
+	if (c->shown_fb == 0 ||
+	    !fits_offered_mode(d, c, f->fb.width, f->fb.height))
 		return -EINVAL;
 	if (c->pending_flips >= XD_MAX_PENDING_FLIPS)
 		return -EBUSY;
@@ -337,8 +377,14 @@ build_edid(struct xd_connector *c, uint8_t *edid)
 	if (d->sink_interface->preferred_mode &&
 	    d->sink_interface->preferred_mode(c->sink_data, &w, &h,
 					      &mhz) == 0 &&
-	    xd_edid_build(edid, w, h, (mhz + 500) / 1000, serial) == 0)
+	    xd_edid_build(edid, w, h, (mhz + 500) / 1000, serial) == 0) {
+		/* Offered: the guest may now show frames this large. */
+		if (w > c->offered_w)
+			c->offered_w = w;
+		if (h > c->offered_h)
+			c->offered_h = h;
 		return 0;
+	}
 	return xd_edid_build(edid, c->config.width, c->config.height, 60,
 			     serial);
 }
@@ -361,16 +407,22 @@ get_edid(struct xd_connector *c, const struct xendispl_get_edid_req *r,
 	if (ret < 0)
 		return ret;
 	count = pages_for(r->buffer_sz);
-	ret = xd_page_directory_read(d->xen, d->domid, r->gref_directory,
-				     count, refs);
+	ret = directory_walk(d, false, r->gref_directory, count, refs);
 	if (ret < 0)
 		return ret;
 	/* The EDID fits in the first page. */
+	if (xd_budget_charge(xd_buffers_budget(d->buffers),
+			     XD_BUDGET_MAPPED_PAGES, 1) < 0)
+		return -ENOMEM;
 	map = xd_gnt_map(d->xen, d->domid, refs, 1, true);
+	if (map) {
+		memcpy(map, edid, sizeof edid);
+		xd_gnt_unmap(d->xen, map, 1);
+	}
+	xd_budget_uncharge(xd_buffers_budget(d->buffers),
+			   XD_BUDGET_MAPPED_PAGES, 1);
 	if (!map)
 		return -EINVAL;
-	memcpy(map, edid, sizeof edid);
-	xd_gnt_unmap(d->xen, map, 1);
 	*edid_sz = sizeof edid;
 	return 0;
 }

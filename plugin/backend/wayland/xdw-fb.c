@@ -6,6 +6,14 @@
  * each flip. A framebuffer lives until the guest detached it and the
  * compositor released it, whichever comes last. Which formats the
  * compositor imports, linux-dmabuf tells here.
+ *
+ * What a framebuffer makes dom0 hold is charged to its guest's budget
+ * (buffers/budget.h, through the budget its guest buffer carries): the
+ * framebuffer itself until it is freed, and each shm copy until it is
+ * freed. A copy the compositor released is freed at once unless its fb
+ * is one a screen showed last (xdw_fb_keep()), and then it is the fb's
+ * one spare; a copy that would pass the budget first frees the spares
+ * of other fbs.
  */
 
 #include <errno.h>
@@ -16,6 +24,7 @@
 
 #include <drm_fourcc.h>
 
+#include "buffers/budget.h"
 #include "linux-dmabuf-v1-client-protocol.h"
 #include "log.h"
 #include "pixel-convert.h"
@@ -37,6 +46,7 @@ struct xdw_fb_copy {
 	struct wl_buffer *buffer;
 	void *map;
 	size_t size;
+	uint64_t charged;	/* bytes, to the guest's budget */
 	bool busy;
 };
 
@@ -93,6 +103,48 @@ xdw_fb_bind_dmabuf(struct xd_wayland *w, uint32_t name)
 }
 
 static void
+copy_free(struct xdw_fb_copy *copy)
+{
+	struct xd_budget *budget = copy->fb->fb.buffer->budget;
+
+	wl_buffer_destroy(copy->buffer);
+	munmap(copy->map, copy->size);
+	xd_budget_uncharge(budget, XD_BUDGET_MEMORY, copy->charged);
+	free(copy);
+}
+
+/* Unlinks and frees copy, which the compositor does not hold. */
+static void
+copy_remove(struct xdw_fb_copy *copy)
+{
+	struct xdw_fb_copy **p;
+
+	for (p = &copy->fb->copies; *p; p = &(*p)->next) {
+		if (*p == copy) {
+			*p = copy->next;
+			break;
+		}
+	}
+	copy_free(copy);
+}
+
+/* Frees fb's copies the compositor does not hold. */
+static void
+fb_free_idle_copies(struct xdw_fb *fb)
+{
+	struct xdw_fb_copy **p = &fb->copies, *copy;
+
+	while ((copy = *p)) {
+		if (copy->busy) {
+			p = &copy->next;
+			continue;
+		}
+		*p = copy->next;
+		copy_free(copy);
+	}
+}
+
+static void
 fb_destroy(struct xdw_fb *fb)
 {
 	struct xdw_fb_copy *copy;
@@ -102,12 +154,11 @@ fb_destroy(struct xdw_fb *fb)
 		wl_buffer_destroy(fb->dmabuf_buffer);
 	while ((copy = fb->copies)) {
 		fb->copies = copy->next;
-		wl_buffer_destroy(copy->buffer);
-		munmap(copy->map, copy->size);
-		free(copy);
+		copy_free(copy);
 	}
 	if (fb->cpu_map)
 		munmap(fb->cpu_map, fb->cpu_map_size);
+	xd_budget_uncharge(fb->fb.buffer->budget, XD_BUDGET_FRAMEBUFFERS, 1);
 	xd_guest_buffer_unref(fb->fb.buffer);
 	free(fb);
 }
@@ -145,13 +196,25 @@ static const struct wl_buffer_listener dmabuf_buffer_listener = {
 	dmabuf_buffer_release,
 };
 
+/* Released: freed, unless it is the spare of an fb a screen showed
+ * last (the next flip of a double-buffering guest reuses it). */
 static void
 copy_release(void *data, struct wl_buffer *buffer)
 {
 	struct xdw_fb_copy *copy = data;
+	struct xdw_fb *fb = copy->fb;
+	struct xdw_fb_copy *other;
 
 	copy->busy = false;
-	fb_maybe_destroy(copy->fb);
+	if (fb->detached) {
+		fb_maybe_destroy(fb);
+		return;
+	}
+	for (other = fb->copies; other; other = other->next)
+		if (other != copy && !other->busy)
+			break;
+	if (fb->kept == 0 || other)
+		copy_remove(copy);
 }
 
 static const struct wl_buffer_listener copy_listener = {
@@ -268,10 +331,17 @@ xdw_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 	    xd_format_min_pitch(xfb->drm_format, xfb->width) >
 	    xfb->buffer->size)
 		return -EINVAL;
-	fb = calloc(1, sizeof *fb);
-	if (!fb)
+	if (xd_budget_charge(xfb->buffer->budget, XD_BUDGET_FRAMEBUFFERS,
+			     1) < 0)
 		return -ENOMEM;
+	fb = calloc(1, sizeof *fb);
+	if (!fb) {
+		xd_budget_uncharge(xfb->buffer->budget,
+				   XD_BUDGET_FRAMEBUFFERS, 1);
+		return -ENOMEM;
+	}
 	fb->wayland = w;
+	fb->serial = ++w->fb_serial;
 	fb->fb = *xfb;
 	xd_guest_buffer_ref(fb->fb.buffer);
 	wl_list_insert(&w->fbs, &fb->link);
@@ -296,6 +366,28 @@ xdw_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 		(unsigned long long)xfb->cookie, xfb->width,
 		xfb->height, fb->why_copy);
 	return 0;
+}
+
+struct xdw_fb *
+xdw_fb_find_serial(struct xd_wayland *w, uint64_t serial)
+{
+	struct xdw_fb *fb;
+
+	wl_list_for_each(fb, &w->fbs, link)
+		if (fb->serial == serial)
+			return fb;
+	return NULL;
+}
+
+void
+xdw_fb_keep(struct xdw_fb *fb, bool keep)
+{
+	if (keep) {
+		fb->kept++;
+		return;
+	}
+	if (fb->kept > 0 && --fb->kept == 0)
+		fb_free_idle_copies(fb);
 }
 
 struct xdw_fb *
@@ -338,19 +430,44 @@ xdw_fb_destroy_all(struct xd_wayland *w)
 	w->dmabuf = NULL;
 }
 
+/* Charges a copy of size bytes to fb's guest: spares of its other fbs
+ * go first if that makes room. */
+static int
+copy_charge(struct xdw_fb *fb, uint64_t bytes)
+{
+	struct xd_budget *budget = fb->fb.buffer->budget;
+	struct xdw_fb *other;
+
+	if (xd_budget_used(budget, XD_BUDGET_MEMORY) + bytes >
+	    xd_budget_limit(budget, XD_BUDGET_MEMORY))
+		wl_list_for_each(other, &fb->wayland->fbs, link)
+			if (other != fb)
+				fb_free_idle_copies(other);
+	return xd_budget_charge(budget, XD_BUDGET_MEMORY, bytes);
+}
+
 static struct xdw_fb_copy *
 copy_create(struct xdw_fb *fb)
 {
 	struct xd_wayland *w = fb->wayland;
-	struct xdw_fb_copy *copy = calloc(1, sizeof *copy);
+	struct xdw_fb_copy *copy;
 	struct wl_shm_pool *pool;
 	uint32_t stride = fb->fb.width * 4;
+	size_t size = (size_t)stride * fb->fb.height;
+	uint64_t pages = ((uint64_t)size + 4095) & ~(uint64_t)4095;
 	int fd;
 
-	if (!copy)
+	if (copy_charge(fb, pages) < 0)
 		return NULL;
+	copy = calloc(1, sizeof *copy);
+	if (!copy) {
+		xd_budget_uncharge(fb->fb.buffer->budget, XD_BUDGET_MEMORY,
+				   pages);
+		return NULL;
+	}
 	copy->fb = fb;
-	copy->size = (size_t)stride * fb->fb.height;
+	copy->size = size;
+	copy->charged = pages;
 	fd = memfd_create("xen-display-copy", MFD_CLOEXEC);
 	if (fd < 0 || ftruncate(fd, copy->size) < 0)
 		goto err;
@@ -372,6 +489,7 @@ copy_create(struct xdw_fb *fb)
 err:
 	if (fd >= 0)
 		close(fd);
+	xd_budget_uncharge(fb->fb.buffer->budget, XD_BUDGET_MEMORY, pages);
 	free(copy);
 	return NULL;
 }

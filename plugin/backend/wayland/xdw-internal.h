@@ -70,6 +70,7 @@ struct xd_wayland {
 	struct xd_event_loop *loop;
 	struct xd_event_source *source;
 	struct wl_list fbs;			/* struct xdw_fb::link */
+	uint64_t fb_serial;			/* the last fb's */
 	struct wl_list seats;			/* struct xdw_seat::link */
 	xd_input_handler_t input_handler;	/* NULL: input is dropped */
 	void *input_data;
@@ -95,6 +96,8 @@ struct xdw_fb {
 	struct xd_wayland *wayland;
 	struct xd_fb fb;		/* a copy; fb.buffer is referenced */
 	bool detached;			/* the guest let go of it */
+	uint64_t serial;		/* unique in the connection */
+	int kept;			/* screens that showed it last */
 
 	/* Zero copy: one wl_buffer over the guest's dma-buf. */
 	struct wl_buffer *dmabuf_buffer;
@@ -116,6 +119,15 @@ xdw_fb_bind_dmabuf(struct xd_wayland *wayland, uint32_t name);
 
 struct xdw_fb *
 xdw_fb_find(struct xd_wayland *wayland, uint64_t cookie);
+
+/* The fb with that serial, detached or not, or NULL once freed. */
+struct xdw_fb *
+xdw_fb_find_serial(struct xd_wayland *wayland, uint64_t serial);
+
+/* A screen shows fb, or showed it just before (keep), or no longer did
+ * either: only such fbs keep a spare copy for the next flip. */
+void
+xdw_fb_keep(struct xdw_fb *fb, bool keep);
 
 /* The wl_buffer that shows fb's current pixels (copying them if fb is on
  * the copy path), marked busy until the compositor releases it. */

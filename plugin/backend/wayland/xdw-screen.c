@@ -24,7 +24,42 @@ struct xdw_screen {
 	uint64_t shown;			/* cookie of the fb on screen, or 0 */
 	bool show_pending;		/* show 'shown' once configured */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
+	/* The serials of the fbs committed last and just before, which
+	 * keep a spare copy each (xdw_fb_keep()); 0: none. */
+	uint64_t kept[2];
 };
+
+/* fb is committed: it and the one before keep their spare copies. */
+static void
+keep_fb(struct xdw_screen *sc, struct xdw_fb *fb)
+{
+	struct xdw_fb *old;
+
+	if (sc->kept[0] == fb->serial)
+		return;
+	if (sc->kept[1] != fb->serial) {
+		old = xdw_fb_find_serial(sc->wayland, sc->kept[1]);
+		if (old)
+			xdw_fb_keep(old, false);
+		xdw_fb_keep(fb, true);
+	}
+	sc->kept[1] = sc->kept[0];
+	sc->kept[0] = fb->serial;
+}
+
+static void
+keep_none(struct xdw_screen *sc)
+{
+	struct xdw_fb *fb;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		fb = xdw_fb_find_serial(sc->wayland, sc->kept[i]);
+		if (fb)
+			xdw_fb_keep(fb, false);
+		sc->kept[i] = 0;
+	}
+}
 
 /* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
 static int
@@ -41,6 +76,7 @@ commit_shown(struct xdw_screen *sc, struct xdw_flip *flip)
 		buffer = xdw_fb_get_buffer(fb);
 		if (!buffer)
 			return -ENOMEM;
+		keep_fb(sc, fb);
 		sc->shown_zero_copy = fb->dmabuf_buffer != NULL;
 		xdw_surface_attach(s, buffer, fb->fb.width, fb->fb.height);
 	}
@@ -101,6 +137,7 @@ xdw_screen_remove(void *data)
 	/* Keys and buttons the guest saw pressed are released first. */
 	xdw_input_forget(sc->wayland, &sc->surface.target);
 	xdw_flip_queue_fini(&sc->flips);
+	keep_none(sc);
 	/* Only a frame the compositor sampled from the guest's memory can
 	 * keep it mapped there; copies are ours. */
 	if (sc->shown && sc->shown_zero_copy)
@@ -120,6 +157,7 @@ xdw_screen_set_config(void *data, const struct xd_fb *fb)
 		sc->shown = 0;
 		sc->show_pending = false;
 		xdw_surface_unmap(&sc->surface);
+		keep_none(sc);
 		return 0;
 	}
 	if (!xdw_fb_find(sc->wayland, fb->cookie))
