@@ -9,6 +9,7 @@
 #include <libweston/config-parser.h>
 #include <libweston/weston-log.h>
 
+#include "common/decimal.h"
 #include "module-config.h"
 
 #define XD_DEFAULT_RELEASE_KEY "ctrl+alt+escape"
@@ -170,6 +171,165 @@ read_placement(struct weston_config_section *section, char *guest,
 	return 0;
 }
 
+/* The weston.ini keys of a budget, in the order of enum xd_budget_kind;
+ * memory in MiB. */
+static const char *const budget_keys[XD_BUDGET_KINDS] = {
+	[XD_BUDGET_MAPPED_PAGES] = "budget-mapped-pages",
+	[XD_BUDGET_MEMORY] = "budget-memory-mib",
+	[XD_BUDGET_BUFFERS] = "budget-buffers",
+	[XD_BUDGET_FRAMEBUFFERS] = "budget-framebuffers",
+};
+
+/* The most each key takes: a backend parses a u32 (MiB for memory). */
+#define BUDGET_MAX 0x7fffffffu
+
+/* Reads the budget keys of section into limits (keys absent keep what
+ * limits had). */
+static void
+read_budget(struct weston_config_section *section, const char *who,
+	    struct xd_budget_limits *limits, struct weston_log_scope *scope)
+{
+	char *text;
+	int i;
+
+	for (i = 0; i < XD_BUDGET_KINDS; i++) {
+		uint32_t value;
+
+		text = NULL;
+		if (weston_config_section_get_string(section, budget_keys[i],
+						     &text, NULL) < 0 ||
+		    !text)
+			continue;
+		if (xd_parse_u32(text, BUDGET_MAX, &value) < 0 ||
+		    (i == XD_BUDGET_MEMORY && value > (1u << 20))) {
+			weston_log_scope_printf(scope, "config: %s: %s=%s is "
+				"not a number of %s; keeping %llu\n", who,
+				budget_keys[i], text,
+				i == XD_BUDGET_MEMORY ? "MiB" : "pages or "
+				"objects",
+				(unsigned long long)(i == XD_BUDGET_MEMORY ?
+					limits->limit[i] >> 20 :
+					limits->limit[i]));
+		} else {
+			limits->limit[i] = i == XD_BUDGET_MEMORY ?
+					   (uint64_t)value << 20 : value;
+		}
+		free(text);
+	}
+}
+
+/* Whether section places a connector (any placement key), rather than
+ * only giving its guest a budget. */
+static bool
+has_placement_key(struct weston_config_section *section)
+{
+	static const char *const keys[] = {
+		"connector", "output", "placement", "position", "resolution",
+	};
+	char *text;
+	size_t i;
+
+	for (i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		text = NULL;
+		if (weston_config_section_get_string(section, keys[i], &text,
+						     NULL) == 0 && text) {
+			free(text);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+has_budget_key(struct weston_config_section *section)
+{
+	char *text;
+	int i;
+
+	for (i = 0; i < XD_BUDGET_KINDS; i++) {
+		text = NULL;
+		if (weston_config_section_get_string(section, budget_keys[i],
+						     &text, NULL) == 0 && text) {
+			free(text);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A section with guest= and budget keys: that guest's budget, starting
+ * from the global one; a later section of the same guest overrides the
+ * keys it names. */
+static void
+read_guest_budget(struct weston_config_section *section, const char *guest,
+		  struct xd_module_config *config,
+		  struct weston_log_scope *scope)
+{
+	struct xd_guest_budget *b;
+	char who[300];
+
+	if (!has_budget_key(section))
+		return;
+	wl_list_for_each(b, &config->budgets, link)
+		if (strcmp(b->guest, guest) == 0)
+			break;
+	if (&b->link == &config->budgets) {
+		b = calloc(1, sizeof *b);
+		if (!b || !(b->guest = strdup(guest))) {
+			free(b);
+			return;
+		}
+		b->limits = config->budget;
+		wl_list_insert(config->budgets.prev, &b->link);
+	}
+	snprintf(who, sizeof who, "guest '%s'", guest);
+	read_budget(section, who, &b->limits, scope);
+	weston_log_scope_printf(scope, "config: guest '%s': budget %llu "
+		"mapped pages, %llu MiB of dom0 memory, %llu buffers, %llu "
+		"framebuffers\n", guest,
+		(unsigned long long)b->limits.limit[XD_BUDGET_MAPPED_PAGES],
+		(unsigned long long)(b->limits.limit[XD_BUDGET_MEMORY] >> 20),
+		(unsigned long long)b->limits.limit[XD_BUDGET_BUFFERS],
+		(unsigned long long)b->limits.limit[XD_BUDGET_FRAMEBUFFERS]);
+}
+
+const struct xd_budget_limits *
+xd_module_config_budget(const struct xd_module_config *config,
+			const char *name, uint32_t domid)
+{
+	const struct xd_guest_budget *b;
+	char id[16];
+
+	snprintf(id, sizeof id, "%u", domid);
+	wl_list_for_each(b, &config->budgets, link)
+		if (strcmp(b->guest, id) == 0 ||
+		    (name && strcmp(b->guest, name) == 0))
+			return &b->limits;
+	return &config->budget;
+}
+
+/* budget-mapped-pages-total=: all guests' mapped pages together. */
+static void
+read_total(struct weston_config_section *section,
+	   struct xd_module_config *config, struct weston_log_scope *scope)
+{
+	char *text = NULL;
+	uint32_t value;
+
+	if (weston_config_section_get_string(section,
+					     "budget-mapped-pages-total",
+					     &text, NULL) < 0 || !text)
+		return;
+	if (xd_parse_u32(text, BUDGET_MAX, &value) < 0)
+		weston_log_scope_printf(scope, "config: "
+			"budget-mapped-pages-total=%s is not a number of "
+			"pages; keeping %llu\n", text,
+			(unsigned long long)config->mapped_pages_total);
+	else
+		config->mapped_pages_total = value;
+	free(text);
+}
+
 static void
 read_globals(struct weston_config_section *section,
 	     struct xd_module_config *config, struct weston_log_scope *scope)
@@ -191,6 +351,8 @@ read_globals(struct weston_config_section *section,
 	weston_config_section_get_string(section, "xen", &config->xen, "xen");
 	weston_config_section_get_bool(section, "be-alloc", &config->be_alloc,
 				       true);
+	read_budget(section, "global section", &config->budget, scope);
+	read_total(section, config, scope);
 }
 
 struct xd_module_config *
@@ -204,11 +366,21 @@ xd_module_config_read(struct weston_config *wc,
 	if (!config)
 		return NULL;
 	wl_list_init(&config->placements);
+	wl_list_init(&config->budgets);
+	config->budget.limit[XD_BUDGET_MAPPED_PAGES] =
+		XD_BUDGET_DEFAULT_MAPPED_PAGES;
+	config->budget.limit[XD_BUDGET_MEMORY] =
+		(uint64_t)XD_BUDGET_DEFAULT_MEMORY_MIB << 20;
+	config->budget.limit[XD_BUDGET_BUFFERS] = XD_BUDGET_DEFAULT_BUFFERS;
+	config->budget.limit[XD_BUDGET_FRAMEBUFFERS] =
+		XD_BUDGET_DEFAULT_FRAMEBUFFERS;
+	config->mapped_pages_total = XD_BUDGET_DEFAULT_MAPPED_PAGES_TOTAL;
 	config->backend_path = strdup(XD_BACKEND_PATH);
 	config->xen = strdup("xen");
 	config->be_alloc = true;
 	xd_key_combo_parse(XD_DEFAULT_RELEASE_KEY, &config->release_key);
 
+	/* The global sections first: a guest's budget starts from them. */
 	while (weston_config_next_section(wc, &section, &name)) {
 		char *guest = NULL;
 
@@ -216,10 +388,27 @@ xd_module_config_read(struct weston_config *wc,
 			continue;
 		weston_config_section_get_string(section, "guest", &guest,
 						 NULL);
-		if (guest)
+		if (!guest)
+			read_globals(section, config, scope);
+		free(guest);
+	}
+	section = NULL;
+	while (weston_config_next_section(wc, &section, &name)) {
+		char *guest = NULL;
+
+		if (strcmp(name, SECTION) != 0)
+			continue;
+		weston_config_section_get_string(section, "guest", &guest,
+						 NULL);
+		if (!guest)
+			continue;
+		read_guest_budget(section, guest, config, scope);
+		/* A section of budget keys alone places nothing (a
+		 * section with guest= alone still asks for a window). */
+		if (has_placement_key(section) || !has_budget_key(section))
 			read_placement(section, guest, config, scope);
 		else
-			read_globals(section, config, scope);
+			free(guest);
 	}
 
 	weston_log_scope_printf(scope, "config: backend %s, xen access '%s'%s\n",
@@ -233,8 +422,15 @@ xd_module_config_destroy(struct xd_module_config *config)
 {
 	struct xd_placement *placement, *tmp;
 
+	struct xd_guest_budget *b, *btmp;
+
 	wl_list_for_each_safe(placement, tmp, &config->placements, link)
 		placement_destroy(placement);
+	wl_list_for_each_safe(b, btmp, &config->budgets, link) {
+		wl_list_remove(&b->link);
+		free(b->guest);
+		free(b);
+	}
 	free(config->backend_path);
 	free(config->xen);
 	free(config);

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <wayland-util.h>
 
+#include "buffers/budget.h"
 #include "key-combo.h"
 
 struct weston_config;
@@ -35,13 +36,32 @@ struct xd_placement {
 	bool take_keyboard;		/* seats focus it when first shown */
 };
 
+/* A guest's budget (buffers/budget.h): the defaults, or what its
+ * [xen-display] section with guest= says; split among its vdispl devices
+ * by the supervisor. */
+struct xd_guest_budget {
+	struct wl_list link;		/* xd_module_config::budgets */
+	char *guest;			/* domain name, or domid in decimal */
+	struct xd_budget_limits limits;
+};
+
 struct xd_module_config {
 	char *backend_path;		/* the per-guest backend executable */
 	char *xen;			/* Xen access: "xen" or "sim:SOCKET" */
 	bool be_alloc;			/* backends may allocate for guests */
 	struct xd_key_combo release_key;	/* takes the keyboard back */
 	struct wl_list placements;	/* struct xd_placement::link */
+	/* Every guest's budget unless its section says otherwise, and the
+	 * cap on all guests' mapped pages together. */
+	struct xd_budget_limits budget;
+	uint64_t mapped_pages_total;
+	struct wl_list budgets;		/* struct xd_guest_budget::link */
 };
+
+/* The budget of the guest named name (or NULL) with domid. */
+const struct xd_budget_limits *
+xd_module_config_budget(const struct xd_module_config *config,
+			const char *name, uint32_t domid);
 
 /* Reads every [xen-display] section. Invalid entries are logged to scope
  * and skipped: a typo must not stop the compositor. */

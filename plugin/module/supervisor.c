@@ -93,9 +93,16 @@ launch(struct xd_backend_process *proc)
 		       config->backend_path, config->xen);
 		return;
 	}
-	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s",
+	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s "
+		     "--budget-mapped-pages=%llu --budget-memory-mib=%llu "
+		     "--budget-buffers=%llu --budget-framebuffers=%llu",
 		     config->backend_path, proc->domid, proc->devid,
-		     config->xen, config->be_alloc ? " --be-alloc" : "") < 0)
+		     config->xen, config->be_alloc ? " --be-alloc" : "",
+		     (unsigned long long)proc->share.limit[XD_BUDGET_MAPPED_PAGES],
+		     (unsigned long long)(proc->share.limit[XD_BUDGET_MEMORY] >> 20),
+		     (unsigned long long)proc->share.limit[XD_BUDGET_BUFFERS],
+		     (unsigned long long)
+		     proc->share.limit[XD_BUDGET_FRAMEBUFFERS]) < 0)
 		return;
 	proc->started_ms = xd_now_ms();
 	proc->starts++;
@@ -129,9 +136,77 @@ stop(struct xd_backend_process *proc)
 	proc->client = NULL;
 }
 
+/*
+ * The share of its guest's budget that proc's backend gets: the budget
+ * split equally among the guest's devices found (devices), no more than
+ * what its other backends leave of it; and only while all guests'
+ * mapped pages stay within the cap. False (logged once) when there is
+ * no room: the backend is held back until there is.
+ */
+static bool
+give_share(struct xd_supervisor *sup, struct xd_backend_process *proc,
+	   const char *name, size_t devices)
+{
+	struct xd_module_config *config = sup->module->config;
+	const struct xd_budget_limits *guest =
+		xd_module_config_budget(config, name, proc->domid);
+	struct xd_backend_process *other;
+	uint64_t held[XD_BUDGET_KINDS] = { 0 }, total = 0, share, left;
+	bool room = true;
+	int i;
+
+	wl_list_for_each(other, &sup->processes, link) {
+		if (other == proc || other->held_back)
+			continue;
+		total += other->share.limit[XD_BUDGET_MAPPED_PAGES];
+		if (other->domid != proc->domid)
+			continue;
+		for (i = 0; i < XD_BUDGET_KINDS; i++)
+			held[i] += other->share.limit[i];
+	}
+	for (i = 0; i < XD_BUDGET_KINDS; i++) {
+		share = guest->limit[i] / (devices ? devices : 1);
+		left = guest->limit[i] > held[i] ? guest->limit[i] - held[i] :
+		       0;
+		proc->share.limit[i] = share < left ? share : left;
+		if (proc->share.limit[i] == 0 && guest->limit[i] != 0)
+			room = false;
+	}
+	if (!room) {
+		if (!proc->held_back)
+			xd_module_log(sup->module, "%s: display device %u not "
+				"started: the guest's other display devices "
+				"hold its whole budget; it starts when they "
+				"go, or raise the guest's budget-* options in "
+				"its [xen-display] section\n", proc->label,
+				proc->devid);
+		return false;
+	}
+	share = proc->share.limit[XD_BUDGET_MAPPED_PAGES];
+	if (total + share > config->mapped_pages_total) {
+		if (!proc->held_back)
+			xd_module_log(sup->module, "%s: display device %u not "
+				"started: its budget of %llu mapped pages "
+				"would take all guests' displays to %llu, past "
+				"budget-mapped-pages-total=%llu (dom0's grant "
+				"maps are shared with disk and network "
+				"backends); it starts when other guests go, or "
+				"raise budget-mapped-pages-total= in the "
+				"[xen-display] section without guest= (and "
+				"dom0's gnttab_max_maptrack_frames), or lower "
+				"this guest's budget-mapped-pages=\n",
+				proc->label, proc->devid,
+				(unsigned long long)share,
+				(unsigned long long)(total + share),
+				(unsigned long long)config->mapped_pages_total);
+		return false;
+	}
+	return true;
+}
+
 static void
 guest_add(struct xd_supervisor *sup, uint32_t domid, uint32_t devid,
-	  const char *name)
+	  const char *name, size_t devices)
 {
 	struct xd_backend_process *proc;
 
@@ -150,7 +225,21 @@ guest_add(struct xd_supervisor *sup, uint32_t domid, uint32_t devid,
 	wl_list_insert(&sup->processes, &proc->link);
 	xd_module_log(sup->module, "%s: display device %u found\n", proc->label,
 	       devid);
-	launch(proc);
+	proc->held_back = !give_share(sup, proc, name, devices);
+	if (!proc->held_back)
+		launch(proc);
+}
+
+/* Devices of domid in devs. */
+static size_t
+guest_devices(const struct xd_guest_device *devs, size_t n, uint32_t domid)
+{
+	size_t i, count = 0;
+
+	for (i = 0; i < n; i++)
+		if (devs[i].domid == domid)
+			count++;
+	return count;
 }
 
 static void
@@ -240,10 +329,25 @@ xd_supervisor_sync(struct xd_supervisor *sup,
 		       "stopping\n", proc->label, proc->devid);
 		retire(proc);
 	}
+	/* Backends held back for their budget, once others have gone. */
+	wl_list_for_each(proc, &sup->processes, link) {
+		if (!proc->held_back || proc->retire_timer)
+			continue;
+		for (i = 0; i < n; i++)
+			if (devs[i].domid == proc->domid &&
+			    devs[i].devid == proc->devid)
+				break;
+		if (i < n && give_share(sup, proc, devs[i].name,
+					guest_devices(devs, n, proc->domid))) {
+			proc->held_back = false;
+			launch(proc);
+		}
+	}
 	for (i = 0; i < n; i++)
 		if (!find(sup, devs[i].domid, devs[i].devid))
 			guest_add(sup, devs[i].domid, devs[i].devid,
-				  devs[i].name);
+				  devs[i].name,
+				  guest_devices(devs, n, devs[i].domid));
 }
 
 struct xd_backend_process *

@@ -13,6 +13,8 @@
 
 #include <libweston/libweston.h>
 
+#include "buffers/budget.h"
+
 struct xd_module;
 struct xd_supervisor;
 
@@ -31,6 +33,13 @@ struct xd_backend_process {
 	uint32_t backoff_ms;
 	uint64_t started_ms;
 	unsigned int starts;
+
+	/* This device's share of its guest's budget, given on the
+	 * backend's command line; held_back: not started, as the share
+	 * would pass the guest's budget or all guests' cap (retried at each
+	 * scan). */
+	struct xd_budget_limits share;
+	bool held_back;
 };
 
 struct xd_supervisor *

@@ -13,11 +13,13 @@
 #include "harness/harness.h"
 
 int
-xd_backend_spawn(struct xd_weston *weston, const char *sim_socket,
-		 uint32_t domid, bool be_alloc)
+xd_backend_spawn_args(struct xd_weston *weston, const char *sim_socket,
+		      uint32_t domid, bool be_alloc, const char *const *extra)
 {
 	char domid_arg[32], xen_arg[320];
+	const char *argv[24];
 	int pid = fork();
+	int n = 0;
 
 	XD_ASSERT(pid >= 0, "fork");
 	if (pid == 0) {
@@ -26,12 +28,27 @@ xd_backend_spawn(struct xd_weston *weston, const char *sim_socket,
 		setenv("WAYLAND_DISPLAY", weston->socket, 1);
 		snprintf(domid_arg, sizeof domid_arg, "--domid=%u", domid);
 		snprintf(xen_arg, sizeof xen_arg, "--xen=sim:%s", sim_socket);
-		execl(XD_BACKEND_PATH, "xen-display-backend", domid_arg,
-		      "--devid=0", xen_arg,
-		      be_alloc ? "--be-alloc" : (char *)NULL, (char *)NULL);
+		argv[n++] = "xen-display-backend";
+		argv[n++] = domid_arg;
+		argv[n++] = "--devid=0";
+		argv[n++] = xen_arg;
+		if (be_alloc)
+			argv[n++] = "--be-alloc";
+		while (extra && *extra && n < 23)
+			argv[n++] = *extra++;
+		argv[n] = NULL;
+		execv(XD_BACKEND_PATH, (char *const *)argv);
 		_exit(127);
 	}
 	return pid;
+}
+
+int
+xd_backend_spawn(struct xd_weston *weston, const char *sim_socket,
+		 uint32_t domid, bool be_alloc)
+{
+	return xd_backend_spawn_args(weston, sim_socket, domid, be_alloc,
+				     NULL);
 }
 
 void

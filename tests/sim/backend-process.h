@@ -20,6 +20,13 @@ int
 xd_backend_spawn(struct xd_weston *weston, const char *sim_socket,
 		 uint32_t domid, bool be_alloc);
 
+/* The same with more arguments (NULL-ended list, or NULL): budget
+ * options, say. */
+int
+xd_backend_spawn_args(struct xd_weston *weston, const char *sim_socket,
+		      uint32_t domid, bool be_alloc,
+		      const char *const *extra);
+
 /* SIGKILL, then reaped. */
 void
 xd_backend_kill(int pid);

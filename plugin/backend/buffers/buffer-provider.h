@@ -77,6 +77,7 @@ extern const struct xd_buffer_provider xd_provider_gntdev;
 extern const struct xd_buffer_provider xd_provider_map;
 extern const struct xd_buffer_provider xd_provider_gntshr;
 extern const struct xd_buffer_provider xd_provider_sim;
+extern const struct xd_buffer_provider xd_provider_sim_kmod;
 
 /* For providers: the errnos of a missing or refusing device. */
 bool

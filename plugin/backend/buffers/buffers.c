@@ -35,6 +35,13 @@ static const struct xd_buffer_provider *const sim_chain[] = {
 	NULL,
 };
 
+/* With the kmod's double (provider-sim.c, XD_SIM_KMOD_MAX_PAGES). */
+static const struct xd_buffer_provider *const sim_kmod_chain[] = {
+	&xd_provider_sim_kmod,
+	&xd_provider_sim,
+	NULL,
+};
+
 struct xd_buffers {
 	struct xd_xen *xen;
 	struct xd_budget *budget;	/* referenced, or NULL */
@@ -70,6 +77,8 @@ xd_buffers_create_with(struct xd_xen *xen,
 struct xd_buffers *
 xd_buffers_create(struct xd_xen *xen)
 {
+	if (xen->simulated && getenv("XD_SIM_KMOD_MAX_PAGES"))
+		return xd_buffers_create_with(xen, sim_kmod_chain);
 	return xd_buffers_create_with(xen, xen->simulated ? sim_chain :
 					   real_chain);
 }

@@ -8,6 +8,11 @@
  * XD_SIM_NO_DMABUF ("all" or a comma-separated list of domids) withholds
  * that view, so that benchmarks can run the copy path beside zero copy
  * (doc/performance.md).
+ *
+ * XD_SIM_KMOD_MAX_PAGES=N puts 'sim-kmod' before 'sim' (buffers.c): the
+ * kmod's double, the same maps with the kmod's cap on the pages it maps
+ * in all (max_pages_total), ENOSPC past it, so that tests see what the
+ * chain does when the kmod is full.
  */
 
 #include <errno.h>
@@ -79,4 +84,49 @@ const struct xd_buffer_provider xd_provider_sim = {
 	.import = sim_import,
 	.alloc = sim_alloc,
 	.release = xd_provider_unmap,
+};
+
+/* The pages 'sim-kmod' maps now, against XD_SIM_KMOD_MAX_PAGES. */
+static uint64_t sim_kmod_pages;
+
+static int
+sim_kmod_import(struct xd_provided_buffer *buf, const uint32_t *refs,
+		const char **why)
+{
+	const char *max_text = getenv("XD_SIM_KMOD_MAX_PAGES");
+	uint32_t max;
+	int ret;
+
+	if (!max_text || xd_parse_u32(max_text, UINT32_MAX, &max) < 0) {
+		*why = "XD_SIM_KMOD_MAX_PAGES is not set";
+		return -ENODEV;
+	}
+	if (sim_kmod_pages + buf->count > max) {
+		*why = "the module's page limits are reached (module "
+		       "parameters max_pages_*)";
+		return -ENOSPC;
+	}
+	ret = sim_import(buf, refs, why);
+	if (ret < 0)
+		return ret;
+	buf->base.provider = "sim-kmod";
+	buf->priv = buf;	/* counted */
+	sim_kmod_pages += buf->count;
+	return 0;
+}
+
+static void
+sim_kmod_release(struct xd_provided_buffer *buf)
+{
+	if (buf->priv)
+		sim_kmod_pages -= buf->count;
+	buf->priv = NULL;
+	xd_provider_unmap(buf);
+}
+
+const struct xd_buffer_provider xd_provider_sim_kmod = {
+	.name = "sim-kmod",
+	.import = sim_kmod_import,
+	.release = sim_kmod_release,
+	.unavailable = xd_provider_device_error,
 };

@@ -151,6 +151,8 @@ int
 xdw_screen_set_config(void *data, const struct xd_fb *fb)
 {
 	struct xdw_screen *sc = data;
+	uint64_t before = sc->shown;
+	int ret;
 
 	if (!fb) {
 		/* Display off: unmap, and get ready to map again. */
@@ -167,7 +169,12 @@ xdw_screen_set_config(void *data, const struct xd_fb *fb)
 		sc->show_pending = true;
 		return 0;
 	}
-	return commit_shown(sc, NULL);
+	ret = commit_shown(sc, NULL);
+	/* Refused (no copy within the guest's budget): the screen keeps
+	 * what it showed. */
+	if (ret < 0)
+		sc->shown = before;
+	return ret;
 }
 
 int
