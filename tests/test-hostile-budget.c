@@ -26,6 +26,7 @@
 #include "sim/backend-process.h"
 #include "sim/sim-front.h"
 #include "sim/sim-hv.h"
+#include "sim/sim-process.h"
 
 #define BAD 1
 #define GOOD 2
@@ -443,4 +444,94 @@ XD_TEST(four_connectors)
 	XD_ASSERT(refused > 0, "four more buffers accepted while Weston "
 		  "still shows four");
 	finish();
+}
+
+/* Whether backend pid's command line has the word want. */
+static bool
+cmdline_has(int pid, const char *want)
+{
+	char path[64], cmd[2048];
+	size_t n, i;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/cmdline", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(cmd, 1, sizeof cmd - 1, f);
+	fclose(f);
+	cmd[n] = '\0';
+	for (i = 0; i < n; i += strlen(cmd + i) + 1)
+		if (strcmp(cmd + i, want) == 0)
+			return true;
+	return false;
+}
+
+static struct xd_sim_process *sim;
+
+static void
+stop_sim(void)
+{
+	if (sim)
+		xd_sim_process_stop(sim);
+}
+
+/*
+ * The module gives each backend its guest's budget from weston.ini (a
+ * guest's own section overriding the global one), and starts no backend
+ * whose budget would take all guests past budget-mapped-pages-total=,
+ * saying so in its log.
+ */
+XD_TEST(module_budgets)
+{
+	struct xd_weston_options opt = {
+		.width = 320, .height = 240, .load_module = true,
+	};
+	char dir[] = "/tmp/xd-budget-module-XXXXXX";
+	char *config;
+	const char *answer;
+	int pid;
+
+	XD_ASSERT(mkdtemp(dir), "mkdtemp");
+	sim = xd_sim_process_start(dir);
+	atexit(stop_sim);
+	XD_ASSERT(asprintf(&config,
+			   "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "budget-mapped-pages-total=40000\n\n"
+			   "[xen-display]\nguest=guest-b\n"
+			   "budget-mapped-pages=20000\n"
+			   "budget-memory-mib=64\n",
+			   sim->socket, XD_BACKEND_PATH) > 0, "asprintf");
+	opt.config = config;
+	weston = xd_weston_start(&opt);
+	free(config);
+	XD_ASSERT(xd_weston_wait_log(weston, "watching", 10000),
+		  "module does not watch the simulator's XenStore");
+
+	xd_sim_ok(sim, TIMEOUT_MS, "guest 1 guest-a 320x240");
+	pid = xd_backend_find(weston, 1);
+	XD_ASSERT(pid && cmdline_has(pid, "--budget-mapped-pages=16384") &&
+		  cmdline_has(pid, "--budget-memory-mib=256"),
+		  "guest-a's backend was not given the default budget");
+	xd_sim_ok(sim, TIMEOUT_MS, "guest 2 guest-b 320x240");
+	pid = xd_backend_find(weston, 2);
+	XD_ASSERT(pid && cmdline_has(pid, "--budget-mapped-pages=20000") &&
+		  cmdline_has(pid, "--budget-memory-mib=64") &&
+		  cmdline_has(pid, "--budget-buffers=64"),
+		  "guest-b's backend was not given its section's budget");
+
+	/* 16384 + 20000 + 16384 would pass 40000: guest-c waits. */
+	answer = xd_sim_command(sim, 3000, "guest 3 guest-c 320x240");
+	XD_ASSERT(!answer || strncmp(answer, "ok", 2) != 0,
+		  "guest-c connected past the cap");
+	XD_ASSERT(xd_weston_wait_log(weston, "guest-c: display device 0 not "
+				     "started", 5000),
+		  "no log line says why guest-c has no display");
+	XD_ASSERT(xd_weston_wait_log(weston, "budget-mapped-pages-total="
+				     "40000", 1000),
+		  "the log line does not name the option to raise");
+	XD_ASSERT(xd_backend_find(weston, 3) == 0,
+		  "a backend was started for guest-c past the cap");
+	XD_ASSERT(kill(weston->pid, 0) == 0, "Weston died");
+	xd_weston_stop(weston);
 }

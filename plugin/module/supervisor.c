@@ -41,6 +41,7 @@ is_plain_word(const char *s)
 
 static void launch(struct xd_backend_process *proc);
 static void process_destroy(struct xd_backend_process *proc);
+static void start_held_back(struct xd_supervisor *sup);
 
 static int
 restart_timer_fired(void *data)
@@ -61,9 +62,13 @@ client_destroyed(struct wl_listener *listener, void *data)
 	wl_list_remove(&proc->client_destroy.link);
 	proc->client = NULL;
 	if (proc->retire_timer) {
+		struct xd_supervisor *sup = proc->supervisor;
+
 		xd_module_log(module, "%s: backend for device %u exited\n",
 			      proc->label, proc->devid);
 		process_destroy(proc);
+		/* Its share is free: a backend held back may fit now. */
+		start_held_back(sup);
 		return;
 	}
 	if (xd_now_ms() - proc->started_ms > STABLE_MS)
@@ -144,12 +149,12 @@ stop(struct xd_backend_process *proc)
  * no room: the backend is held back until there is.
  */
 static bool
-give_share(struct xd_supervisor *sup, struct xd_backend_process *proc,
-	   const char *name, size_t devices)
+give_share(struct xd_supervisor *sup, struct xd_backend_process *proc)
 {
 	struct xd_module_config *config = sup->module->config;
 	const struct xd_budget_limits *guest =
-		xd_module_config_budget(config, name, proc->domid);
+		xd_module_config_budget(config, proc->guest_name, proc->domid);
+	size_t devices = proc->guest_devices;
 	struct xd_backend_process *other;
 	uint64_t held[XD_BUDGET_KINDS] = { 0 }, total = 0, share, left;
 	bool room = true;
@@ -225,9 +230,28 @@ guest_add(struct xd_supervisor *sup, uint32_t domid, uint32_t devid,
 	wl_list_insert(&sup->processes, &proc->link);
 	xd_module_log(sup->module, "%s: display device %u found\n", proc->label,
 	       devid);
-	proc->held_back = !give_share(sup, proc, name, devices);
+	proc->guest_name = name ? strdup(name) : NULL;
+	proc->guest_devices = devices;
+	proc->held_back = !give_share(sup, proc);
 	if (!proc->held_back)
 		launch(proc);
+}
+
+/* Backends held back for their budget, once others have gone. */
+static void
+start_held_back(struct xd_supervisor *sup)
+{
+	struct xd_backend_process *proc;
+
+	wl_list_for_each(proc, &sup->processes, link) {
+		if (!proc->held_back || proc->retire_timer ||
+		    !give_share(sup, proc))
+			continue;
+		proc->held_back = false;
+		xd_module_log(sup->module, "%s: display device %u: its "
+			      "budget fits now\n", proc->label, proc->devid);
+		launch(proc);
+	}
 }
 
 /* Devices of domid in devs. */
@@ -250,6 +274,7 @@ process_destroy(struct xd_backend_process *proc)
 	stop(proc);
 	wl_list_remove(&proc->link);
 	free(proc->label);
+	free(proc->guest_name);
 	free(proc);
 }
 
@@ -257,11 +282,13 @@ static int
 retire_timer_fired(void *data)
 {
 	struct xd_backend_process *proc = data;
+	struct xd_supervisor *sup = proc->supervisor;
 
 	xd_module_log(proc->module, "%s: backend for device %u did not exit "
 		      "in %d ms; stopped\n", proc->label, proc->devid,
 		      RETIRE_GRACE_MS);
 	process_destroy(proc);
+	start_held_back(sup);
 	return 0;
 }
 
@@ -329,20 +356,11 @@ xd_supervisor_sync(struct xd_supervisor *sup,
 		       "stopping\n", proc->label, proc->devid);
 		retire(proc);
 	}
-	/* Backends held back for their budget, once others have gone. */
-	wl_list_for_each(proc, &sup->processes, link) {
-		if (!proc->held_back || proc->retire_timer)
-			continue;
-		for (i = 0; i < n; i++)
-			if (devs[i].domid == proc->domid &&
-			    devs[i].devid == proc->devid)
-				break;
-		if (i < n && give_share(sup, proc, devs[i].name,
-					guest_devices(devs, n, proc->domid))) {
-			proc->held_back = false;
-			launch(proc);
-		}
-	}
+	wl_list_for_each(proc, &sup->processes, link)
+		if (proc->held_back)
+			proc->guest_devices = guest_devices(devs, n,
+							    proc->domid);
+	start_held_back(sup);
 	for (i = 0; i < n; i++)
 		if (!find(sup, devs[i].domid, devs[i].devid))
 			guest_add(sup, devs[i].domid, devs[i].devid,

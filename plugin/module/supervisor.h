@@ -40,6 +40,8 @@ struct xd_backend_process {
 	 * scan). */
 	struct xd_budget_limits share;
 	bool held_back;
+	char *guest_name;		/* the domain's name, or NULL */
+	size_t guest_devices;		/* its devices at the last scan */
 };
 
 struct xd_supervisor *

@@ -182,6 +182,7 @@ xdw_screen_page_flip(void *data, const struct xd_fb *fb)
 {
 	struct xdw_screen *sc = data;
 	struct xdw_flip *flip;
+	uint64_t before;
 	int ret = 0;
 
 	if (!xdw_fb_find(sc->wayland, fb->cookie))
@@ -189,6 +190,7 @@ xdw_screen_page_flip(void *data, const struct xd_fb *fb)
 	flip = xdw_flip_new(&sc->flips, fb->cookie);
 	if (!flip)
 		return -ENOMEM;
+	before = sc->shown;
 	sc->shown = fb->cookie;
 	if (!sc->surface.configured)
 		/* Shown once mapped; the fallback completes the flip. */
@@ -196,6 +198,7 @@ xdw_screen_page_flip(void *data, const struct xd_fb *fb)
 	else
 		ret = commit_shown(sc, flip);
 	if (ret < 0) {
+		sc->shown = before;
 		xdw_flip_cancel(flip);
 		return ret;
 	}
