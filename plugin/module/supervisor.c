@@ -9,6 +9,7 @@
 
 #include <weston.h>
 
+#include "budget-share.h"
 #include "common/clock.h"
 #include "module-config.h"
 #include "module.h"
@@ -155,9 +156,10 @@ give_share(struct xd_supervisor *sup, struct xd_backend_process *proc)
 	const struct xd_budget_limits *guest =
 		xd_module_config_budget(config, proc->guest_name, proc->domid);
 	size_t devices = proc->guest_devices;
+	struct xd_budget_limits held = { { 0 } };
 	struct xd_backend_process *other;
-	uint64_t held[XD_BUDGET_KINDS] = { 0 }, total = 0, share, left;
-	bool room = true;
+	enum xd_share_result result;
+	uint64_t total = 0;
 	int i;
 
 	wl_list_for_each(other, &sup->processes, link) {
@@ -167,17 +169,11 @@ give_share(struct xd_supervisor *sup, struct xd_backend_process *proc)
 		if (other->domid != proc->domid)
 			continue;
 		for (i = 0; i < XD_BUDGET_KINDS; i++)
-			held[i] += other->share.limit[i];
+			held.limit[i] += other->share.limit[i];
 	}
-	for (i = 0; i < XD_BUDGET_KINDS; i++) {
-		share = guest->limit[i] / (devices ? devices : 1);
-		left = guest->limit[i] > held[i] ? guest->limit[i] - held[i] :
-		       0;
-		proc->share.limit[i] = share < left ? share : left;
-		if (proc->share.limit[i] == 0 && guest->limit[i] != 0)
-			room = false;
-	}
-	if (!room) {
+	result = xd_budget_share(guest, devices, &held, total,
+				 config->mapped_pages_total, &proc->share);
+	if (result == XD_SHARE_GUEST_FULL) {
 		if (!proc->held_back)
 			xd_module_log(sup->module, "%s: display device %u not "
 				"started: the guest's other display devices "
@@ -187,8 +183,9 @@ give_share(struct xd_supervisor *sup, struct xd_backend_process *proc)
 				proc->devid);
 		return false;
 	}
-	share = proc->share.limit[XD_BUDGET_MAPPED_PAGES];
-	if (total + share > config->mapped_pages_total) {
+	if (result == XD_SHARE_TOTAL_FULL) {
+		uint64_t share = proc->share.limit[XD_BUDGET_MAPPED_PAGES];
+
 		if (!proc->held_back)
 			xd_module_log(sup->module, "%s: display device %u not "
 				"started: its budget of %llu mapped pages "
