@@ -11,8 +11,8 @@
  * (buffers/budget.h, through the budget its guest buffer carries): the
  * framebuffer itself until it is freed, and each shm copy until it is
  * freed. A copy the compositor released is freed at once unless its fb
- * is one a screen showed last (xdw_fb_keep()), and then it is the fb's
- * one spare; a copy that would pass the budget first frees the spares
+ * is one of the three a screen showed last (xdw_fb_keep()), and then it
+ * is the fb's one spare; a copy that would pass the budget first frees the spares
  * of other fbs.
  */
 

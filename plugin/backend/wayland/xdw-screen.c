@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "xdw-internal.h"
 
@@ -17,6 +18,9 @@
  * this, and the module gives an exiting backend more. */
 #define BLANK_WAIT_MS 1500
 
+/* The fbs a screen committed last that keep a spare copy. */
+#define KEPT_FBS 3
+
 struct xdw_screen {
 	struct xd_wayland *wayland;
 	struct xdw_surface surface;
@@ -24,26 +28,31 @@ struct xdw_screen {
 	uint64_t shown;			/* cookie of the fb on screen, or 0 */
 	bool show_pending;		/* show 'shown' once configured */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
-	/* The serials of the fbs committed last and just before, which
-	 * keep a spare copy each (xdw_fb_keep()); 0: none. */
-	uint64_t kept[2];
+	/* The serials of the fbs committed last, newest first, which keep
+	 * a spare copy each (xdw_fb_keep()); 0: none. */
+	uint64_t kept[KEPT_FBS];
 };
 
-/* fb is committed: it and the one before keep their spare copies. */
+/* fb is committed: it and the ones before keep their spare copies (a
+ * double- or triple-buffering guest on the copy path reuses them). */
 static void
 keep_fb(struct xdw_screen *sc, struct xdw_fb *fb)
 {
 	struct xdw_fb *old;
+	int at;
 
-	if (sc->kept[0] == fb->serial)
-		return;
-	if (sc->kept[1] != fb->serial) {
-		old = xdw_fb_find_serial(sc->wayland, sc->kept[1]);
+	for (at = 0; at < KEPT_FBS; at++)
+		if (sc->kept[at] == fb->serial)
+			break;
+	if (at == KEPT_FBS) {
+		/* New: the oldest lets go of its spare. */
+		at = KEPT_FBS - 1;
+		old = xdw_fb_find_serial(sc->wayland, sc->kept[at]);
 		if (old)
 			xdw_fb_keep(old, false);
 		xdw_fb_keep(fb, true);
 	}
-	sc->kept[1] = sc->kept[0];
+	memmove(&sc->kept[1], &sc->kept[0], at * sizeof sc->kept[0]);
 	sc->kept[0] = fb->serial;
 }
 
@@ -53,7 +62,7 @@ keep_none(struct xdw_screen *sc)
 	struct xdw_fb *fb;
 	int i;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < KEPT_FBS; i++) {
 		fb = xdw_fb_find_serial(sc->wayland, sc->kept[i]);
 		if (fb)
 			xdw_fb_keep(fb, false);
