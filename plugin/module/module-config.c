@@ -249,7 +249,8 @@ has_budget_key(struct weston_config_section *section)
 	for (i = 0; i < XD_BUDGET_KINDS; i++) {
 		text = NULL;
 		if (weston_config_section_get_string(section, budget_keys[i],
-						     &text, NULL) == 0 && text) {
+						     &text, NULL) == 0 &&
+		    text) {
 			free(text);
 			return true;
 		}
@@ -361,6 +362,7 @@ xd_module_config_read(struct weston_config *wc,
 {
 	struct xd_module_config *config = calloc(1, sizeof *config);
 	struct weston_config_section *section = NULL;
+	const uint64_t *limit;
 	const char *name;
 
 	if (!config)
@@ -414,6 +416,15 @@ xd_module_config_read(struct weston_config *wc,
 	weston_log_scope_printf(scope, "config: backend %s, xen access '%s'%s\n",
 				config->backend_path, config->xen,
 				config->be_alloc ? ", be-alloc allowed" : "");
+	limit = config->budget.limit;
+	weston_log_scope_printf(scope, "config: a guest's budget %llu mapped "
+		"pages, %llu MiB of dom0 memory, %llu buffers, %llu "
+		"framebuffers; all guests' mapped pages at most %llu\n",
+		(unsigned long long)limit[XD_BUDGET_MAPPED_PAGES],
+		(unsigned long long)(limit[XD_BUDGET_MEMORY] >> 20),
+		(unsigned long long)limit[XD_BUDGET_BUFFERS],
+		(unsigned long long)limit[XD_BUDGET_FRAMEBUFFERS],
+		(unsigned long long)config->mapped_pages_total);
 	return config;
 }
 

@@ -90,6 +90,7 @@ launch(struct xd_backend_process *proc)
 {
 	struct xd_module *module = proc->module;
 	struct xd_module_config *config = module->config;
+	const uint64_t *share = proc->share.limit;
 	char *cmd;
 
 	if (!is_plain_word(config->backend_path) ||
@@ -99,16 +100,16 @@ launch(struct xd_backend_process *proc)
 		       config->backend_path, config->xen);
 		return;
 	}
+	/* This device's share of its guest's budget (give_share()). */
 	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s "
 		     "--budget-mapped-pages=%llu --budget-memory-mib=%llu "
 		     "--budget-buffers=%llu --budget-framebuffers=%llu",
 		     config->backend_path, proc->domid, proc->devid,
 		     config->xen, config->be_alloc ? " --be-alloc" : "",
-		     (unsigned long long)proc->share.limit[XD_BUDGET_MAPPED_PAGES],
-		     (unsigned long long)(proc->share.limit[XD_BUDGET_MEMORY] >> 20),
-		     (unsigned long long)proc->share.limit[XD_BUDGET_BUFFERS],
-		     (unsigned long long)
-		     proc->share.limit[XD_BUDGET_FRAMEBUFFERS]) < 0)
+		     (unsigned long long)share[XD_BUDGET_MAPPED_PAGES],
+		     (unsigned long long)(share[XD_BUDGET_MEMORY] >> 20),
+		     (unsigned long long)share[XD_BUDGET_BUFFERS],
+		     (unsigned long long)share[XD_BUDGET_FRAMEBUFFERS]) < 0)
 		return;
 	proc->started_ms = xd_now_ms();
 	proc->starts++;

@@ -12,8 +12,8 @@
  * framebuffer itself until it is freed, and each shm copy until it is
  * freed. A copy the compositor released is freed at once unless its fb
  * is one of the three a screen showed last (xdw_fb_keep()), and then it
- * is the fb's one spare; a copy that would pass the budget first frees the spares
- * of other fbs.
+ * is the fb's one spare; a copy that would pass the budget first frees
+ * the spares of other fbs.
  */
 
 #include <errno.h>
@@ -197,7 +197,8 @@ static const struct wl_buffer_listener dmabuf_buffer_listener = {
 };
 
 /* Released: freed, unless it is the spare of an fb a screen showed
- * last (the next flip of a double-buffering guest reuses it). */
+ * last (the next flips of a double- or triple-buffering guest reuse
+ * it). */
 static void
 copy_release(void *data, struct wl_buffer *buffer)
 {
