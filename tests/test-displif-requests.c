@@ -249,6 +249,46 @@ test_quotas(void)
 	teardown();
 }
 
+/* Framebuffers: at most 4 on a buffer, none larger than the modes the
+ * connector was offered (640x480 here), and the guest's framebuffers
+ * counted in its budget for as long as the sink holds them. */
+static void
+test_fb_bounds(void)
+{
+	struct xendispl_req edid = { .operation = XENDISPL_OP_GET_EDID };
+	uint32_t refs[XD_REFS_PER_DIR_PAGE];
+	uint32_t i;
+
+	setup(false);
+	for (i = 0; i < XD_REFS_PER_DIR_PAGE; i++)
+		refs[i] = 1;
+	write_dir(0, 0, refs, XD_REFS_PER_DIR_PAGE);
+	/* 1024x1024 XRGB8888: large enough for any frame below. */
+	EXPECT(dbuf_create(1, 1024, 1024, 32, 4u << 20, 0, 0), 0);
+	EXPECT(fb_attach(1, 10, 641, 480, DRM_FORMAT_XRGB8888), -EINVAL);
+	EXPECT(fb_attach(1, 10, 640, 481, DRM_FORMAT_XRGB8888), -EINVAL);
+	for (i = 0; i < XD_MAX_FBS_PER_BUFFER; i++)
+		EXPECT(fb_attach(1, 10 + i, 640, 480, DRM_FORMAT_XRGB8888),
+		       0);
+	EXPECT(fb_attach(1, 20, 640, 480, DRM_FORMAT_XRGB8888), -ENOMEM);
+	EXPECT(set_config(10, 640, 480, 32), 0);
+
+	/* An EDID offering more lets the guest show more, once it was
+	 * answered with it. */
+	sink.mode[0] = 800;
+	sink.mode[1] = 600;
+	sink.mode[2] = 60000;
+	EXPECT(dbuf_create(2, 1024, 1024, 32, 4u << 20, 0, 0), 0);
+	EXPECT(fb_attach(2, 30, 800, 600, DRM_FORMAT_XRGB8888), -EINVAL);
+	write_dir(2, 0, (const uint32_t[]){ 3 }, 1);
+	edid.op.get_edid.gref_directory = 2;
+	edid.op.get_edid.buffer_sz = 4096;
+	EXPECT(request(&edid).status, 0);
+	EXPECT(fb_attach(2, 30, 800, 600, DRM_FORMAT_XRGB8888), 0);
+	EXPECT(set_config(30, 800, 600, 32), 0);
+	teardown();
+}
+
 static uint32_t
 timing_width(const uint8_t *e)
 {
@@ -351,6 +391,7 @@ main(void)
 	test_buffers_and_fbs();
 	test_flips();
 	test_quotas();
+	test_fb_bounds();
 	test_edid_and_unknown();
 	test_be_alloc();
 	return 0;
