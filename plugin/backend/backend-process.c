@@ -128,13 +128,15 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 		b->kbd = xd_kbdif_guest_create(b->xen, loop, domid,
 					       xd_vdispl_device_connector_mode,
 					       b->vdispl);
-		if (b->kbd)
+		if (b->kbd) {
+			xd_kbdif_guest_set_budget(b->kbd, b->budget);
 			xd_wayland_set_input_handler(b->wayland,
 						     xd_kbdif_guest_input,
 						     b->kbd);
-		else
+		} else {
 			xd_log("dom%u: cannot watch for vkbd devices: the "
 			       "guest gets no input\n", domid);
+		}
 	}
 
 	if (xd_vdispl_device_start(b->vdispl, &xd_wayland_sink_interface,

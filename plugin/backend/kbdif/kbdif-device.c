@@ -26,6 +26,7 @@
 
 #include <xen/io/kbdif.h>
 
+#include "buffers/budget.h"
 #include "kbdif-device.h"
 #include "kbdif-ring.h"
 #include "log.h"
@@ -40,6 +41,7 @@
 
 struct xd_kbdif_device {
 	struct xd_xen *xen;
+	struct xd_budget *budget;	/* referenced, or NULL */
 	struct xd_xenbus_device *xenbus;
 	uint32_t domid;
 	uint32_t devid;
@@ -112,6 +114,7 @@ disconnect(void *data)
 		return;
 	xd_evtchn_unbind(d->xen, d->port);
 	xd_gnt_unmap(d->xen, d->page, 1);
+	xd_budget_uncharge(d->budget, XD_BUDGET_MAPPED_PAGES, 1);
 	d->page = NULL;
 	d->connected = false;
 	xd_log("dom%u: vkbd %u disconnected\n", d->domid, d->devid);
@@ -144,16 +147,21 @@ connect(void *data)
 	d->raw = d->abs && requested(d, XENKBD_FIELD_REQ_RAW_POINTER);
 	d->mtouch = requested(d, XENKBD_FIELD_REQ_MTOUCH);
 
+	/* The event page is a grant map of the guest's: its budget's. */
+	if (xd_budget_charge(d->budget, XD_BUDGET_MAPPED_PAGES, 1) < 0)
+		return -ENOMEM;
 	d->page = xd_gnt_map(d->xen, d->domid, &gref, 1, true);
 	if (!d->page) {
 		xd_log("dom%u: vkbd %u: cannot map the event page (ref %u)\n",
 		       d->domid, d->devid, gref);
+		xd_budget_uncharge(d->budget, XD_BUDGET_MAPPED_PAGES, 1);
 		return -EINVAL;
 	}
 	if (xd_evtchn_bind(d->xen, d->domid, remote_port, &d->port) < 0) {
 		xd_log("dom%u: vkbd %u: cannot bind event channel %u\n",
 		       d->domid, d->devid, remote_port);
 		xd_gnt_unmap(d->xen, d->page, 1);
+		xd_budget_uncharge(d->budget, XD_BUDGET_MAPPED_PAGES, 1);
 		d->page = NULL;
 		return -EINVAL;
 	}
@@ -381,7 +389,16 @@ xd_kbdif_device_destroy(struct xd_kbdif_device *d)
 	if (!d)
 		return;
 	xd_xenbus_device_destroy(d->xenbus);
+	xd_budget_unref(d->budget);
 	free(d);
+}
+
+void
+xd_kbdif_device_set_budget(struct xd_kbdif_device *d,
+			   struct xd_budget *budget)
+{
+	xd_budget_unref(d->budget);
+	d->budget = xd_budget_ref(budget);
 }
 
 bool

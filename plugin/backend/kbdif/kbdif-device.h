@@ -16,6 +16,7 @@
 
 struct xd_event_loop;
 struct xd_xen;
+struct xd_budget;
 struct xd_kbdif_device;
 
 /*
@@ -29,6 +30,12 @@ struct xd_kbdif_device *
 xd_kbdif_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
 		       uint32_t domid, uint32_t devid,
 		       uint32_t default_width, uint32_t default_height);
+
+/* The guest's budget (buffers/budget.h), referenced: the event page,
+ * while mapped, is charged to it. */
+void
+xd_kbdif_device_set_budget(struct xd_kbdif_device *device,
+			   struct xd_budget *budget);
 
 void
 xd_kbdif_device_destroy(struct xd_kbdif_device *device);

@@ -19,6 +19,7 @@
 #define DEVID_MAX 0xffff
 
 struct xd_kbdif_guest {
+	struct xd_budget *budget;	/* the process's, or NULL */
 	struct xd_xen *xen;
 	struct xd_event_loop *loop;
 	uint32_t domid;
@@ -83,6 +84,8 @@ add_device(struct xd_kbdif_guest *g, uint32_t devid)
 	}
 	g->devices[i] = xd_kbdif_device_create(g->xen, g->loop, g->domid,
 					       devid, w, h);
+	if (g->devices[i])
+		xd_kbdif_device_set_budget(g->devices[i], g->budget);
 }
 
 /* Devices appeared in or vanished from the backend directory. */
@@ -110,6 +113,12 @@ rescan(struct xd_kbdif_guest *g)
 		    !served(g, devid))
 			add_device(g, devid);
 	free(names);
+}
+
+void
+xd_kbdif_guest_set_budget(struct xd_kbdif_guest *g, struct xd_budget *budget)
+{
+	g->budget = budget;
 }
 
 struct xd_kbdif_guest *

@@ -19,6 +19,7 @@
 
 #include "input-sink.h"
 
+struct xd_budget;
 struct xd_event_loop;
 struct xd_xen;
 struct xd_kbdif_guest;
@@ -35,6 +36,12 @@ struct xd_kbdif_guest *
 xd_kbdif_guest_create(struct xd_xen *xen, struct xd_event_loop *loop,
 		      uint32_t domid, xd_kbdif_mode_func_t mode,
 		      void *mode_data);
+
+/* The guest's budget (buffers/budget.h), which outlives g: its vkbd
+ * devices' event pages are charged to it. Before any device appears. */
+void
+xd_kbdif_guest_set_budget(struct xd_kbdif_guest *guest,
+			  struct xd_budget *budget);
 
 void
 xd_kbdif_guest_destroy(struct xd_kbdif_guest *guest);
