@@ -66,6 +66,7 @@ process_requests(struct xd_connector *c)
 		while (c->ring.req_cons != prod) {
 			if (handled == XD_MAX_REQUESTS_PER_WAKEUP) {
 				/* Let other guests and Wayland run. */
+				c->resume_pending = true;
 				xd_event_source_timer_update(c->resume, 1);
 				goto push;
 			}
@@ -90,7 +91,10 @@ push:
 static void
 resume_requests(void *data)
 {
-	process_requests(data);
+	struct xd_connector *c = data;
+
+	c->resume_pending = false;
+	process_requests(c);
 }
 
 void
@@ -281,7 +285,12 @@ xd_displif_event(struct xd_displif *d, uint32_t port)
 
 	for (i = 0; i < d->num_connectors; i++) {
 		if (d->connectors[i].req_port == port) {
-			process_requests(&d->connectors[i]);
+			/* A guest past the cap waits for its turn: however
+			 * many notifications it sends (and however many an
+			 * access layer queued meanwhile), the next batch
+			 * comes from the timer, after everything else. */
+			if (!d->connectors[i].resume_pending)
+				process_requests(&d->connectors[i]);
 			return;
 		}
 	}
