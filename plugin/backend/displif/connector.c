@@ -97,6 +97,20 @@ resume_requests(void *data)
 	process_requests(c);
 }
 
+/* The event ring's 63 slots do not divide 2^32: where the indexes wrap,
+ * two indexes a few apart share a slot. Never write over an event still
+ * unread there (as kbdif/kbdif-ring.c does). */
+static bool
+evt_slot_unread(uint32_t prod, uint32_t cons)
+{
+	uint32_t i;
+
+	for (i = cons; i != prod; i++)
+		if (i % XENDISPL_IN_RING_LEN == prod % XENDISPL_IN_RING_LEN)
+			return true;
+	return false;
+}
+
 void
 xd_connector_send_flip_event(struct xd_connector *c, uint64_t fb_cookie)
 {
@@ -108,7 +122,8 @@ xd_connector_send_flip_event(struct xd_connector *c, uint64_t fb_cookie)
 		return;
 	cons = page->in_cons;
 	xen_mb();
-	if (c->evt_prod - cons >= XENDISPL_IN_RING_LEN) {
+	if (c->evt_prod - cons >= XENDISPL_IN_RING_LEN ||
+	    evt_slot_unread(c->evt_prod, cons)) {
 		/* A guest that does not read its events loses them; its
 		 * driver has a frame-done timeout of its own. */
 		if (!c->evt_overflow_logged)
