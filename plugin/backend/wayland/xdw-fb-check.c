@@ -16,5 +16,11 @@ xdw_fb_check(const struct xd_fb *fb)
 	    (uint64_t)fb->offset + (uint64_t)fb->pitch * (fb->height - 1) +
 	    line > fb->buffer->size)
 		return -EINVAL;
+	/* The copy path's XRGB8888 copy, width * 4 by height, lives in a
+	 * wl_shm pool: an empty one is a protocol error, and its size is
+	 * an int32. */
+	if (fb->width == 0 ||
+	    (uint64_t)fb->width * 4 * fb->height > INT32_MAX)
+		return -EINVAL;
 	return 0;
 }

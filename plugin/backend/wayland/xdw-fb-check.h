@@ -12,8 +12,9 @@
 
 #include "display-sink.h"
 
-/* 0 when fb's lines, at its pitch from its offset, lie inside its buffer
- * in a format we convert; -EINVAL otherwise. */
+/* 0 when fb is not empty, its lines, at its pitch from its offset, lie
+ * inside its buffer in a format we convert, and its XRGB8888 copy fits a
+ * wl_shm pool; -EINVAL otherwise. */
 int
 xdw_fb_check(const struct xd_fb *fb);
 
