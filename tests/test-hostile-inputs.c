@@ -877,3 +877,48 @@ XD_TEST(kbdif_bad_event_channel)
 		xd_sim_kbdfront_destroy(kf[i]);
 	finish(true);
 }
+
+/* The toolstack's nodes are bounded like the guest's: a width beyond
+ * 8192 or a feature that is not 0 or 1 is replaced by the backend's own
+ * value, which the guest reads. And at most four vkbd devices per guest:
+ * a fifth is not served, and the four and the display go on. */
+XD_TEST(kbdif_devices_bounded)
+{
+	struct xd_sim_kbdfront *kf[5];
+	struct xd_sim_kbdfront_features features;
+	char path[128];
+	uint32_t i;
+
+	setup();
+	XD_ASSERT(xd_sim_front_connect(bad, TIMEOUT_MS) == 0, "connect");
+	modeset(bad, 0, 7);
+	kf[0] = vkbd(0, true, NULL);
+	snprintf(path, sizeof path, "/local/domain/0/backend/vinput/%u/0/width",
+		 BAD);
+	XD_ASSERT(xd_sim_xs_write(hv, 0, path, "99999") == 0, "width");
+	snprintf(path, sizeof path,
+		 "/local/domain/0/backend/vinput/%u/0/feature-abs-pointer", BAD);
+	XD_ASSERT(xd_sim_xs_write(hv, 0, path, "7") == 0, "feature");
+	XD_ASSERT(xd_sim_kbdfront_connect(kf[0], TIMEOUT_MS) == 0,
+		  "vkbd 0 refused");
+	xd_sim_kbdfront_features(kf[0], &features);
+	XD_ASSERT(features.width >= 1 && features.width <= 8192 &&
+		  features.abs, "the guest read width %u, absolute %d",
+		  features.width, features.abs);
+	for (i = 1; i < 4; i++) {
+		kf[i] = vkbd(i, true, NULL);
+		XD_ASSERT(xd_sim_kbdfront_connect(kf[i], TIMEOUT_MS) == 0,
+			  "vkbd %u refused", i);
+	}
+	kf[4] = vkbd(4, true, NULL);
+	XD_ASSERT(xd_sim_kbdfront_connect(kf[4], 2000) < 0,
+		  "a fifth vkbd was served");
+	XD_ASSERT(backend_logged(BAD, "vkbd 4 is not served", 1000),
+		  "the fifth vkbd not logged");
+	XD_ASSERT(xd_sim_front_page_flip(bad, 0, 7) == 0 &&
+		  xd_sim_front_wait_flip_done(bad, 0, 7, TIMEOUT_MS) == 0,
+		  "the display stopped");
+	for (i = 0; i < 5; i++)
+		xd_sim_kbdfront_destroy(kf[i]);
+	finish(true);
+}
