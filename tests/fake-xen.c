@@ -107,7 +107,24 @@ fake_evtchn_notify(struct xd_xen *xen, uint32_t port)
 	return 0;
 }
 
+static int
+fake_evtchn_bind(struct xd_xen *xen, uint32_t domid, uint32_t remote_port,
+		 uint32_t *local_port)
+{
+	to_fake(xen)->bound_ports++;
+	*local_port = remote_port + 100;
+	return 0;
+}
+
+static void
+fake_evtchn_unbind(struct xd_xen *xen, uint32_t local_port)
+{
+	to_fake(xen)->bound_ports--;
+}
+
 static const struct xd_xen_evtchn_ops fake_evtchn_ops = {
+	.bind = fake_evtchn_bind,
+	.unbind = fake_evtchn_unbind,
 	.notify = fake_evtchn_notify,
 };
 
@@ -249,4 +266,10 @@ fake_displif_destroy(struct xd_displif *d, struct fake_xen *fx,
 	free(d);
 	return fx->live_buffers == 0 && fx->live_mappings == 0 &&
 	       sink->attached == 0 && given_back;
+}
+
+struct xd_buffers *
+fake_buffers_create(struct fake_xen *fx)
+{
+	return xd_buffers_create_with(&fx->base, fake_chain);
 }

@@ -23,6 +23,7 @@ struct fake_xen {
 	uint32_t live_mappings;		/* gnt_map minus unmap */
 	uint32_t live_buffers;
 	uint32_t notifications;
+	uint32_t bound_ports;		/* evtchn_bind minus unbind */
 };
 
 struct fake_sink {
@@ -54,6 +55,14 @@ fake_displif_create(struct fake_xen *fx, struct fake_sink *sink,
 bool
 fake_displif_destroy(struct xd_displif *d, struct fake_xen *fx,
 		     struct fake_sink *sink);
+
+struct xd_buffers;
+
+/* The buffer providers of fx ('fake'), for xd_displif_create() itself:
+ * with them, and fx's event channels (any remote port binds, as local
+ * port remote + 100), a displif maps its rings from fx's pages. */
+struct xd_buffers *
+fake_buffers_create(struct fake_xen *fx);
 
 /* Grant ref r names page r; refs >= FAKE_PAGES are refused. */
 static inline uint32_t

@@ -56,8 +56,9 @@ stage_fuzz() {
 			>/dev/null || { record FAIL fuzz-setup; return; }
 	fi
 	ninja -C $fbuild tests/fuzz/fuzz-requests tests/fuzz/fuzz-kbdif-ring \
+		tests/fuzz/fuzz-ring tests/fuzz/fuzz-fb-check \
 		>/dev/null || { record FAIL fuzz-build; return; }
-	for t in requests kbdif-ring; do
+	for t in requests kbdif-ring ring fb-check; do
 		corpus=$(mktemp -d)
 		cp tests/fuzz/corpus/$t/* "$corpus"/
 		if "$fbuild/tests/fuzz/fuzz-$t" -max_len=4096 \

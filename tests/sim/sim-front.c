@@ -75,6 +75,8 @@ struct xd_sim_front {
 	struct front_buffer *buffers;
 	xd_sim_flip_listener_t flip_listener;
 	void *flip_listener_data;
+	xd_sim_front_publish_hook_t publish_hook;
+	void *publish_hook_data;
 };
 
 static void
@@ -307,6 +309,8 @@ initwait(struct xd_sim_front *f)
 			return;
 		}
 	}
+	if (f->publish_hook)
+		f->publish_hook(f->publish_hook_data, f);
 	/* Like Linux's driver, write no "version": it checks the backend's
 	 * list and does not say which one it chose. */
 	set_state(f, XenbusStateInitialised);
@@ -948,6 +952,14 @@ xd_sim_front_kick(struct xd_sim_front *f, uint32_t conn)
 {
 	return xd_sim_evtchn_notify(f->hv, f->config.domid,
 				    f->conns[conn].req_port);
+}
+
+void
+xd_sim_front_set_publish_hook(struct xd_sim_front *f,
+			      xd_sim_front_publish_hook_t hook, void *data)
+{
+	f->publish_hook = hook;
+	f->publish_hook_data = data;
 }
 
 int

@@ -192,6 +192,17 @@ xd_sim_front_event_page(struct xd_sim_front *front, uint32_t conn);
 int
 xd_sim_front_kick(struct xd_sim_front *front, uint32_t conn);
 
+/* Called once the front has published every connector's ring refs and
+ * event channels, just before it goes Initialised: a hostile test
+ * rewrites those nodes there, as the guest, before the backend reads
+ * them. NULL removes it. */
+typedef void (*xd_sim_front_publish_hook_t)(void *data,
+					     struct xd_sim_front *front);
+
+void
+xd_sim_front_set_publish_hook(struct xd_sim_front *front,
+			      xd_sim_front_publish_hook_t hook, void *data);
+
 /* Grants count fresh guest pages (pfn in *pfn) to the backend and
  * returns their refs, for hand-made page directories. */
 int

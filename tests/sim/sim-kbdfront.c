@@ -146,7 +146,16 @@ probe(struct xd_sim_kbdfront *kf)
 	}
 	write_fe(kf, XENKBD_FIELD_RING_GREF,
 		 kf->config.bad_gref ? kf->gref + 100000 : kf->gref);
-	write_fe(kf, XENKBD_FIELD_EVT_CHANNEL, kf->port);
+	if (kf->config.bad_event_channel) {
+		char path[160];
+
+		snprintf(path, sizeof path, "%s/%s", kf->fe_path,
+			 XENKBD_FIELD_EVT_CHANNEL);
+		xd_sim_xs_write(kf->hv, domid, path,
+				kf->config.bad_event_channel);
+	} else {
+		write_fe(kf, XENKBD_FIELD_EVT_CHANNEL, kf->port);
+	}
 	kf->probed = true;
 	set_state(kf, XenbusStateInitialised);
 	return 0;

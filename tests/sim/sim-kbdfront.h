@@ -35,6 +35,8 @@ struct xd_sim_kbdfront_config {
 	bool want_raw;
 	/* A hostile frontend: publishes a grant ref it never made. */
 	bool bad_gref;
+	/* ... or this text as its event-channel node instead of its port. */
+	const char *bad_event_channel;
 };
 
 /* What libxl writes for vkb = [ 'backend-type=linux,...' ]: the backend

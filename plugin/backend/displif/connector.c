@@ -68,6 +68,7 @@ process_requests(struct xd_connector *c)
 		while (c->ring.req_cons != prod) {
 			if (handled == XD_MAX_REQUESTS_PER_WAKEUP) {
 				/* Let other guests and Wayland run. */
+				c->resume_pending = true;
 				xd_event_source_timer_update(c->resume, 1);
 				goto push;
 			}
@@ -92,7 +93,24 @@ push:
 static void
 resume_requests(void *data)
 {
-	process_requests(data);
+	struct xd_connector *c = data;
+
+	c->resume_pending = false;
+	process_requests(c);
+}
+
+/* The event ring's 63 slots do not divide 2^32: where the indexes wrap,
+ * two indexes a few apart share a slot. Never write over an event still
+ * unread there (as kbdif/kbdif-ring.c does). */
+static bool
+evt_slot_unread(uint32_t prod, uint32_t cons)
+{
+	uint32_t i;
+
+	for (i = cons; i != prod; i++)
+		if (i % XENDISPL_IN_RING_LEN == prod % XENDISPL_IN_RING_LEN)
+			return true;
+	return false;
 }
 
 void
@@ -106,7 +124,8 @@ xd_connector_send_flip_event(struct xd_connector *c, uint64_t fb_cookie)
 		return;
 	cons = page->in_cons;
 	xen_mb();
-	if (c->evt_prod - cons >= XENDISPL_IN_RING_LEN) {
+	if (c->evt_prod - cons >= XENDISPL_IN_RING_LEN ||
+	    evt_slot_unread(c->evt_prod, cons)) {
 		/* A guest that does not read its events loses them; its
 		 * driver has a frame-done timeout of its own. */
 		if (!c->evt_overflow_logged)
@@ -306,7 +325,12 @@ xd_displif_event(struct xd_displif *d, uint32_t port)
 
 	for (i = 0; i < d->num_connectors; i++) {
 		if (d->connectors[i].req_port == port) {
-			process_requests(&d->connectors[i]);
+			/* A guest past the cap waits for its turn: however
+			 * many notifications it sends (and however many an
+			 * access layer queued meanwhile), the next batch
+			 * comes from the timer, after everything else. */
+			if (!d->connectors[i].resume_pending)
+				process_requests(&d->connectors[i]);
 			return;
 		}
 	}

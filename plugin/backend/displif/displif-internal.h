@@ -48,6 +48,7 @@ struct xd_connector {
 	bool evt_overflow_logged;
 
 	struct xd_event_source *resume;	/* more requests than one wake-up */
+	bool resume_pending;		/* armed: notifications wait for it */
 	struct xd_display_source source;	/* the sink's way back */
 	void *sink_data;
 	uint64_t shown_fb;		/* 0 while disabled */

@@ -122,6 +122,29 @@ read_connector(struct xd_vdispl_device *dev, uint32_t i,
 	return 0;
 }
 
+/* Every connector needs pages and ports of its own: a page named twice
+ * would be one ring read by two connectors (or a ring that is also an
+ * event page), each with its own private indexes, every request handled
+ * twice and the answers overwriting each other. Refused whole. */
+static bool
+all_distinct(const struct xd_displif_config *config)
+{
+	uint32_t v[2 * XD_MAX_CONNECTORS], p[2 * XD_MAX_CONNECTORS];
+	uint32_t n = 0, i, j;
+
+	for (i = 0; i < config->num_connectors; i++) {
+		v[n] = config->connectors[i].req_ring_ref;
+		p[n++] = config->connectors[i].req_port;
+		v[n] = config->connectors[i].evt_ring_ref;
+		p[n++] = config->connectors[i].evt_port;
+	}
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (v[i] == v[j] || p[i] == p[j])
+				return false;
+	return true;
+}
+
 static int
 read_config(struct xd_vdispl_device *dev, struct xd_displif_config *config)
 {
@@ -156,6 +179,11 @@ read_config(struct xd_vdispl_device *dev, struct xd_displif_config *config)
 			return ret;
 	}
 	config->num_connectors = i;
+	if (!all_distinct(config)) {
+		xd_log("dom%u: a ring ref or event channel is named twice\n",
+		       dev->domid);
+		return -EINVAL;
+	}
 	return 0;
 }
 

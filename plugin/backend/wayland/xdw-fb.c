@@ -29,6 +29,7 @@
 #include "log.h"
 #include "pixel-convert.h"
 #include "wayland-sink.h"
+#include "xdw-fb-check.h"
 #include "xdw-internal.h"
 
 /* More than the compositor ever holds at once (current + pending). */
@@ -324,13 +325,7 @@ xdw_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 
 	if (xdw_fb_find(w, xfb->cookie))
 		return -EEXIST;
-	/* The displif half validated these; the copy path reads guest
-	 * memory by them, so check again rather than trust a contract. */
-	if (xd_format_bpp(xfb->drm_format) == 0 || xfb->height == 0 ||
-	    xfb->pitch < xd_format_min_pitch(xfb->drm_format, xfb->width) ||
-	    (uint64_t)xfb->offset + (uint64_t)xfb->pitch * (xfb->height - 1) +
-	    xd_format_min_pitch(xfb->drm_format, xfb->width) >
-	    xfb->buffer->size)
+	if (xdw_fb_check(xfb) < 0)
 		return -EINVAL;
 	if (xd_budget_charge(xfb->buffer->budget, XD_BUDGET_FRAMEBUFFERS,
 			     1) < 0)

@@ -10,6 +10,8 @@
  * connection's context, struct xd_wayland, is data all of them read):
  *
  *   xdw-trace.c       per-flip times for benchmarks (XD_FLIP_TRACE)
+ *   xdw-fb-check.c    a guest framebuffer's fields checked against its
+ *                     buffer: arithmetic alone, no Wayland (the fuzzer's)
  *   xdw-fb.c          a guest framebuffer as a wl_buffer: the guest's
  *                     dma-buf imported once, or shm copies per flip; the
  *                     dma-buf formats the compositor imports
