@@ -43,6 +43,7 @@ struct xd_xenbus_device {
 	bool connected;
 	bool present;
 	bool failed_recently;
+	bool retry_armed;
 	struct xd_event_source *deferred;	/* fail_deferred() */
 	struct xd_event_source *retry;		/* InitWait after failure */
 };
@@ -104,8 +105,17 @@ retry_initwait(void *data)
 	struct xd_xenbus_device *xb = data;
 
 	xb->failed_recently = false;
+	xb->retry_armed = false;
 	if (xb->fe_state == XenbusStateInitialising)
 		set_state(xb, XenbusStateInitWait);
+}
+
+/* Whether our answer to the frontend's Initialising stands: InitWait
+ * written, or on its way after a failure. */
+static bool
+initialising_answered(struct xd_xenbus_device *xb)
+{
+	return xb->state == XenbusStateInitWait || xb->retry_armed;
 }
 
 static void
@@ -116,19 +126,31 @@ frontend_changed(struct xd_xenbus_device *xb)
 	if (xd_xs_read_u32(xb->xen, xb->fe_path, "state",
 			   XenbusStateReconfigured, &state) < 0)
 		state = XenbusStateUnknown;
-	/* Initialising again is a frontend asking anew (after our failure,
-	 * say): always answered. */
-	if ((int)state == xb->fe_state && state != XenbusStateInitialising)
+	/* A write that changes nothing costs nothing: a guest writing its
+	 * state in a loop must not make us write ours each time, which
+	 * wakes every watcher of our directory (the module, inside
+	 * Weston). A reboot's Initialising follows Closing or Closed, a
+	 * change. The one repeat that still asks for something is an
+	 * Initialising we no longer answer with InitWait (we failed since,
+	 * and no retry is on its way): answered as before. */
+	if ((int)state == xb->fe_state &&
+	    (state != XenbusStateInitialising || initialising_answered(xb)))
 		return;
 	xb->fe_state = state;
 
 	switch (state) {
 	case XenbusStateInitialising:
 		disconnect(xb);
-		if (xb->failed_recently)
-			xd_event_source_timer_update(xb->retry, RETRY_MS);
-		else
+		if (xb->failed_recently) {
+			/* Once: a frontend repeating itself does not push
+			 * the retry back. */
+			if (!xb->retry_armed)
+				xd_event_source_timer_update(xb->retry,
+							     RETRY_MS);
+			xb->retry_armed = true;
+		} else {
 			set_state(xb, XenbusStateInitWait);
+		}
 		break;
 	case XenbusStateInitialised:
 		if (!xb->connected && xb->state == XenbusStateInitWait)
