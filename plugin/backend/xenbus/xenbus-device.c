@@ -21,6 +21,10 @@
 #define PATH_LEN 128
 #define TOKEN_LEN 48
 #define RETRY_MS 1000
+/* Watch events on the frontend's state are gathered this long before
+ * it is read: a guest writing its state in a loop costs us at most one
+ * XenStore read a period, however many events its writes queue. */
+#define FE_READ_MS 1
 /* The largest domid a guest can have (DOMID_FIRST_RESERVED - 1). */
 #define DOMID_MAX 0x7fef
 
@@ -46,6 +50,8 @@ struct xd_xenbus_device {
 	bool retry_armed;
 	struct xd_event_source *deferred;	/* fail_deferred() */
 	struct xd_event_source *retry;		/* InitWait after failure */
+	struct xd_event_source *fe_read;	/* frontend_changed() */
+	bool fe_read_armed;
 };
 
 static void
@@ -183,6 +189,15 @@ frontend_changed(struct xd_xenbus_device *xb)
 }
 
 static void
+fe_read_fired(void *data)
+{
+	struct xd_xenbus_device *xb = data;
+
+	xb->fe_read_armed = false;
+	frontend_changed(xb);
+}
+
+static void
 backend_changed(struct xd_xenbus_device *xb)
 {
 	char *state;
@@ -203,9 +218,11 @@ bool
 xd_xenbus_device_watch(struct xd_xenbus_device *xb, const char *path,
 		       const char *token)
 {
-	if (strcmp(token, xb->fe_token) == 0)
-		frontend_changed(xb);
-	else if (strcmp(token, xb->be_token) == 0)
+	if (strcmp(token, xb->fe_token) == 0) {
+		if (!xb->fe_read_armed)
+			xd_event_source_timer_update(xb->fe_read, FE_READ_MS);
+		xb->fe_read_armed = true;
+	} else if (strcmp(token, xb->be_token) == 0)
 		backend_changed(xb);
 	else
 		return false;
@@ -269,7 +286,8 @@ xd_xenbus_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
 		goto fail;
 	xb->deferred = xd_event_loop_add_timer(loop, fail_now, xb);
 	xb->retry = xd_event_loop_add_timer(loop, retry_initwait, xb);
-	if (!xb->deferred || !xb->retry)
+	xb->fe_read = xd_event_loop_add_timer(loop, fe_read_fired, xb);
+	if (!xb->deferred || !xb->retry || !xb->fe_read)
 		goto fail;
 	return xb;
 
@@ -317,6 +335,8 @@ xd_xenbus_device_destroy(struct xd_xenbus_device *xb)
 		xd_event_source_remove(xb->deferred);
 	if (xb->retry)
 		xd_event_source_remove(xb->retry);
+	if (xb->fe_read)
+		xd_event_source_remove(xb->fe_read);
 	free(xb);
 }
 
