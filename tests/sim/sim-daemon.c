@@ -683,8 +683,25 @@ evtchn_flood_step(struct sim_guest *g)
 	xd_sim_front_kick(g->front, 0);
 }
 
+/* What a guest makes its backend write, as the backend would write it
+ * (dom0, under backend/vdispl/DOMID/0/), at a rate no guest gets out of
+ * xenbus-device.c (at most a state write each time it reads the
+ * frontend's, once a millisecond): the module's own bound, whatever the
+ * backend does. */
+static void
+backend_node_storm_step(struct sim_guest *g)
+{
+	char path[96], value[16];
+
+	snprintf(path, sizeof path,
+		 "/local/domain/0/backend/vdispl/%u/0/storm", g->domid);
+	snprintf(value, sizeof value, "%u", g->attack_turn);
+	xd_sim_xs_write(hv, 0, path, value);
+}
+
 static const struct attack attacks[] = {
 	{ "state-loop", state_loop_start, state_loop_step },
+	{ "backend-node-storm", NULL, backend_node_storm_step },
 	{ "request-flood", NULL, request_flood_step },
 	{ "evtchn-flood", NULL, evtchn_flood_step },
 };

@@ -21,10 +21,10 @@
 #define PATH_LEN 128
 #define TOKEN_LEN 48
 #define RETRY_MS 1000
-/* Watch events on the frontend's state are gathered this long before
- * it is read: a guest writing its state in a loop costs us at most one
- * XenStore read a period, however many events its writes queue. */
-#define FE_READ_MS 1
+/* Watch events are gathered this long before the node is read: a guest
+ * writing its state in a loop costs us at most one XenStore read a
+ * period, however many events its writes queue. */
+#define READ_DELAY_MS 1
 /* The largest domid a guest can have (DOMID_FIRST_RESERVED - 1). */
 #define DOMID_MAX 0x7fef
 
@@ -51,7 +51,9 @@ struct xd_xenbus_device {
 	struct xd_event_source *deferred;	/* fail_deferred() */
 	struct xd_event_source *retry;		/* InitWait after failure */
 	struct xd_event_source *fe_read;	/* frontend_changed() */
+	struct xd_event_source *be_read;	/* backend_changed() */
 	bool fe_read_armed;
+	bool be_read_armed;
 };
 
 static void
@@ -198,10 +200,12 @@ fe_read_fired(void *data)
 }
 
 static void
-backend_changed(struct xd_xenbus_device *xb)
+backend_changed(void *data)
 {
+	struct xd_xenbus_device *xb = data;
 	char *state;
 
+	xb->be_read_armed = false;
 	if (!xb->present)
 		return;
 	state = xd_xs_read_node(xb->xen, xb->be_path, "state");
@@ -220,12 +224,17 @@ xd_xenbus_device_watch(struct xd_xenbus_device *xb, const char *path,
 {
 	if (strcmp(token, xb->fe_token) == 0) {
 		if (!xb->fe_read_armed)
-			xd_event_source_timer_update(xb->fe_read, FE_READ_MS);
+			xd_event_source_timer_update(xb->fe_read,
+						     READ_DELAY_MS);
 		xb->fe_read_armed = true;
-	} else if (strcmp(token, xb->be_token) == 0)
-		backend_changed(xb);
-	else
+	} else if (strcmp(token, xb->be_token) == 0) {
+		if (!xb->be_read_armed)
+			xd_event_source_timer_update(xb->be_read,
+						     READ_DELAY_MS);
+		xb->be_read_armed = true;
+	} else {
 		return false;
+	}
 	return true;
 }
 
@@ -287,7 +296,8 @@ xd_xenbus_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
 	xb->deferred = xd_event_loop_add_timer(loop, fail_now, xb);
 	xb->retry = xd_event_loop_add_timer(loop, retry_initwait, xb);
 	xb->fe_read = xd_event_loop_add_timer(loop, fe_read_fired, xb);
-	if (!xb->deferred || !xb->retry || !xb->fe_read)
+	xb->be_read = xd_event_loop_add_timer(loop, backend_changed, xb);
+	if (!xb->deferred || !xb->retry || !xb->fe_read || !xb->be_read)
 		goto fail;
 	return xb;
 
@@ -337,6 +347,8 @@ xd_xenbus_device_destroy(struct xd_xenbus_device *xb)
 		xd_event_source_remove(xb->retry);
 	if (xb->fe_read)
 		xd_event_source_remove(xb->fe_read);
+	if (xb->be_read)
+		xd_event_source_remove(xb->be_read);
 	free(xb);
 }
 
