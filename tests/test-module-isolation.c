@@ -219,7 +219,7 @@ isolation(const char *kind, void (*prepare)(uint32_t domid))
 {
 	const char *line, *pace = getenv("XD_TEST_ATTACK_PER_MS");
 	struct measure without, with;
-	unsigned long long steps, backends;
+	unsigned long long steps, connects, backends;
 	int held;
 
 	start();
@@ -241,14 +241,15 @@ isolation(const char *kind, void (*prepare)(uint32_t domid))
 	with = victim_rate();
 	line = xd_sim_command(sim, CMD_MS, "attack-stop %u", ATTACKER);
 	steps = field(line, "steps");
+	connects = field(line, "connects");
 	printf("isolation %s, %s steps/ms: the other guest's flips %.1f/s "
 	       "without the attack, %.1f/s with it (%.1f%%); Weston's CPU "
 	       "%.0f ms/s without, %.0f ms/s with; the attacker's backend's "
-	       "%.0f ms/s without, %.0f ms/s with; attack steps %llu\n", kind,
-	       pace, without.rate,
-	       with.rate, 100 * with.rate / without.rate, without.weston_cpu,
+	       "%.0f ms/s without, %.0f ms/s with; attack steps %llu, attacker "
+	       "connects %llu\n", kind, pace, without.rate, with.rate,
+	       100 * with.rate / without.rate, without.weston_cpu,
 	       with.weston_cpu, without.attacker_cpu, with.attacker_cpu,
-	       steps);
+	       steps, connects);
 	fflush(stdout);
 	XD_ASSERT(steps > 0, "the attack made no step");
 	XD_ASSERT(with.rate >= MIN_SHARE * without.rate, "%s: the other "
@@ -299,6 +300,14 @@ XD_TEST(request_flood)
 XD_TEST(evtchn_flood)
 {
 	isolation("evtchn-flood", NULL);
+}
+
+/* Its frontend connects, and asks again as soon as it is connected,
+ * over and over: each time its backend maps its rings and shows a
+ * connector in Weston. */
+XD_TEST(reconnect_loop)
+{
+	isolation("reconnect-loop", NULL);
 }
 
 /* A node of its backend's directory written over and over, as its

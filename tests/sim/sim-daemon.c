@@ -52,6 +52,7 @@
  *                                  (flip-loop) run: KIND is one of
  *                                  attacks[] below
  *   attack-stop DOMID              ends it; answers how many steps it made
+ *                                  and how often its frontend connected
  *   quit
  * "ready" is printed once the socket listens.
  */
@@ -104,6 +105,7 @@ struct sim_guest {
 	uint32_t attack_per_ms;		/* 0: a step per turn */
 	uint64_t attack_steps;
 	uint32_t attack_turn;
+	uint32_t attack_generation;	/* the frontend's, at the start */
 };
 
 static struct xd_sim_hv *hv;
@@ -699,7 +701,24 @@ backend_node_storm_step(struct sim_guest *g)
 	xd_sim_xs_write(hv, 0, path, value);
 }
 
+/* Connects and asks again at once, over and over: Initialising written
+ * whenever the backend says Connected (its frontend then reconnects by
+ * itself, as xen-drm-front does when the backend goes InitWait). */
+static void
+reconnect_loop_step(struct sim_guest *g)
+{
+	char dir[64];
+
+	if (xd_sim_front_backend_state(g->front) != XenbusStateConnected)
+		return;
+	snprintf(dir, sizeof dir, "/local/domain/%u/device/vdispl/0",
+		 g->domid);
+	xd_sim_write_u32(hv, g->domid, dir, "state",
+			 XenbusStateInitialising);
+}
+
 static const struct attack attacks[] = {
+	{ "reconnect-loop", NULL, reconnect_loop_step },
 	{ "state-loop", state_loop_start, state_loop_step },
 	{ "backend-node-storm", NULL, backend_node_storm_step },
 	{ "request-flood", NULL, request_flood_step },
@@ -801,6 +820,7 @@ cmd_attack(uint32_t domid, const char *name, uint32_t per_ms)
 	g->attack = a;
 	g->attack_per_ms = per_ms;
 	g->attack_steps = 0;
+	g->attack_generation = xd_sim_front_generation(g->front);
 	attack_update();
 	reply("ok attack %s %u", name, domid);
 }
@@ -816,8 +836,9 @@ cmd_attack_stop(uint32_t domid)
 	}
 	g->attack = NULL;
 	attack_update();
-	reply("ok attack-stop %u steps=%llu", domid,
-	      (unsigned long long)g->attack_steps);
+	reply("ok attack-stop %u steps=%llu connects=%u", domid,
+	      (unsigned long long)g->attack_steps,
+	      xd_sim_front_generation(g->front) - g->attack_generation);
 }
 
 static bool
