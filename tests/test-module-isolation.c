@@ -14,9 +14,11 @@
  *     which outlives the domain), none of its memory open or mapped in
  *     Weston; and the other guest still shows its frames.
  *
- * Adding an attack: write its step (and, if it needs one, its start) in
- * tests/sim/sim-daemon.c's attacks[], which makes it "attack DOMID NAME"
- * there; then here a case of one line,
+ * Adding an attack: write its step, done over and over while the other
+ * guest is measured, and if it needs one its start (an attack done once,
+ * such as filling dom0's memory with the guest's framebuffers, is all
+ * start and no step) in tests/sim/sim-daemon.c's attacks[], which makes
+ * it "attack DOMID NAME" there; then here a case of one line,
  *
  *	XD_TEST(my_attack)
  *	{

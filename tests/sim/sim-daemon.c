@@ -632,7 +632,9 @@ cmd_remove(uint32_t domid)
  * in turn with the others. While an attack runs, an eventfd that stays
  * readable makes every turn come at once; a paced one runs on a 1 ms
  * timer instead. An attack is a start (may be NULL; a negative errno
- * refuses it) and a step; add one to attacks[].
+ * refuses it) and a step (may be NULL: an attack done once, in its
+ * start, such as making a guest's memory held in dom0, then measured
+ * while it holds); add one to attacks[].
  */
 
 struct attack {
@@ -737,7 +739,8 @@ attack_steps(bool paced)
 		if (!g->front || !g->attack || paced != !!g->attack_per_ms)
 			continue;
 		for (n = 0; n < (paced ? g->attack_per_ms : 1); n++) {
-			g->attack->step(g);
+			if (g->attack->step)
+				g->attack->step(g);
 			g->attack_steps++;
 			g->attack_turn++;
 		}

@@ -56,11 +56,41 @@ struct xd_xenbus_device {
 	bool be_read_armed;
 };
 
+/* Writes our state only while our directory is there, in a transaction,
+ * as Linux's xenbus_switch_state() does: a write just after the
+ * toolstack removed the device would make the directory again (XenStore
+ * makes parents), and the device would look present, to us and to the
+ * module, for ever. A guest reconnecting in a loop makes us write at any
+ * moment, its removal included. */
+static int
+write_state(struct xd_xenbus_device *xb, int state)
+{
+	char path[PATH_LEN + 8], text[16], *old;
+	uint32_t txn;
+	int tries, ret, end;
+
+	snprintf(path, sizeof path, "%s/state", xb->be_path);
+	snprintf(text, sizeof text, "%d", state);
+	for (tries = 0; tries < 8; tries++) {
+		ret = xd_xs_transaction_start(xb->xen, &txn);
+		if (ret < 0)
+			return ret;
+		old = xd_xs_read(xb->xen, txn, path, NULL);
+		ret = old ? xd_xs_write(xb->xen, txn, path, text) : -ENOENT;
+		free(old);
+		end = xd_xs_transaction_end(xb->xen, txn, ret < 0);
+		if (ret < 0 || end != -EAGAIN)
+			return ret < 0 ? ret : end;
+	}
+	return -EAGAIN;
+}
+
 static void
 set_state(struct xd_xenbus_device *xb, int state)
 {
-	if (xd_xs_write_u32(xb->xen, xb->be_path, "state",
-			    (uint32_t)state) < 0)
+	int ret = write_state(xb, state);
+
+	if (ret < 0 && ret != -ENOENT)
 		xd_log("dom%u: cannot write %s/state\n", xb->config.domid,
 		       xb->be_path);
 	xb->state = state;
