@@ -12,6 +12,7 @@
 
 #include <xen/io/xenbus.h>
 
+#include "common/clock.h"
 #include "event-loop.h"
 #include "log.h"
 #include "xen/xen-access.h"
@@ -21,6 +22,11 @@
 #define PATH_LEN 128
 #define TOKEN_LEN 48
 #define RETRY_MS 1000
+/* A frontend that asks again as soon as it is connected gets its next
+ * InitWait no sooner than this after the last connect: each connect
+ * costs Weston a surface and log lines, and a guest reconnecting in a
+ * loop would cost them hundreds of times a second. */
+#define RECONNECT_MIN_MS 100
 /* Watch events are gathered this long before the node is read: a guest
  * writing its state in a loop costs us at most one XenStore read a
  * period, however many events its writes queue. */
@@ -48,8 +54,9 @@ struct xd_xenbus_device {
 	bool present;
 	bool failed_recently;
 	bool retry_armed;
+	uint64_t connected_ms;		/* when connect() last worked */
 	struct xd_event_source *deferred;	/* fail_deferred() */
-	struct xd_event_source *retry;		/* InitWait after failure */
+	struct xd_event_source *retry;		/* InitWait, delayed */
 	struct xd_event_source *fe_read;	/* frontend_changed() */
 	struct xd_event_source *be_read;	/* backend_changed() */
 	bool fe_read_armed;
@@ -114,6 +121,7 @@ connect(struct xd_xenbus_device *xb)
 		return;
 	}
 	xb->connected = true;
+	xb->connected_ms = xd_now_ms();
 	set_state(xb, XenbusStateConnected);
 }
 
@@ -159,6 +167,7 @@ initialising_answered(struct xd_xenbus_device *xb)
 static void
 frontend_changed(struct xd_xenbus_device *xb)
 {
+	uint64_t since;
 	uint32_t state;
 
 	if (xd_xs_read_u32(xb->xen, xb->fe_path, "state",
@@ -179,12 +188,15 @@ frontend_changed(struct xd_xenbus_device *xb)
 	switch (state) {
 	case XenbusStateInitialising:
 		disconnect(xb);
-		if (xb->failed_recently) {
+		since = xd_now_ms() - xb->connected_ms;
+		if (xb->failed_recently ||
+		    (xb->connected_ms && since < RECONNECT_MIN_MS)) {
 			/* Once: a frontend repeating itself does not push
 			 * the retry back. */
 			if (!xb->retry_armed)
 				xd_event_source_timer_update(xb->retry,
-							     RETRY_MS);
+					xb->failed_recently ? RETRY_MS :
+					(uint32_t)(RECONNECT_MIN_MS - since));
 			xb->retry_armed = true;
 		} else {
 			set_state(xb, XenbusStateInitWait);
