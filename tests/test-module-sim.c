@@ -15,7 +15,6 @@
  *   test-module-sim CASE | --list       (a case is an XD_TEST below)
  */
 
-#include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -409,43 +408,12 @@ XD_TEST(kiosk_restart)
 	expect_frame("headless", 1, 5, 0, 0, W, H);
 }
 
-/* Weston's open fds and mappings of guest domid's memory (the simulated
- * hypervisor's memfd for it): a removed guest's must all go. */
+/* Weston's open fds and mappings of guest domid's memory: a removed
+ * guest's must all go. */
 static int
 weston_holds_guest_memory(uint32_t domid)
 {
-	char path[320], link[256], name[64], line[512];
-	struct dirent *e;
-	DIR *dir;
-	FILE *maps;
-	int held = 0;
-	ssize_t n;
-
-	snprintf(name, sizeof name, "memfd:xd-sim-dom%u ", domid);
-	snprintf(path, sizeof path, "/proc/%d/fd", (int)weston->pid);
-	dir = opendir(path);
-	XD_ASSERT(dir, "opendir %s", path);
-	while ((e = readdir(dir))) {
-		snprintf(path, sizeof path, "/proc/%d/fd/%s", (int)weston->pid,
-			 e->d_name);
-		n = readlink(path, link, sizeof link - 2);
-		if (n <= 0)
-			continue;
-		link[n] = ' ';
-		link[n + 1] = '\0';
-		if (strstr(link, name))
-			held++;
-	}
-	closedir(dir);
-	snprintf(path, sizeof path, "/proc/%d/maps", (int)weston->pid);
-	maps = fopen(path, "r");
-	XD_ASSERT(maps, "open %s", path);
-	name[strlen(name) - 1] = '\0';
-	while (fgets(line, sizeof line, maps))
-		if (strstr(line, name))
-			held++;
-	fclose(maps);
-	return held;
+	return xd_weston_holds_guest_memory(weston, domid);
 }
 
 /* Polls until Weston holds none of guest domid's memory. */

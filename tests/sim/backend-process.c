@@ -132,3 +132,40 @@ xd_backend_find(const struct xd_weston *weston, uint32_t domid)
 		closedir(proc);
 	return pid;
 }
+
+int
+xd_weston_holds_guest_memory(const struct xd_weston *weston, uint32_t domid)
+{
+	char path[320], link[256], name[64], line[512];
+	struct dirent *e;
+	DIR *dir;
+	FILE *maps;
+	int held = 0;
+	ssize_t n;
+
+	snprintf(name, sizeof name, "memfd:xd-sim-dom%u ", domid);
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)weston->pid);
+	dir = opendir(path);
+	XD_ASSERT(dir, "opendir %s", path);
+	while ((e = readdir(dir))) {
+		snprintf(path, sizeof path, "/proc/%d/fd/%s", (int)weston->pid,
+			 e->d_name);
+		n = readlink(path, link, sizeof link - 2);
+		if (n <= 0)
+			continue;
+		link[n] = ' ';
+		link[n + 1] = '\0';
+		if (strstr(link, name))
+			held++;
+	}
+	closedir(dir);
+	snprintf(path, sizeof path, "/proc/%d/maps", (int)weston->pid);
+	maps = fopen(path, "r");
+	XD_ASSERT(maps, "open %s", path);
+	name[strlen(name) - 1] = '\0';
+	while (fgets(line, sizeof line, maps))
+		if (strstr(line, name))
+			held++;
+	fclose(maps);
+	return held;
+}

@@ -40,4 +40,11 @@ xd_backend_alive(int pid);
 int
 xd_backend_find(const struct xd_weston *weston, uint32_t domid);
 
+/* How many of weston's open fds and mappings are guest domid's memory
+ * (the simulated hypervisor's memfd for it): a removed guest's must all
+ * go. */
+int
+xd_weston_holds_guest_memory(const struct xd_weston *weston,
+			     uint32_t domid);
+
 #endif

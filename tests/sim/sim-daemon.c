@@ -19,7 +19,9 @@
  *   reboot DOMID                   the frontend disconnects and connects
  *                                  again, as across a guest reboot
  *   stats DOMID                    mappings and grants of the guest, map
- *                                  and unmap calls of all backends
+ *                                  and unmap calls of all backends, and
+ *                                  the guest's pages backends still hold
+ *                                  (also once it is destroyed)
  *   setup DOMID CONN               (re)create CONN's two XR24 buffers and
  *                                  fbs, draw frames 0 and 1, SET_CONFIG;
  *                                  answers the time DBUF_CREATE and
@@ -43,6 +45,14 @@
  *                                  corrupt ring; answers the backend state
  *   vkbd-state DOMID DEVID         the vkbd backend's XenbusState
  *   remove DOMID                   the guest is destroyed (xl destroy)
+ *   attack DOMID KIND [PER_MS]     the guest misbehaves in the
+ *                                  background, one step per turn of the
+ *                                  simulator's loop (or PER_MS steps each
+ *                                  millisecond), while other commands
+ *                                  (flip-loop) run: KIND is one of
+ *                                  attacks[] below
+ *   attack-stop DOMID              ends it; answers how many steps it made
+ *                                  and how often its frontend connected
  *   quit
  * "ready" is printed once the socket listens.
  */
@@ -54,10 +64,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <drm_fourcc.h>
+#include <xen/io/xenbus.h>
 
 #include "event-loop.h"
 #include "sim-front.h"
@@ -66,6 +78,7 @@
 #include "sim-draw.h"
 #include "sim-flip-loop.h"
 #include "sim-pattern.h"
+#include "sim-xenbus.h"
 
 #define MAX_GUESTS 16
 #define CONNECT_TIMEOUT_MS 30000
@@ -88,11 +101,18 @@ struct sim_guest {
 	struct xd_sim_front_config config;
 	struct sim_connector conns[XD_SIM_MAX_CONNECTORS];
 	struct xd_sim_kbdfront *kbds[MAX_VKBD];
+	const struct attack *attack;	/* running, or NULL */
+	uint32_t attack_per_ms;		/* 0: a step per turn */
+	uint64_t attack_steps;
+	uint32_t attack_turn;
+	uint32_t attack_generation;	/* the frontend's, at the start */
 };
 
 static struct xd_sim_hv *hv;
 static struct xd_event_loop *loop;
 static struct sim_guest guests[MAX_GUESTS];
+
+static void attack_update(void);
 
 static struct sim_guest *
 find_guest(uint32_t domid)
@@ -364,9 +384,10 @@ cmd_stats(uint32_t domid)
 
 	xd_sim_hv_stats(hv, domid, &st);
 	reply("ok backends=%u pages_mapped=%u grants=%u ports=%u "
-	      "map_calls=%llu unmap_calls=%llu", st.backends, st.pages_mapped,
-	      st.grants, st.ports, (unsigned long long)st.map_calls,
-	      (unsigned long long)st.unmap_calls);
+	      "map_calls=%llu unmap_calls=%llu pages_held=%u", st.backends,
+	      st.pages_mapped, st.grants, st.ports,
+	      (unsigned long long)st.map_calls,
+	      (unsigned long long)st.unmap_calls, st.pages_held);
 }
 
 static void
@@ -593,11 +614,234 @@ cmd_remove(uint32_t domid)
 		return;
 	}
 	remove_vkbds(g);
+	g->attack = NULL;
 	xd_sim_front_destroy(g->front);
 	g->front = NULL;
+	attack_update();
 	xd_sim_toolstack_remove_vdispl(hv, domid, 0, 0);
 	xd_sim_hv_domain_destroy(hv, domid);
 	reply("ok removed %u", domid);
+}
+
+/* --- attacks ---------------------------------------------------------
+ *
+ * A hostile guest in the background. The simulator is xenstored, Xen and
+ * every guest at once, so an attacker must not take it over: it makes one
+ * step per turn of the loop, served in turn with the backends and the
+ * other guests, as a guest's spinning vCPU is served by xenstored and Xen
+ * in turn with the others. While an attack runs, an eventfd that stays
+ * readable makes every turn come at once; a paced one runs on a 1 ms
+ * timer instead. An attack is a start (may be NULL; a negative errno
+ * refuses it) and a step (may be NULL: an attack done once, in its
+ * start, such as making a guest's memory held in dom0, then measured
+ * while it holds); add one to attacks[].
+ */
+
+struct attack {
+	const char *name;
+	int (*start)(struct sim_guest *g);
+	void (*step)(struct sim_guest *g);
+};
+
+static struct xd_event_source *attack_source;
+static struct xd_event_source *attack_timer;
+static int attack_fd = -1;
+
+/* Writes Initialising, over and over: a guest asking again and again
+ * for what it already asked. Its frontend is closed first, so that the
+ * backend's first answer (InitWait) does not make it connect. */
+static int
+state_loop_start(struct sim_guest *g)
+{
+	return xd_sim_front_disconnect(g->front, CONNECT_TIMEOUT_MS);
+}
+
+static void
+state_loop_step(struct sim_guest *g)
+{
+	char dir[64];
+
+	snprintf(dir, sizeof dir, "/local/domain/%u/device/vdispl/0",
+		 g->domid);
+	xd_sim_write_u32(hv, g->domid, dir, "state",
+			 XenbusStateInitialising);
+}
+
+/* Real requests, the ring kept full: PG_FLIP of its own framebuffers
+ * (set up first), each accepted one a commit in Weston; or, without
+ * framebuffers, PG_FLIP of one that does not exist. */
+static void
+request_flood_step(struct sim_guest *g)
+{
+	struct sim_connector *c = &g->conns[0];
+	struct xendispl_req req = { .operation = XENDISPL_OP_PG_FLIP };
+
+	req.op.pg_flip.fb_cookie = c->configured ?
+		c->buffers[g->attack_turn & 1]->cookie | 1 : 0xdead;
+	xd_sim_front_request_fill(g->front, 0, &req);
+}
+
+static void
+evtchn_flood_step(struct sim_guest *g)
+{
+	xd_sim_front_kick(g->front, 0);
+}
+
+/* What a guest makes its backend write, as the backend would write it
+ * (dom0, under backend/vdispl/DOMID/0/), at a rate no guest gets out of
+ * xenbus-device.c (at most a state write each time it reads the
+ * frontend's, once a millisecond): the module's own bound, whatever the
+ * backend does. */
+static void
+backend_node_storm_step(struct sim_guest *g)
+{
+	char path[96], value[16];
+
+	snprintf(path, sizeof path,
+		 "/local/domain/0/backend/vdispl/%u/0/storm", g->domid);
+	snprintf(value, sizeof value, "%u", g->attack_turn);
+	xd_sim_xs_write(hv, 0, path, value);
+}
+
+/* Connects and asks again at once, over and over: Initialising written
+ * whenever the backend says Connected (its frontend then reconnects by
+ * itself, as xen-drm-front does when the backend goes InitWait). */
+static void
+reconnect_loop_step(struct sim_guest *g)
+{
+	char dir[64];
+
+	if (xd_sim_front_backend_state(g->front) != XenbusStateConnected)
+		return;
+	snprintf(dir, sizeof dir, "/local/domain/%u/device/vdispl/0",
+		 g->domid);
+	xd_sim_write_u32(hv, g->domid, dir, "state",
+			 XenbusStateInitialising);
+}
+
+static const struct attack attacks[] = {
+	{ "reconnect-loop", NULL, reconnect_loop_step },
+	{ "state-loop", state_loop_start, state_loop_step },
+	{ "backend-node-storm", NULL, backend_node_storm_step },
+	{ "request-flood", NULL, request_flood_step },
+	{ "evtchn-flood", NULL, evtchn_flood_step },
+};
+
+static void
+attack_steps(bool paced)
+{
+	uint32_t n;
+	int i;
+
+	for (i = 0; i < MAX_GUESTS; i++) {
+		struct sim_guest *g = &guests[i];
+
+		if (!g->front || !g->attack || paced != !!g->attack_per_ms)
+			continue;
+		for (n = 0; n < (paced ? g->attack_per_ms : 1); n++) {
+			if (g->attack->step)
+				g->attack->step(g);
+			g->attack_steps++;
+			g->attack_turn++;
+		}
+	}
+}
+
+static void
+attack_turn(int fd, uint32_t mask, void *data)
+{
+	attack_steps(false);
+}
+
+static void
+attack_tick(void *data)
+{
+	xd_event_source_timer_update(attack_timer, 1);
+	attack_steps(true);
+}
+
+/* The readable eventfd while some guest attacks at every turn, the
+ * timer while one attacks paced; none otherwise. */
+static void
+attack_update(void)
+{
+	bool any = false, paced = false;
+	int i;
+
+	for (i = 0; i < MAX_GUESTS; i++) {
+		if (!guests[i].front || !guests[i].attack)
+			continue;
+		if (guests[i].attack_per_ms)
+			paced = true;
+		else
+			any = true;
+	}
+	if (paced && !attack_timer) {
+		attack_timer = xd_event_loop_add_timer(loop, attack_tick,
+						       NULL);
+		if (attack_timer)
+			xd_event_source_timer_update(attack_timer, 1);
+	} else if (!paced && attack_timer) {
+		xd_event_source_remove(attack_timer);
+		attack_timer = NULL;
+	}
+	if (any && !attack_source) {
+		attack_fd = eventfd(1, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (attack_fd >= 0)
+			attack_source = xd_event_loop_add_fd(loop, attack_fd,
+							     EPOLLIN,
+							     attack_turn,
+							     NULL);
+	} else if (!any && attack_source) {
+		xd_event_source_remove(attack_source);
+		attack_source = NULL;
+		close(attack_fd);
+		attack_fd = -1;
+	}
+}
+
+static void
+cmd_attack(uint32_t domid, const char *name, uint32_t per_ms)
+{
+	struct sim_guest *g = find_guest(domid);
+	const struct attack *a = NULL;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < sizeof attacks / sizeof attacks[0]; i++)
+		if (strcmp(attacks[i].name, name) == 0)
+			a = &attacks[i];
+	if (!g || !a || g->attack) {
+		reply("error no guest %u, no attack %s, or one runs", domid,
+		      name);
+		return;
+	}
+	if (a->start && (ret = a->start(g)) < 0) {
+		reply("error attack %s: %s", name, strerror(-ret));
+		return;
+	}
+	g->attack = a;
+	g->attack_per_ms = per_ms;
+	g->attack_steps = 0;
+	g->attack_generation = xd_sim_front_generation(g->front);
+	attack_update();
+	reply("ok attack %s %u", name, domid);
+}
+
+static void
+cmd_attack_stop(uint32_t domid)
+{
+	struct sim_guest *g = find_guest(domid);
+
+	if (!g || !g->attack) {
+		reply("error guest %u does not attack", domid);
+		return;
+	}
+	g->attack = NULL;
+	attack_update();
+	reply("ok attack-stop %u steps=%llu connects=%u", domid,
+	      (unsigned long long)g->attack_steps,
+	      xd_sim_front_generation(g->front) - g->attack_generation);
 }
 
 static bool
@@ -640,6 +884,11 @@ run_command(char *line)
 		cmd_input(a, b, c, d);
 	} else if (sscanf(line, "remove %u", &a) == 1) {
 		cmd_remove(a);
+	} else if (sscanf(line, "attack-stop %u", &a) == 1) {
+		cmd_attack_stop(a);
+	} else if ((n = sscanf(line, "attack %u %63s %u", &a, name,
+			      &b)) >= 2) {
+		cmd_attack(a, name, n == 3 ? b : 0);
 	} else if (strncmp(line, "quit", 4) == 0) {
 		return false;
 	} else {
@@ -712,6 +961,9 @@ main(int argc, char *argv[])
 	while (running)
 		xd_event_loop_dispatch(loop, -1);
 
+	for (i = 0; i < MAX_GUESTS; i++)
+		guests[i].attack = NULL;
+	attack_update();
 	for (i = 0; i < MAX_GUESTS; i++)
 		if (guests[i].front)
 			xd_sim_front_destroy(guests[i].front);

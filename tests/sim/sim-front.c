@@ -935,6 +935,34 @@ xd_sim_front_request_raw(struct xd_sim_front *f, uint32_t conn,
 	return send_request(f, conn, req, resp, timeout_ms);
 }
 
+int
+xd_sim_front_request_fill(struct xd_sim_front *f, uint32_t conn,
+			  const struct xendispl_req *req)
+{
+	struct front_conn *c;
+	int n = 0, notify;
+
+	if (conn >= f->config.num_connectors || !f->conns[conn].ready)
+		return -ENOTCONN;
+	c = &f->conns[conn];
+	/* Not waited for: waiting_id stays the caller's. */
+	while (!RING_FULL(&c->ring)) {
+		struct xendispl_req *slot =
+			RING_GET_REQUEST(&c->ring, c->ring.req_prod_pvt);
+
+		*slot = *req;
+		slot->id = f->next_id++;
+		if (slot->id == c->waiting_id)
+			slot->id = f->next_id++;
+		c->ring.req_prod_pvt++;
+		n++;
+	}
+	RING_PUSH_REQUESTS_AND_CHECK_NOTIFY(&c->ring, notify);
+	if (notify)
+		xd_sim_evtchn_notify(f->hv, f->config.domid, c->req_port);
+	return n;
+}
+
 struct xen_displif_sring *
 xd_sim_front_req_sring(struct xd_sim_front *f, uint32_t conn)
 {

@@ -188,6 +188,14 @@ xd_sim_front_req_sring(struct xd_sim_front *front, uint32_t conn);
 struct xendispl_event_page *
 xd_sim_front_event_page(struct xd_sim_front *front, uint32_t conn);
 
+/* Puts copies of req (each with an id of its own) on every free slot of
+ * conn's ring and notifies once, without waiting: their responses are
+ * consumed and dropped as they come. A flood of real requests. Returns
+ * how many were put, or a negative errno. */
+int
+xd_sim_front_request_fill(struct xd_sim_front *front, uint32_t conn,
+			  const struct xendispl_req *req);
+
 /* Notifies conn's request port without touching the ring. */
 int
 xd_sim_front_kick(struct xd_sim_front *front, uint32_t conn);

@@ -158,6 +158,8 @@ void
 sim_server_close(struct xd_sim_hv *hv);
 uint32_t
 sim_server_count(struct xd_sim_hv *hv);
+uint32_t
+sim_server_pages_held(struct xd_sim_hv *hv, uint32_t domid);
 void
 sim_conn_send_watch(struct sim_conn *conn, const char *path,
 		    const char *token);

@@ -205,6 +205,7 @@ xd_sim_hv_stats(struct xd_sim_hv *hv, uint32_t domid,
 	out->backends = sim_server_count(hv);
 	out->map_calls = hv->map_calls;
 	out->unmap_calls = hv->unmap_calls;
+	out->pages_held = sim_server_pages_held(hv, domid);
 	if (!d)
 		return;
 	out->pages_mapped = d->pages_mapped;

@@ -142,6 +142,11 @@ struct xd_sim_stats {
 	uint32_t ports;			/* open ports of this domain */
 	uint64_t map_calls;		/* map requests served, all domains */
 	uint64_t unmap_calls;
+	/* Pages of this domain the backends' connections still map (and
+	 * be-alloc pages they still hold for it), counted on their side:
+	 * still counted after the domain is destroyed, until they unmap or
+	 * their connection goes. */
+	uint32_t pages_held;
 };
 
 void

@@ -486,6 +486,20 @@ sim_server_close(struct xd_sim_hv *hv)
 }
 
 uint32_t
+sim_server_pages_held(struct xd_sim_hv *hv, uint32_t domid)
+{
+	struct sim_mapping *map;
+	struct sim_conn *c;
+	uint32_t n = 0;
+
+	for (c = hv->conns; c; c = c->next)
+		for (map = c->mappings; map; map = map->next)
+			if (map->domid == domid)
+				n += map->count;
+	return n;
+}
+
+uint32_t
 sim_server_count(struct xd_sim_hv *hv)
 {
 	struct sim_conn *c;

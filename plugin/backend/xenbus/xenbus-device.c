@@ -12,6 +12,7 @@
 
 #include <xen/io/xenbus.h>
 
+#include "common/clock.h"
 #include "event-loop.h"
 #include "log.h"
 #include "xen/xen-access.h"
@@ -21,6 +22,15 @@
 #define PATH_LEN 128
 #define TOKEN_LEN 48
 #define RETRY_MS 1000
+/* A frontend that asks again as soon as it is connected gets its next
+ * InitWait no sooner than this after the last connect: each connect
+ * costs Weston a surface and log lines, and a guest reconnecting in a
+ * loop would cost them hundreds of times a second. */
+#define RECONNECT_MIN_MS 100
+/* Watch events are gathered this long before the node is read: a guest
+ * writing its state in a loop costs us at most one XenStore read a
+ * period, however many events its writes queue. */
+#define READ_DELAY_MS 1
 /* The largest domid a guest can have (DOMID_FIRST_RESERVED - 1). */
 #define DOMID_MAX 0x7fef
 
@@ -43,15 +53,51 @@ struct xd_xenbus_device {
 	bool connected;
 	bool present;
 	bool failed_recently;
+	bool retry_armed;
+	uint64_t connected_ms;		/* when connect() last worked */
 	struct xd_event_source *deferred;	/* fail_deferred() */
-	struct xd_event_source *retry;		/* InitWait after failure */
+	struct xd_event_source *retry;		/* InitWait, delayed */
+	struct xd_event_source *fe_read;	/* frontend_changed() */
+	struct xd_event_source *be_read;	/* backend_changed() */
+	bool fe_read_armed;
+	bool be_read_armed;
 };
+
+/* Writes our state only while our directory is there, in a transaction,
+ * as Linux's xenbus_switch_state() does: a write just after the
+ * toolstack removed the device would make the directory again (XenStore
+ * makes parents), and the device would look present, to us and to the
+ * module, for ever. A guest reconnecting in a loop makes us write at any
+ * moment, its removal included. */
+static int
+write_state(struct xd_xenbus_device *xb, int state)
+{
+	char path[PATH_LEN + 8], text[16], *old;
+	uint32_t txn;
+	int tries, ret, end;
+
+	snprintf(path, sizeof path, "%s/state", xb->be_path);
+	snprintf(text, sizeof text, "%d", state);
+	for (tries = 0; tries < 8; tries++) {
+		ret = xd_xs_transaction_start(xb->xen, &txn);
+		if (ret < 0)
+			return ret;
+		old = xd_xs_read(xb->xen, txn, path, NULL);
+		ret = old ? xd_xs_write(xb->xen, txn, path, text) : -ENOENT;
+		free(old);
+		end = xd_xs_transaction_end(xb->xen, txn, ret < 0);
+		if (ret < 0 || end != -EAGAIN)
+			return ret < 0 ? ret : end;
+	}
+	return -EAGAIN;
+}
 
 static void
 set_state(struct xd_xenbus_device *xb, int state)
 {
-	if (xd_xs_write_u32(xb->xen, xb->be_path, "state",
-			    (uint32_t)state) < 0)
+	int ret = write_state(xb, state);
+
+	if (ret < 0 && ret != -ENOENT)
 		xd_log("dom%u: cannot write %s/state\n", xb->config.domid,
 		       xb->be_path);
 	xb->state = state;
@@ -75,6 +121,7 @@ connect(struct xd_xenbus_device *xb)
 		return;
 	}
 	xb->connected = true;
+	xb->connected_ms = xd_now_ms();
 	set_state(xb, XenbusStateConnected);
 }
 
@@ -104,31 +151,56 @@ retry_initwait(void *data)
 	struct xd_xenbus_device *xb = data;
 
 	xb->failed_recently = false;
+	xb->retry_armed = false;
 	if (xb->fe_state == XenbusStateInitialising)
 		set_state(xb, XenbusStateInitWait);
+}
+
+/* Whether our answer to the frontend's Initialising stands: InitWait
+ * written, or on its way after a failure. */
+static bool
+initialising_answered(struct xd_xenbus_device *xb)
+{
+	return xb->state == XenbusStateInitWait || xb->retry_armed;
 }
 
 static void
 frontend_changed(struct xd_xenbus_device *xb)
 {
+	uint64_t since;
 	uint32_t state;
 
 	if (xd_xs_read_u32(xb->xen, xb->fe_path, "state",
 			   XenbusStateReconfigured, &state) < 0)
 		state = XenbusStateUnknown;
-	/* Initialising again is a frontend asking anew (after our failure,
-	 * say): always answered. */
-	if ((int)state == xb->fe_state && state != XenbusStateInitialising)
+	/* A write that changes nothing costs nothing: a guest writing its
+	 * state in a loop must not make us write ours each time, which
+	 * wakes every watcher of our directory (the module, inside
+	 * Weston). A reboot's Initialising follows Closing or Closed, a
+	 * change. The one repeat that still asks for something is an
+	 * Initialising we no longer answer with InitWait (we failed since,
+	 * and no retry is on its way): answered as before. */
+	if ((int)state == xb->fe_state &&
+	    (state != XenbusStateInitialising || initialising_answered(xb)))
 		return;
 	xb->fe_state = state;
 
 	switch (state) {
 	case XenbusStateInitialising:
 		disconnect(xb);
-		if (xb->failed_recently)
-			xd_event_source_timer_update(xb->retry, RETRY_MS);
-		else
+		since = xd_now_ms() - xb->connected_ms;
+		if (xb->failed_recently ||
+		    (xb->connected_ms && since < RECONNECT_MIN_MS)) {
+			/* Once: a frontend repeating itself does not push
+			 * the retry back. */
+			if (!xb->retry_armed)
+				xd_event_source_timer_update(xb->retry,
+					xb->failed_recently ? RETRY_MS :
+					(uint32_t)(RECONNECT_MIN_MS - since));
+			xb->retry_armed = true;
+		} else {
 			set_state(xb, XenbusStateInitWait);
+		}
 		break;
 	case XenbusStateInitialised:
 		if (!xb->connected && xb->state == XenbusStateInitWait)
@@ -161,10 +233,21 @@ frontend_changed(struct xd_xenbus_device *xb)
 }
 
 static void
-backend_changed(struct xd_xenbus_device *xb)
+fe_read_fired(void *data)
 {
+	struct xd_xenbus_device *xb = data;
+
+	xb->fe_read_armed = false;
+	frontend_changed(xb);
+}
+
+static void
+backend_changed(void *data)
+{
+	struct xd_xenbus_device *xb = data;
 	char *state;
 
+	xb->be_read_armed = false;
 	if (!xb->present)
 		return;
 	state = xd_xs_read_node(xb->xen, xb->be_path, "state");
@@ -181,12 +264,19 @@ bool
 xd_xenbus_device_watch(struct xd_xenbus_device *xb, const char *path,
 		       const char *token)
 {
-	if (strcmp(token, xb->fe_token) == 0)
-		frontend_changed(xb);
-	else if (strcmp(token, xb->be_token) == 0)
-		backend_changed(xb);
-	else
+	if (strcmp(token, xb->fe_token) == 0) {
+		if (!xb->fe_read_armed)
+			xd_event_source_timer_update(xb->fe_read,
+						     READ_DELAY_MS);
+		xb->fe_read_armed = true;
+	} else if (strcmp(token, xb->be_token) == 0) {
+		if (!xb->be_read_armed)
+			xd_event_source_timer_update(xb->be_read,
+						     READ_DELAY_MS);
+		xb->be_read_armed = true;
+	} else {
 		return false;
+	}
 	return true;
 }
 
@@ -247,7 +337,9 @@ xd_xenbus_device_create(struct xd_xen *xen, struct xd_event_loop *loop,
 		goto fail;
 	xb->deferred = xd_event_loop_add_timer(loop, fail_now, xb);
 	xb->retry = xd_event_loop_add_timer(loop, retry_initwait, xb);
-	if (!xb->deferred || !xb->retry)
+	xb->fe_read = xd_event_loop_add_timer(loop, fe_read_fired, xb);
+	xb->be_read = xd_event_loop_add_timer(loop, backend_changed, xb);
+	if (!xb->deferred || !xb->retry || !xb->fe_read || !xb->be_read)
 		goto fail;
 	return xb;
 
@@ -295,6 +387,10 @@ xd_xenbus_device_destroy(struct xd_xenbus_device *xb)
 		xd_event_source_remove(xb->deferred);
 	if (xb->retry)
 		xd_event_source_remove(xb->retry);
+	if (xb->fe_read)
+		xd_event_source_remove(xb->fe_read);
+	if (xb->be_read)
+		xd_event_source_remove(xb->be_read);
 	free(xb);
 }
 

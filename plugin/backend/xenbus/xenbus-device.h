@@ -86,7 +86,8 @@ void
 xd_xenbus_device_destroy(struct xd_xenbus_device *device);
 
 /* A watch fired (from the Xen listener): true when it was one of this
- * device's, now handled. */
+ * device's. The node is read a millisecond later, once for all the
+ * events that came meanwhile. */
 bool
 xd_xenbus_device_watch(struct xd_xenbus_device *device, const char *path,
 		       const char *token);

@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A hostile guest does not take the other guests down with it: two
+ * guests under the module in headless Weston (xd-sim, as
+ * test-module-sim.c), one attacking, the other flipping as fast as
+ * Weston shows its frames. Each case measures, in one run, the flipping
+ * guest's completed flips per second without the attack and with it
+ * (that is Weston's repaint rate for its surface: a flip completes when
+ * Weston presented it), prints both, and asserts that
+ *   - with the attack the rate stays within 10% of the rate without;
+ *   - Weston stays up (the teardown fails the case otherwise);
+ *   - once the attacker is destroyed nothing of it is left: no backend
+ *     process, no page of it mapped by a backend (the simulator's count,
+ *     which outlives the domain), none of its memory open or mapped in
+ *     Weston; and the other guest still shows its frames.
+ *
+ * Adding an attack: write its step, done over and over while the other
+ * guest is measured, and if it needs one its start (an attack done once,
+ * such as filling dom0's memory with the guest's framebuffers, is all
+ * start and no step) in tests/sim/sim-daemon.c's attacks[], which makes
+ * it "attack DOMID NAME" there; then here a case of one line,
+ *
+ *	XD_TEST(my_attack)
+ *	{
+ *		isolation("my-attack", NULL);
+ *	}
+ *
+ * with, instead of NULL, a function that prepares the attacker when it
+ * needs it before the attack starts (request_flood's gives it
+ * framebuffers to flip).
+ *
+ *   test-module-isolation CASE | --list
+ */
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness/harness.h"
+#include "sim/backend-process.h"
+#include "sim/sim-process.h"
+
+#define W 320
+#define H 240
+#define CMD_MS 15000
+#define ATTACKER 1
+#define VICTIM 2
+/* About 10 s of flips back to back at Weston's 60 Hz (a flip completes
+ * every other frame, ~36/s), with the attack and without. */
+#define FLIPS 360
+/* Longer: the other guest's rate fell under 6/s. */
+#define FLIP_LOOP_MS 60000
+/* Attack steps a millisecond (XD_TEST_ATTACK_PER_MS; 0: one at every
+ * turn of the simulator's loop). The simulator is xenstored, Xen and
+ * both guests in one process: attacking at every turn it spins a core,
+ * and on a two-core machine that measures the machine, not us. 10 a
+ * millisecond is 10,000 state writes, ring refills or notifications a
+ * second. */
+#define ATTACK_PER_MS "10"
+/* The other guest's rate under attack, at least this share of it
+ * without. */
+#define MIN_SHARE 0.9
+
+static struct xd_sim_process *sim;
+static struct xd_weston *weston;
+static struct wl_display *display;
+
+static void
+stop_all(void)
+{
+	if (sim)
+		xd_sim_process_stop(sim);
+}
+
+static void
+start(void)
+{
+	struct xd_weston_options opt = {
+		.shell = "kiosk",
+		.width = W,
+		.height = H,
+		.outputs = 2,
+		.load_module = true,
+		.extra_env = "LP_NUM_THREADS=0",
+	};
+	char dir[] = "/tmp/xd-module-isolation-XXXXXX";
+	char *config;
+
+	XD_ASSERT(mkdtemp(dir), "mkdtemp");
+	sim = xd_sim_process_start(dir);
+	atexit(stop_all);
+	/* Each guest on an output of its own, as two monitors. */
+	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "[xen-display]\nguest=attacker\noutput=headless\n"
+			   "placement=fullscreen\n"
+			   "[xen-display]\nguest=victim\noutput=headless-2\n"
+			   "placement=fullscreen\n", sim->socket,
+			   XD_BACKEND_PATH) > 0, "asprintf");
+	opt.config = config;
+	weston = xd_weston_start(&opt);
+	free(config);
+	display = xd_weston_connect(weston);
+	XD_ASSERT(xd_weston_wait_log(weston, "watching", 10000),
+		  "module does not watch the simulator's XenStore");
+}
+
+/* The value of NAME=NUMBER in a simulator's answer. */
+static unsigned long long
+field(const char *line, const char *name)
+{
+	char key[64];
+	const char *p;
+
+	snprintf(key, sizeof key, " %s=", name);
+	p = line ? strstr(line, key) : NULL;
+	XD_ASSERT(p, "no %s in '%s'", name, line ? line : "(none)");
+	return strtoull(p + strlen(key), NULL, 10);
+}
+
+/* CPU time process pid has used, in ms (0 when it is gone). */
+static double
+cpu_ms(int pid)
+{
+	unsigned long long utime = 0, stime = 0;
+	char path[64], buf[1024], *p;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/stat", pid);
+	f = pid > 0 ? fopen(path, "r") : NULL;
+	if (!f)
+		return 0;
+	p = fgets(buf, sizeof buf, f) ? strrchr(buf, ')') : NULL;
+	fclose(f);
+	/* After the name: state, then fields 4 to 13, then utime, stime. */
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%llu %llu", &utime, &stime) != 2)
+		return 0;
+	return (utime + stime) * 1000.0 / sysconf(_SC_CLK_TCK);
+}
+
+struct measure {
+	double seconds;
+	double rate;		/* the victim's completed flips a second */
+	double weston_cpu;	/* Weston's CPU, ms a second */
+	double attacker_cpu;	/* the attacker's backend's */
+};
+
+/* The victim flips back to back, each flip as soon as the last one
+ * completed, about 10 s. */
+static struct measure
+victim_rate(void)
+{
+	int attacker = xd_backend_find(weston, ATTACKER);
+	double weston0 = cpu_ms(weston->pid), attacker0 = cpu_ms(attacker);
+	unsigned long long done, wall_us;
+	const char *line;
+
+	line = xd_sim_command(sim, FLIP_LOOP_MS, "flip-loop 0 %u /dev/null %u",
+			      FLIPS, VICTIM);
+	XD_ASSERT(line, "the other guest's %u flips did not complete in %d s "
+		  "(under %.1f/s)", FLIPS, FLIP_LOOP_MS / 1000,
+		  FLIPS * 1000.0 / FLIP_LOOP_MS);
+	XD_ASSERT(strncmp(line, "ok", 2) == 0, "flip-loop: %s", line);
+	done = field(line, "completed");
+	wall_us = field(line, "wall_us");
+	XD_ASSERT(wall_us > 0, "flip-loop took no time");
+	return (struct measure){
+		.seconds = wall_us / 1e6,
+		.rate = done * 1e6 / wall_us,
+		.weston_cpu = (cpu_ms(weston->pid) - weston0) * 1e6 / wall_us,
+		.attacker_cpu = (cpu_ms(attacker) - attacker0) * 1e6 /
+				wall_us,
+	};
+}
+
+static unsigned long long
+stats(uint32_t domid, const char *name)
+{
+	return field(xd_sim_command(sim, CMD_MS, "stats %u", domid), name);
+}
+
+static bool
+wait_stat_zero(uint32_t domid, const char *name, int timeout_ms)
+{
+	for (; timeout_ms > 0; timeout_ms -= 50) {
+		if (stats(domid, name) == 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+static bool
+wait_backend_gone(uint32_t domid, int timeout_ms)
+{
+	for (; timeout_ms > 0; timeout_ms -= 50) {
+		if (xd_backend_find(weston, domid) == 0)
+			return true;
+		usleep(50 * 1000);
+	}
+	return false;
+}
+
+/* Polls until Weston holds none of guest domid's memory. */
+static int
+wait_weston_lets_go(uint32_t domid, int timeout_ms)
+{
+	int held, waited;
+
+	for (waited = 0;; waited += 50) {
+		held = xd_weston_holds_guest_memory(weston, domid);
+		if (held == 0 || waited >= timeout_ms)
+			return held;
+		usleep(50 * 1000);
+	}
+}
+
+/* The attack named kind (the simulator's attacks[]) by one guest while
+ * the other flips; prepare, when not NULL, readies the attacker first.
+ * Returns how often the attacker connected a second of the attack. */
+static double
+isolation(const char *kind, void (*prepare)(uint32_t domid))
+{
+	const char *line, *pace = getenv("XD_TEST_ATTACK_PER_MS");
+	struct measure without, with;
+	unsigned long long steps, connects, backends;
+	int held;
+
+	start();
+	xd_sim_ok(sim, CMD_MS, "guest %u victim %dx%d", VICTIM, W, H);
+	xd_sim_ok(sim, CMD_MS, "setup %u 0", VICTIM);
+	backends = stats(VICTIM, "backends");
+	xd_sim_ok(sim, CMD_MS, "guest %u attacker %dx%d", ATTACKER, W, H);
+	/* Shown, so that Weston holds its memory until it is gone. */
+	xd_sim_ok(sim, CMD_MS, "show %u 0 1", ATTACKER);
+	XD_ASSERT(xd_weston_holds_guest_memory(weston, ATTACKER) > 0,
+		  "the attacker is shown but Weston holds none of it");
+
+	without = victim_rate();
+	if (prepare)
+		prepare(ATTACKER);
+	if (!pace)
+		pace = ATTACK_PER_MS;
+	xd_sim_ok(sim, CMD_MS, "attack %u %s %s", ATTACKER, kind, pace);
+	with = victim_rate();
+	line = xd_sim_command(sim, CMD_MS, "attack-stop %u", ATTACKER);
+	steps = field(line, "steps");
+	connects = field(line, "connects");
+	printf("isolation %s, %s steps/ms: the other guest's flips %.1f/s "
+	       "without the attack, %.1f/s with it (%.1f%%); Weston's CPU "
+	       "%.0f ms/s without, %.0f ms/s with; the attacker's backend's "
+	       "%.0f ms/s without, %.0f ms/s with; attack steps %llu, attacker "
+	       "connects %llu\n", kind, pace, without.rate, with.rate,
+	       100 * with.rate / without.rate, without.weston_cpu,
+	       with.weston_cpu, without.attacker_cpu, with.attacker_cpu,
+	       steps, connects);
+	fflush(stdout);
+	XD_ASSERT(steps > 0, "the attack made no step");
+	XD_ASSERT(with.rate >= MIN_SHARE * without.rate, "%s: the other "
+		  "guest's rate fell from %.1f/s to %.1f/s", kind,
+		  without.rate, with.rate);
+
+	xd_sim_ok(sim, CMD_MS, "remove %u", ATTACKER);
+	XD_ASSERT(wait_backend_gone(ATTACKER, 10000),
+		  "the attacker's backend still runs");
+	XD_ASSERT(wait_stat_zero(ATTACKER, "pages_held", 5000),
+		  "%llu pages of the attacker still mapped by a backend",
+		  stats(ATTACKER, "pages_held"));
+	XD_ASSERT(stats(VICTIM, "backends") == backends,
+		  "%llu connections to the simulator, %llu before the "
+		  "attacker came", stats(VICTIM, "backends"), backends);
+	/* The victim draws next: Weston's GL lets go of the last frames it
+	 * drew of the attacker only when it draws others. */
+	xd_sim_ok(sim, CMD_MS, "show %u 0 2", VICTIM);
+	xd_sim_ok(sim, CMD_MS, "show %u 0 3", VICTIM);
+	held = wait_weston_lets_go(ATTACKER, 2000);
+	XD_ASSERT(held == 0, "Weston still holds %d fds/mappings of the "
+		  "destroyed attacker", held);
+	return connects / with.seconds;
+}
+
+/* Its frontend's state, Initialising, written over and over for the
+ * 10 s of the measure (xenbus-device.c answers a write that changes
+ * nothing with nothing; the module does no XenStore round trip for its
+ * backends' own nodes: guest-watch.c). */
+XD_TEST(state_loop)
+{
+	isolation("state-loop", NULL);
+}
+
+/* Its ring kept full of real requests (PG_FLIP of its own
+ * framebuffers), past the backend's 64 a wakeup. */
+static void
+give_framebuffers(uint32_t domid)
+{
+	xd_sim_ok(sim, CMD_MS, "setup %u 0", domid);
+}
+
+XD_TEST(request_flood)
+{
+	isolation("request-flood", give_framebuffers);
+}
+
+/* Its request port notified over and over, the ring empty. */
+XD_TEST(evtchn_flood)
+{
+	isolation("evtchn-flood", NULL);
+}
+
+/* Its frontend connects, and asks again as soon as it is connected,
+ * over and over: each time its backend maps its rings and shows a
+ * connector in Weston, and logs. */
+XD_TEST(reconnect_loop)
+{
+	double per_s = isolation("reconnect-loop", NULL);
+
+	/* xenbus-device.c's RECONNECT_MIN_MS, 100: at most 10 a second
+	 * (it was about 200 without). */
+	XD_ASSERT(per_s <= 12, "the attacker connected %.1f times a second",
+		  per_s);
+}
+
+/* A node of its backend's directory written over and over, as its
+ * backend answering it would (the module watches that directory): the
+ * module reads nothing for a device it already serves
+ * (guest-watch.c). */
+XD_TEST(backend_node_storm)
+{
+	isolation("backend-node-storm", NULL);
+}
+
+static void
+teardown(void)
+{
+	xd_weston_stop(weston);
+}
+
+XD_TEST_TEARDOWN(teardown);
