@@ -15,6 +15,7 @@
 #include <linux/minmax.h>
 #include <linux/module.h>
 #include <linux/mutex.h>
+#include <linux/ratelimit.h>
 #include <linux/xarray.h>
 
 #include "zcopy.h"
@@ -42,6 +43,9 @@ static DEFINE_XARRAY(domain_pages);	/* domid -> pages mapped */
 static DEFINE_MUTEX(accounting_lock);
 static unsigned long pages_total;
 
+/* At most a few refusal lines every 5 s, whatever a guest does. */
+static DEFINE_RATELIMIT_STATE(refusal_rs, 5 * HZ, 3);
+
 /*
  * Counted per domain, whoever asks: every open file, every export and
  * every import for that domain draw on the same count, so a guest served
@@ -49,20 +53,21 @@ static unsigned long pages_total;
  */
 int zcopy_account_pages(domid_t domid, unsigned int count)
 {
-	unsigned long used;
+	const char *limit_name = NULL;
+	unsigned long used, held = 0;
+	unsigned int limit = 0;
 	int ret = 0;
 
 	mutex_lock(&accounting_lock);
 	used = xa_to_value(xa_load(&domain_pages, domid));
 	if (used + count > max_pages_per_domain) {
-		ret = -ENOSPC;
-		pr_warn_ratelimited("xen-zcopy: domain %u: %u pages refused: %lu held, max_pages_per_domain is %u\n",
-				    domid, count, used, max_pages_per_domain);
+		limit_name = "max_pages_per_domain";
+		limit = max_pages_per_domain;
+		held = used;
 	} else if (pages_total + count > max_pages_total) {
-		ret = -ENOSPC;
-		pr_warn_ratelimited("xen-zcopy: domain %u: %u pages refused: %lu held by all domains, max_pages_total is %u\n",
-				    domid, count, pages_total,
-				    max_pages_total);
+		limit_name = "max_pages_total";
+		limit = max_pages_total;
+		held = pages_total;
 	} else {
 		ret = xa_err(xa_store(&domain_pages, domid,
 				      xa_mk_value(used + count), GFP_KERNEL));
@@ -70,6 +75,12 @@ int zcopy_account_pages(domid_t domid, unsigned int count)
 			pages_total += count;
 	}
 	mutex_unlock(&accounting_lock);
+	if (limit_name) {
+		if (__ratelimit(&refusal_rs))
+			pr_warn("xen-zcopy: domain %u: %u pages refused: %lu held, %s is %u\n",
+				domid, count, held, limit_name, limit);
+		ret = -ENOSPC;
+	}
 	return ret;
 }
 
