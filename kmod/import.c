@@ -27,6 +27,8 @@ struct zcopy_import {
 	struct sg_table *sgt;
 	unsigned int count;
 	unsigned int ended;		/* refs[0 .. ended) are done */
+	domid_t domid;
+	unsigned int accounted;		/* pages counted for domid */
 	grant_ref_t *refs;
 };
 
@@ -56,6 +58,11 @@ static void zcopy_import_free(struct zcopy_import *imp)
 	if (imp->attach)
 		dma_buf_detach(imp->dmabuf, imp->attach);
 	dma_buf_put(imp->dmabuf);
+	/* Counted until the last grant has ended, not when the backend
+	 * let go: the guest holds the pages until then.
+	 */
+	if (imp->accounted)
+		zcopy_unaccount_pages(imp->domid, imp->accounted);
 	kvfree(imp->refs);
 	kfree(imp);
 	atomic64_dec(&zcopy_stats.imports_live);
@@ -148,6 +155,12 @@ long zcopy_ioctl_import(struct device *dev,
 	ret = -EINVAL;
 	if (imp->dmabuf->size != (size_t)want << PAGE_SHIFT)
 		goto fail;
+	/* The same per-domain count as exports: what the guest holds. */
+	ret = zcopy_account_pages(arg.domid, want);
+	if (ret)
+		goto fail;
+	imp->domid = arg.domid;
+	imp->accounted = want;
 	imp->attach = dma_buf_attach(imp->dmabuf, dev);
 	if (IS_ERR(imp->attach)) {
 		ret = PTR_ERR(imp->attach);

@@ -13,6 +13,9 @@
  *                            access while mapped
  *   zcopy-probe readback DOMID   be-alloc with a real guest: the guest
  *                            reads back what dom0 wrote (zcopy-readback.c)
+ *   zcopy-probe limits       the page limits per domain across files,
+ *                            exports and imports, and in total
+ *                            (zcopy-limits.c)
  *   zcopy-probe stats        the module's counters, as "ZCOPY stats ..."
  *
  * Output: "PROBE ok|FAIL NAME: detail", then "PROBE result ok=N fail=M";
@@ -316,6 +319,8 @@ main(int argc, char *argv[])
 	      v.api, v.features);
 	if (argc > 2 && strcmp(argv[1], "readback") == 0)
 		readback_checks(dev, (uint32_t)strtoul(argv[2], NULL, 10));
+	else if (argc > 1 && strcmp(argv[1], "limits") == 0)
+		limits_checks(dev);
 	else
 		loopback_checks(dev);
 	print_stats(dev);

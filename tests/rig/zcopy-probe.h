@@ -49,4 +49,8 @@ revoke_checks(int dev, struct xengntdev_handle *gs);
 void
 readback_checks(int dev, uint32_t domid);
 
+/* zcopy-limits.c: "zcopy-probe limits", the page limits per domain. */
+void
+limits_checks(int dev);
+
 #endif

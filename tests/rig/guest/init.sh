@@ -12,6 +12,10 @@
 #                (xd-guest-client --burst: "XDG burst" lines)
 #   xd.input=S   also print the input xen-kbdfront delivers, for S seconds
 #   xd.readback=1   also answer dom0's be-alloc read-back (xd-readback)
+#   xd.hog=N     a hostile guest: N dumb buffers with xd.hog_fbs=K (2)
+#                framebuffers each, then xd.hog_small=M one-page ones,
+#                all kept, one shown
+#                (xd-guest-client --hog: "XDG hog" lines)
 /bin/busybox mkdir -p /proc /sys /dev /sbin /usr/bin /usr/sbin /tmp
 /bin/busybox --install -s
 mount -t proc proc /proc
@@ -30,7 +34,7 @@ for m in /mods/*.ko; do
 done
 
 frames=8 hold=0 linger=0 flip_timeout=10000 wait_card=30 after=poweroff
-input=0 readback=0 burst=0
+input=0 readback=0 burst=0 hog=0 hog_fbs=2 hog_small=0
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xd.frames=*) frames=${arg#*=} ;;
@@ -42,6 +46,9 @@ for arg in $(cat /proc/cmdline); do
 	xd.input=*) input=${arg#*=} ;;
 	xd.readback=*) readback=${arg#*=} ;;
 	xd.burst=*) burst=${arg#*=} ;;
+	xd.hog=*) hog=${arg#*=} ;;
+	xd.hog_fbs=*) hog_fbs=${arg#*=} ;;
+	xd.hog_small=*) hog_small=${arg#*=} ;;
 	esac
 done
 
@@ -54,7 +61,8 @@ if [ "$readback" = 1 ]; then
 fi
 
 /bin/xd-guest-client --frames "$frames" --hold "$hold" --linger "$linger" \
-	--flip-timeout "$flip_timeout" --wait-card "$wait_card" --burst "$burst"
+	--flip-timeout "$flip_timeout" --wait-card "$wait_card" --burst "$burst" \
+	--hog "$hog" --hog-fbs "$hog_fbs" --hog-small "$hog_small"
 echo "XDG-GUEST client-exit rc=$?"
 dmesg | grep -i -E 'xen|drm' | sed 's/^/XDG-GUEST dmesg /' | tail -30
 if [ "$after" = stay ]; then

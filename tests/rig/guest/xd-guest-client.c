@@ -12,6 +12,19 @@
  *   XDG result connectors=C frames=F flips=P events=E errors=K status=S
  *   XDG burst start n=N
  *   XDG burst done n=N us=T events=E errors=K
+ *   XDG hog start n=N fbs_per_buffer=K small=M mode=WxH
+ *   XDG hog error step=STEP index=I errno=E msg=TEXT   (first few per step)
+ *   XDG hog done buffers=A buffer_errors=B fbs=C fb_errors=D pages=P
+ *   XDG hog shown setcrtc=E flip=E event=0|1 ms=T
+ *
+ * With --hog N the client is a hostile guest instead (the rig's
+ * hostile-buffers scenario): on the first connector it creates N dumb
+ * buffers of the mode's size, each one a DBUF_CREATE whose grants dom0
+ * must map, and attaches --hog-fbs framebuffers to each (FB_ATTACH), then
+ * --hog-small M buffers of one page with a framebuffer each (many buffers
+ * at little cost), going on past every error, and keeps them all. Then it shows the first
+ * framebuffer it got (SETCRTC) and flips to the last one, and reports
+ * what dom0 granted and refused; errno 0 means it worked.
  *
  * With --burst N, after the result line (which counts only the frames),
  * the client prints "burst start", waits for dom0's go (the XenStore node
@@ -34,6 +47,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +99,9 @@ struct options {
 	unsigned hold_ms;
 	unsigned linger_s;
 	unsigned burst;
+	unsigned hog;
+	unsigned hog_fbs;
+	unsigned hog_small;
 };
 
 struct totals {
@@ -511,6 +528,107 @@ burst(int fd, const struct options *opt, struct output *outs, unsigned count)
 	fflush(stdout);
 }
 
+/* Prints the first few errors of a step (the console stays short). */
+static void
+hog_error(const char *step, unsigned index, int err, unsigned *count)
+{
+	if ((*count)++ < 3)
+		printf("XDG hog error step=%s index=%u errno=%d msg=\"%s\"\n",
+		       step, index, err, strerror(err));
+}
+
+/* --hog: many dumb buffers and framebuffers on OUT, all kept; then one
+ * shown and a flip to another.
+ */
+static void
+hog(int fd, const struct options *opt, struct output *out)
+{
+	struct drm_mode_create_dumb create;
+	struct drm_mode_fb_cmd2 fb;
+	struct drm_mode_crtc crtc;
+	uint32_t first_fb = 0, last_fb = 0;
+	unsigned buffers = 0, buffer_errors = 0, fbs = 0, fb_errors = 0;
+	unsigned long long pages = 0;
+	int set_err, flip_err = -1, event = 0;
+	unsigned i, k;
+	double t0;
+
+	printf("XDG hog start n=%u fbs_per_buffer=%u small=%u mode=%ux%u\n",
+	       opt->hog, opt->hog_fbs, opt->hog_small, out->mode.hdisplay,
+	       out->mode.vdisplay);
+	fflush(stdout);
+	for (i = 0; i < opt->hog + opt->hog_small; i++) {
+		bool small = i >= opt->hog;
+
+		memset(&create, 0, sizeof create);
+		create.width = small ? 32 : out->mode.hdisplay;
+		create.height = small ? 32 : out->mode.vdisplay;
+		create.bpp = 32;
+		set_err = drm_ioctl(fd, DRM_IOCTL_MODE_CREATE_DUMB, &create);
+		if (set_err) {
+			hog_error("create_dumb", i, set_err, &buffer_errors);
+			continue;
+		}
+		buffers++;
+		pages += (create.size + 4095) / 4096;
+		for (k = 0; k < (small ? 1 : opt->hog_fbs); k++) {
+			memset(&fb, 0, sizeof fb);
+			fb.width = create.width;
+			fb.height = create.height;
+			fb.pixel_format = DRM_FORMAT_XRGB8888;
+			fb.handles[0] = create.handle;
+			fb.pitches[0] = create.pitch;
+			set_err = drm_ioctl(fd, DRM_IOCTL_MODE_ADDFB2, &fb);
+			if (set_err) {
+				hog_error("addfb2", i, set_err, &fb_errors);
+				continue;
+			}
+			fbs++;
+			/* Shown: full-size ones only, as the mode wants. */
+			if (small)
+				continue;
+			if (!first_fb)
+				first_fb = fb.fb_id;
+			last_fb = fb.fb_id;
+		}
+	}
+	printf("XDG hog done buffers=%u buffer_errors=%u fbs=%u fb_errors=%u "
+	       "pages=%llu\n", buffers, buffer_errors, fbs, fb_errors, pages);
+	fflush(stdout);
+
+	set_err = ENOENT;
+	t0 = now_ms();
+	if (first_fb) {
+		memset(&crtc, 0, sizeof crtc);
+		crtc.crtc_id = out->crtc_id;
+		crtc.fb_id = first_fb;
+		crtc.set_connectors_ptr = (uintptr_t)&out->connector_id;
+		crtc.count_connectors = 1;
+		crtc.mode = out->mode;
+		crtc.mode_valid = 1;
+		set_err = drm_ioctl(fd, DRM_IOCTL_MODE_SETCRTC, &crtc);
+	}
+	if (!set_err && last_fb != first_fb) {
+		struct drm_mode_crtc_page_flip flip = {
+			.crtc_id = out->crtc_id,
+			.fb_id = last_fb,
+			.flags = DRM_MODE_PAGE_FLIP_EVENT,
+			.user_data = (uintptr_t)out,
+		};
+
+		t0 = now_ms();
+		flip_err = drm_ioctl(fd, DRM_IOCTL_MODE_PAGE_FLIP, &flip);
+		if (!flip_err) {
+			out->flip_pending = 1;
+			wait_flips(fd, out, 1, opt->flip_timeout_ms, 1);
+			event = totals.events > 0;
+		}
+	}
+	printf("XDG hog shown setcrtc=%d flip=%d event=%d ms=%.1f\n", set_err,
+	       flip_err, event, now_ms() - t0);
+	fflush(stdout);
+}
+
 static unsigned
 parse_uint(const char *s, const char *what)
 {
@@ -531,7 +649,8 @@ usage(void)
 		"usage: xd-guest-client [--card PATH] [--frames N] "
 		"[--wait-card S]\n"
 		"       [--flip-timeout MS] [--hold MS] [--burst N] "
-		"[--linger S]\n");
+		"[--linger S]\n"
+		"       [--hog N] [--hog-fbs K] [--hog-small M]\n");
 	exit(2);
 }
 
@@ -546,6 +665,9 @@ main(int argc, char *argv[])
 		.hold_ms = 0,
 		.linger_s = 0,
 		.burst = 0,
+		.hog = 0,
+		.hog_fbs = 2,
+		.hog_small = 0,
 	};
 	struct output outs[MAX_CONNECTORS];
 	unsigned count, i;
@@ -567,6 +689,12 @@ main(int argc, char *argv[])
 			opt.hold_ms = parse_uint(argv[++i], "hold");
 		else if (!strcmp(argv[i], "--burst"))
 			opt.burst = parse_uint(argv[++i], "burst");
+		else if (!strcmp(argv[i], "--hog"))
+			opt.hog = parse_uint(argv[++i], "hog");
+		else if (!strcmp(argv[i], "--hog-fbs"))
+			opt.hog_fbs = parse_uint(argv[++i], "hog-fbs");
+		else if (!strcmp(argv[i], "--hog-small"))
+			opt.hog_small = parse_uint(argv[++i], "hog-small");
 		else if (!strcmp(argv[i], "--linger"))
 			opt.linger_s = parse_uint(argv[++i], "linger");
 		else
@@ -581,6 +709,8 @@ main(int argc, char *argv[])
 		count = find_outputs(fd, outs);
 		if (count == 0)
 			report_error(-1, "find_outputs", ENODEV);
+		else if (opt.hog)
+			hog(fd, &opt, &outs[0]);
 		else
 			run(fd, &opt, outs, count);
 	}
