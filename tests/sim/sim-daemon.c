@@ -731,9 +731,14 @@ reconnect_loop_step(struct sim_guest *g)
  * apart from setup's and show's. */
 
 #define ATTACK_COOKIE 0xa77ac0000000ull
-/* Framebuffers of the framebuffer attack: 256 MiB XRGB copies each on the
- * copy path, 2 GiB at most without a budget. */
-#define FB_ATTACK_FBS 8
+/* The framebuffer attack's buffers and framebuffers: as many
+ * framebuffers as the buffers may carry (displif-limits.h's
+ * XD_MAX_FBS_PER_BUFFER, 4: more would be refused with or without the
+ * budget), each shown, at most 12 XRGB copies of 64 MiB on a 4095x4095
+ * connector: 768 MiB without a budget. */
+#define FB_ATTACK_BUFFERS 3
+#define FB_ATTACK_FBS_PER_BUFFER 4
+
 /* Buffers of the page flood, 1000 pages each: 24000 in all, past the
  * default budget of 16384, 94 MiB without one. */
 #define PAGE_FLOOD_BUFFERS 24
@@ -754,32 +759,41 @@ settle(int ms)
 		xd_event_loop_dispatch(loop, 10);
 }
 
-/* doc/hostile-guests.md's framebuffer attack: one 8192x8192 16 bpp
- * buffer (128 MiB), then 8192x8192 RGB565 framebuffers on it, each
- * shown by a SET_CONFIG: on the copy path each costs a 256 MiB XRGB
- * copy in dom0. */
+/* doc/hostile-guests.md's framebuffer attack with frames the connector
+ * can show (the largest it may offer is 4095x4095, vdispl-device.c; a
+ * larger frame is refused before any budget): 16 bpp buffers of its
+ * size, RGB565 framebuffers on them, each shown by a SET_CONFIG: on the
+ * copy path each costs an XRGB copy in dom0, twice the buffer. */
 static int
 framebuffer_attack_start(struct sim_guest *g)
 {
-	struct xd_sim_buffer *buf;
+	uint32_t w = g->config.connectors[0].width;
+	uint32_t h = g->config.connectors[0].height;
+	struct xd_sim_buffer *buf[FB_ATTACK_BUFFERS];
 	uint64_t fb;
-	int i, ret;
+	int i, j, ret;
 
-	ret = xd_sim_front_dbuf_create(g->front, 0, ATTACK_COOKIE, 8192, 8192,
-				       16, 0, &buf);
-	refused(g, ret);
-	if (ret < 0)
-		return 0;
-	for (i = 0; i < FB_ATTACK_FBS; i++) {
-		fb = ATTACK_COOKIE + 0x100 + i;
-		ret = xd_sim_front_fb_attach(g->front, 0, buf, fb, 8192, 8192,
-					     DRM_FORMAT_RGB565);
+	for (i = 0; i < FB_ATTACK_BUFFERS; i++) {
+		ret = xd_sim_front_dbuf_create(g->front, 0, ATTACK_COOKIE + i,
+					       w, h, 16, 0, &buf[i]);
 		refused(g, ret);
 		if (ret < 0)
-			continue;
-		refused(g, xd_sim_front_set_config(g->front, 0, fb, 8192, 8192,
-						   16));
-		settle(20);
+			buf[i] = NULL;
+	}
+	for (j = 0; j < FB_ATTACK_FBS_PER_BUFFER; j++) {
+		for (i = 0; i < FB_ATTACK_BUFFERS; i++) {
+			if (!buf[i])
+				continue;
+			fb = ATTACK_COOKIE + 0x100 + j * FB_ATTACK_BUFFERS + i;
+			ret = xd_sim_front_fb_attach(g->front, 0, buf[i], fb,
+						     w, h, DRM_FORMAT_RGB565);
+			refused(g, ret);
+			if (ret < 0)
+				continue;
+			refused(g, xd_sim_front_set_config(g->front, 0, fb, w,
+							   h, 16));
+			settle(50);
+		}
 	}
 	return 0;
 }
