@@ -51,8 +51,10 @@
  *                                  millisecond), while other commands
  *                                  (flip-loop) run: KIND is one of
  *                                  attacks[] below
- *   attack-stop DOMID              ends it; answers how many steps it made
- *                                  and how often its frontend connected
+ *   attack-stop DOMID              ends it; answers how many steps it made,
+ *                                  how often its frontend connected and
+ *                                  how many of its requests got an error
+ *                                  status (refused=)
  *   quit
  * "ready" is printed once the socket listens.
  */
@@ -83,7 +85,10 @@
 #define MAX_GUESTS 16
 #define CONNECT_TIMEOUT_MS 30000
 #define FLIP_TIMEOUT_MS 10000
-#define GUEST_PAGES (64u << 8)		/* 64 MiB per guest */
+/* 256 MiB per guest (memfd pages, taken only when touched): room for
+ * the memory attacks' buffers, so that the backend's budget, not the
+ * guest's memory, is what stops them. */
+#define GUEST_PAGES (256u << 8)
 #define MAX_VKBD 4
 #define MAX_REPLY_EVENTS 128
 
@@ -106,6 +111,7 @@ struct sim_guest {
 	uint64_t attack_steps;
 	uint32_t attack_turn;
 	uint32_t attack_generation;	/* the frontend's, at the start */
+	uint32_t attack_refused;	/* its requests answered an error */
 };
 
 static struct xd_sim_hv *hv;
@@ -719,7 +725,127 @@ reconnect_loop_step(struct sim_guest *g)
 			 XenbusStateInitialising);
 }
 
+/* --- memory attacks: all start, no step. Each is a fixed number of
+ * requests, so that against a backend without its budget it makes dom0
+ * hold a few GiB at most; the refusals are counted. Cookies of their own,
+ * apart from setup's and show's. */
+
+#define ATTACK_COOKIE 0xa77ac0000000ull
+/* The framebuffer attack's buffers and framebuffers: as many
+ * framebuffers as the buffers may carry (displif-limits.h's
+ * XD_MAX_FBS_PER_BUFFER, 4: more would be refused with or without the
+ * budget), each shown, at most 12 XRGB copies of 64 MiB on a 4095x4095
+ * connector: 768 MiB without a budget. */
+#define FB_ATTACK_BUFFERS 3
+#define FB_ATTACK_FBS_PER_BUFFER 4
+
+/* Buffers of the page flood, 1000 pages each: 24000 in all, past the
+ * default budget of 16384, 94 MiB without one. */
+#define PAGE_FLOOD_BUFFERS 24
+
+static void
+refused(struct sim_guest *g, int status)
+{
+	if (status < 0)
+		g->attack_refused++;
+}
+
+/* Lets the backend and Weston take what was asked (a frame shown, one
+ * let go of) while the attacker's request calls do not run. */
+static void
+settle(int ms)
+{
+	for (; ms > 0; ms -= 10)
+		xd_event_loop_dispatch(loop, 10);
+}
+
+/* doc/hostile-guests.md's framebuffer attack with frames the connector
+ * can show (the largest it may offer is 4095x4095, vdispl-device.c; a
+ * larger frame is refused before any budget): 16 bpp buffers of its
+ * size, RGB565 framebuffers on them, each shown by a SET_CONFIG: on the
+ * copy path each costs an XRGB copy in dom0, twice the buffer. */
+static int
+framebuffer_attack_start(struct sim_guest *g)
+{
+	uint32_t w = g->config.connectors[0].width;
+	uint32_t h = g->config.connectors[0].height;
+	struct xd_sim_buffer *buf[FB_ATTACK_BUFFERS];
+	uint64_t fb;
+	int i, j, ret;
+
+	for (i = 0; i < FB_ATTACK_BUFFERS; i++) {
+		ret = xd_sim_front_dbuf_create(g->front, 0, ATTACK_COOKIE + i,
+					       w, h, 16, 0, &buf[i]);
+		refused(g, ret);
+		if (ret < 0)
+			buf[i] = NULL;
+	}
+	for (j = 0; j < FB_ATTACK_FBS_PER_BUFFER; j++) {
+		for (i = 0; i < FB_ATTACK_BUFFERS; i++) {
+			if (!buf[i])
+				continue;
+			fb = ATTACK_COOKIE + 0x100 + j * FB_ATTACK_BUFFERS + i;
+			ret = xd_sim_front_fb_attach(g->front, 0, buf[i], fb,
+						     w, h, DRM_FORMAT_RGB565);
+			refused(g, ret);
+			if (ret < 0)
+				continue;
+			refused(g, xd_sim_front_set_config(g->front, 0, fb, w,
+							   h, 16));
+			settle(50);
+		}
+	}
+	return 0;
+}
+
+/* A buffer (6750 pages) shown, then destroyed while Weston still shows
+ * it, and two more in its place: its pages count until Weston lets go,
+ * so the last is past the default budget of 16384. */
+static int
+destroy_on_screen_start(struct sim_guest *g)
+{
+	struct xd_sim_buffer *a, *more;
+	uint64_t fb = ATTACK_COOKIE + 0x200;
+	int i, ret;
+
+	ret = xd_sim_front_dbuf_create(g->front, 0, ATTACK_COOKIE + 1, 1920,
+				       3600, 32, 0, &a);
+	refused(g, ret);
+	if (ret < 0)
+		return 0;
+	refused(g, xd_sim_front_fb_attach(g->front, 0, a, fb, 1920, 1080,
+					  DRM_FORMAT_XRGB8888));
+	refused(g, xd_sim_front_set_config(g->front, 0, fb, 1920, 1080, 32));
+	settle(200);
+	refused(g, xd_sim_front_dbuf_destroy(g->front, 0, a));
+	for (i = 0; i < 2; i++)
+		refused(g, xd_sim_front_dbuf_create(g->front, 0,
+						    ATTACK_COOKIE + 2 + i,
+						    1920, 3600, 32, 0,
+						    &more));
+	return 0;
+}
+
+/* Buffers of 1000 pages, one after another, past the guest's budget of
+ * mapped pages (or, with XD_SIM_KMOD_MAX_PAGES, past the kmod double's
+ * cap). */
+static int
+page_flood_start(struct sim_guest *g)
+{
+	struct xd_sim_buffer *buf;
+	int i;
+
+	for (i = 0; i < PAGE_FLOOD_BUFFERS; i++)
+		refused(g, xd_sim_front_dbuf_create(g->front, 0,
+						    ATTACK_COOKIE + 0x300 + i,
+						    1024, 1000, 32, 0, &buf));
+	return 0;
+}
+
 static const struct attack attacks[] = {
+	{ "framebuffer-attack", framebuffer_attack_start, NULL },
+	{ "destroy-on-screen", destroy_on_screen_start, NULL },
+	{ "page-flood", page_flood_start, NULL },
 	{ "reconnect-loop", NULL, reconnect_loop_step },
 	{ "state-loop", state_loop_start, state_loop_step },
 	{ "backend-node-storm", NULL, backend_node_storm_step },
@@ -816,6 +942,7 @@ cmd_attack(uint32_t domid, const char *name, uint32_t per_ms)
 		      name);
 		return;
 	}
+	g->attack_refused = 0;
 	if (a->start && (ret = a->start(g)) < 0) {
 		reply("error attack %s: %s", name, strerror(-ret));
 		return;
@@ -839,9 +966,10 @@ cmd_attack_stop(uint32_t domid)
 	}
 	g->attack = NULL;
 	attack_update();
-	reply("ok attack-stop %u steps=%llu connects=%u", domid,
+	reply("ok attack-stop %u steps=%llu connects=%u refused=%u", domid,
 	      (unsigned long long)g->attack_steps,
-	      xd_sim_front_generation(g->front) - g->attack_generation);
+	      xd_sim_front_generation(g->front) - g->attack_generation,
+	      g->attack_refused);
 }
 
 static bool
