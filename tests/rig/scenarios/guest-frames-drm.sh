@@ -8,7 +8,7 @@
 # screen-F.png, for the host to check pixel for pixel
 # (tests/rig/guest-frames-drm.sh). rig.env as for guest-frames.sh.
 XD_FRAMES=${XD_FRAMES:-3}
-XD_HOLD_MS=${XD_HOLD_MS:-6000}
+XD_HOLD_MS=${XD_HOLD_MS:-15000}
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
 

@@ -19,7 +19,7 @@
 #   XD_ZERO_COPY     optional, 1: load the kmod first, and fail unless the
 #                    backend shows the guest by it (zero copy)
 XD_FRAMES=${XD_FRAMES:-4}
-XD_HOLD_MS=${XD_HOLD_MS:-6000}
+XD_HOLD_MS=${XD_HOLD_MS:-15000}
 XD_BURST=${XD_BURST:-50}
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
