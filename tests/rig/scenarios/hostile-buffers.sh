@@ -158,10 +158,11 @@ check "$(le "$buffers" "$BUDGET_BUFFERS")" "the guest got $buffers of $((XD_HOG 
 check "$(le "$fbs" "$BUDGET_FBS")" "the guest got $fbs of $((XD_HOG * 2 + XD_HOG_SMALL)) framebuffers (budget $BUDGET_FBS)"
 check "$(le "$pages" "$BUDGET_PAGES")" "the guest's buffers hold $pages pages (budget $BUDGET_PAGES)"
 check "$([ "$errors" -gt 0 ] && echo 1 || echo 0)" "the guest got $errors error statuses"
-# Not the provider line that names the kmod's limits when it falls
-# through to another provider: that is no refusal.
-refusal=$(grep -E "dom${dom}[: ].*(budget|limit)" "$RIG_OUT/logs/weston.log" |
-	grep -v 'come from provider' | head -1)
+# The budget's own refusal line ("domN (NAME): KIND budget N reached"),
+# not its banner at start ("domN: budget: ..."), nor the provider line
+# that names the kmod's limits.
+refusal=$(grep -E "dom${dom} .*budget [0-9]+ reached" \
+	"$RIG_OUT/logs/weston.log" | head -1)
 check "$([ -n "$refusal" ] && echo 1 || echo 0)" "the backend logs a refusal for dom$dom: ${refusal:-nothing}"
 
 kmod_max=$(awk '{ sub("kmod=", "", $2); if ($2 + 0 > m) m = $2 + 0 } END { print m + 0 }' "$samples")
