@@ -107,7 +107,9 @@ stage_rig() {
 	fi
 	# guest-frames-zero-copy: guest-frames.sh --zero-copy, the path of
 	# tools/demo.sh --zero-copy (the kmod in dom0).
-	for t in guest-frames guest-frames-zero-copy guest-frames-drm \
+	# guest-frames-drm is out of the default run until its captures stop
+	# depending on timing: run it by hand (doc/rig.md).
+	for t in guest-frames guest-frames-zero-copy \
 		guest-input guest-lifecycle xen-access kmod hostile-buffers; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
