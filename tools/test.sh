@@ -107,8 +107,8 @@ stage_rig() {
 	fi
 	# guest-frames-zero-copy: guest-frames.sh --zero-copy, the path of
 	# tools/demo.sh --zero-copy (the kmod in dom0).
-	# guest-frames-drm is out of the default run until its captures stop
-	# depending on timing: run it by hand (doc/rig.md).
+	# guest-frames-drm is out of the default run until its first frame
+	# reaches the screendump again: run it by hand (doc/rig.md).
 	for t in guest-frames guest-frames-zero-copy \
 		guest-input guest-lifecycle xen-access kmod hostile-buffers; do
 		rm -rf "${out:?}/$t"
