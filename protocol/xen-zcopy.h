@@ -25,7 +25,7 @@
 #include <linux/types.h>
 
 #define XEN_ZCOPY_DEVICE "/dev/xen/zcopy"
-#define XEN_ZCOPY_API_VERSION 1
+#define XEN_ZCOPY_API_VERSION 2
 
 /* Features in xen_zcopy_version.features. */
 #define XEN_ZCOPY_FEATURE_EXPORT	_BITUL(0)
@@ -35,6 +35,8 @@
 #define XEN_ZCOPY_FEATURE_PV		_BITUL(4)	/* PV dom0 paths */
 /* Closing the device file revokes its exports (see EXPORT); REVOKE. */
 #define XEN_ZCOPY_FEATURE_REVOKE	_BITUL(5)
+/* BIND: a file serves one domain (see struct xen_zcopy_bind). */
+#define XEN_ZCOPY_FEATURE_BIND		_BITUL(6)
 
 struct xen_zcopy_version {
 	__u32 api;		/* out: XEN_ZCOPY_API_VERSION */
@@ -84,6 +86,18 @@ struct xen_zcopy_revoke {
 	__u64 id;		/* in: from EXPORT */
 };
 
+/*
+ * Binds the file to one domain, once: until then EXPORT and IMPORT fail
+ * with EPERM, a second BIND fails with EBUSY, and every EXPORT and
+ * IMPORT after it must name that domain (EPERM otherwise). The trusted
+ * side opens the device, binds the file and hands it to the process
+ * that serves that domain, which cannot open the device itself.
+ */
+struct xen_zcopy_bind {
+	__u32 domid;		/* in: the one domain this file serves */
+	__u32 flags;		/* in: must be 0 */
+};
+
 struct xen_zcopy_stats {
 	__u64 exports_live;	/* out: exported dma-bufs not yet released */
 	__u64 pages_mapped;	/* out: guest pages mapped by exports */
@@ -107,5 +121,7 @@ struct xen_zcopy_stats {
 	_IOR(XEN_ZCOPY_IOC_MAGIC, 0x45, struct xen_zcopy_stats)
 #define XEN_ZCOPY_IOC_REVOKE \
 	_IOW(XEN_ZCOPY_IOC_MAGIC, 0x46, struct xen_zcopy_revoke)
+#define XEN_ZCOPY_IOC_BIND \
+	_IOW(XEN_ZCOPY_IOC_MAGIC, 0x47, struct xen_zcopy_bind)
 
 #endif
