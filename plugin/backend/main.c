@@ -6,10 +6,14 @@
  *                       [--be-alloc] [--budget-mapped-pages=N]
  *                       [--budget-memory-mib=N] [--budget-buffers=N]
  *                       [--budget-framebuffers=N]
+ *                       [--evtchn-fd=N] [--sim-fd=N]
  *
  * The budget options are this device's share of its guest's budget
  * (buffers/budget.h; the module computes them from weston.ini); each
- * defaults to a whole guest's.
+ * defaults to a whole guest's. The fd options are handles
+ * xen-display-sandbox (plugin/sandbox/) opened before confining this
+ * process: the event channel device restricted to the guest, the
+ * simulator's connection; without them the process opens its own.
  *
  * xen-display.so launches one per guest device, as a Wayland client with a
  * socket of its own. Everything the guest sends is handled here, so a
@@ -33,6 +37,7 @@
 #include "common/decimal.h"
 #include "event-loop.h"
 #include "log.h"
+#include "xen/xen-access.h"
 
 struct options {
 	uint32_t domid;
@@ -40,6 +45,7 @@ struct options {
 	const char *xen;
 	bool be_alloc;
 	struct xd_budget_limits budget;
+	struct xd_xen_fds fds;
 };
 
 static bool running = true;
@@ -51,7 +57,8 @@ usage(FILE *f)
 	fprintf(f, "usage: xen-display-backend --domid=N [--devid=N] "
 		"[--xen=xen|sim:SOCKET] [--be-alloc]\n"
 		"       [--budget-mapped-pages=N] [--budget-memory-mib=N]\n"
-		"       [--budget-buffers=N] [--budget-framebuffers=N]\n");
+		"       [--budget-buffers=N] [--budget-framebuffers=N]\n"
+		"       [--evtchn-fd=N] [--sim-fd=N]\n");
 }
 
 static int
@@ -66,6 +73,8 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "budget-memory-mib", required_argument, NULL, 'M' },
 		{ "budget-buffers", required_argument, NULL, 'B' },
 		{ "budget-framebuffers", required_argument, NULL, 'F' },
+		{ "evtchn-fd", required_argument, NULL, 'E' },
+		{ "sim-fd", required_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -74,6 +83,8 @@ parse_options(int argc, char *argv[], struct options *opt)
 	int c;
 
 	opt->xen = "xen";
+	opt->fds.evtchn = -1;
+	opt->fds.sim = -1;
 	xd_budget_limits_default(&opt->budget);
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
@@ -110,6 +121,15 @@ parse_options(int argc, char *argv[], struct options *opt)
 			else
 				opt->budget.limit[XD_BUDGET_FRAMEBUFFERS] =
 					value;
+			break;
+		case 'E':
+		case 'S':
+			if (xd_parse_u32(optarg, INT32_MAX, &value) < 0)
+				return -1;
+			if (c == 'E')
+				opt->fds.evtchn = (int)value;
+			else
+				opt->fds.sim = (int)value;
 			break;
 		case 'h':
 			usage(stdout);
@@ -164,8 +184,8 @@ main(int argc, char *argv[])
 	signals = xd_event_loop_add_fd(loop, sfd, EPOLLIN, signal_readable,
 				       NULL);
 
-	backend = xd_backend_process_create(loop, opt.xen, opt.domid,
-					    opt.devid, opt.be_alloc,
+	backend = xd_backend_process_create(loop, opt.xen, &opt.fds,
+					    opt.domid, opt.devid, opt.be_alloc,
 					    &opt.budget);
 	if (!backend)
 		goto out;

@@ -13,17 +13,20 @@
 #include "xen-sim.h"
 
 struct xd_xen *
-xd_xen_open(const char *spec, struct xd_event_loop *loop,
+xd_xen_open(const char *spec, const struct xd_xen_fds *fds,
+	    struct xd_event_loop *loop,
 	    const struct xd_xen_listener *listener, void *data)
 {
 	struct xd_xen *xen;
 	int ret;
 
-	xen = xd_xen_open_store(spec, loop, listener, data);
+	xen = xd_xen_open_store_fd(spec, fds ? fds->sim : -1, loop, listener,
+				   data);
 	if (!xen)
 		return NULL;
 	ret = xen->simulated ? xd_xen_sim_open_grants(xen) :
-			       xd_xen_real_open_grants(xen, loop);
+			       xd_xen_real_open_grants(xen, loop,
+						       fds ? fds->evtchn : -1);
 	if (ret < 0) {
 		xd_xen_close(xen);
 		errno = -ret;

@@ -135,6 +135,18 @@ struct xd_xen {
 };
 
 /*
+ * Handles a trusted launcher (xen-display-sandbox, plugin/sandbox/)
+ * opened for the process before confining it, which can then not open
+ * the devices itself; -1 where there is none and the process opens its
+ * own (run by hand, tests). The broker's XenStore and the kmod's fds
+ * join them.
+ */
+struct xd_xen_fds {
+	int evtchn;		/* /dev/xen/evtchn restricted to the guest */
+	int sim;		/* connected to the simulator (sim:) */
+};
+
+/*
  * spec is "xen" (the real hypervisor) or "sim:SOCKET_PATH". The
  * implementation adds its file descriptors to loop and calls listener
  * from it. NULL and errno on failure (logged).
@@ -147,8 +159,16 @@ struct xd_xen *
 xd_xen_open_store(const char *spec, struct xd_event_loop *loop,
 		  const struct xd_xen_listener *listener, void *data);
 
+/* The same over a simulator connection the sandbox made (sim_fd, or -1:
+ * connect to spec's socket): xd_xen_open()'s. */
 struct xd_xen *
-xd_xen_open(const char *spec, struct xd_event_loop *loop,
+xd_xen_open_store_fd(const char *spec, int sim_fd, struct xd_event_loop *loop,
+		     const struct xd_xen_listener *listener, void *data);
+
+/* fds: NULL, or the handles given (xd_xen_fds). */
+struct xd_xen *
+xd_xen_open(const char *spec, const struct xd_xen_fds *fds,
+	    struct xd_event_loop *loop,
 	    const struct xd_xen_listener *listener, void *data);
 
 /* Ends the connection: no listener call after it. What holders keep

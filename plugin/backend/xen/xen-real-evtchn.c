@@ -103,11 +103,25 @@ static const struct xd_xen_evtchn_ops real_evtchn_ops = {
 };
 
 int
-xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop)
+xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop,
+		    int given)
 {
 	int fd, flags;
 
-	real->xce = xenevtchn_open(&real->logger, 0);
+	/* The sandbox's handle, restricted to our guest: we cannot open
+	 * the device ourselves under it. */
+	if (given >= 0) {
+		fcntl(given, F_SETFD, FD_CLOEXEC);
+		real->xce = xenevtchn_fdopen(&real->logger, given, 0);
+		if (!real->xce) {
+			xd_log("cannot use the event channel handle "
+			       "--evtchn-fd=%d: %s\n", given,
+			       strerror(errno));
+			return xd_real_err();
+		}
+	} else {
+		real->xce = xenevtchn_open(&real->logger, 0);
+	}
 	if (!real->xce) {
 		xd_log("cannot open the event channel device "
 		       "(/dev/xen/evtchn): %s; is the xen-evtchn module "

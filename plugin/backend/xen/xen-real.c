@@ -42,14 +42,15 @@ lib_destroy(struct xentoollog_logger *logger)
 }
 
 int
-xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop)
+xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop,
+			int evtchn_fd)
 {
 	struct xd_xen_real *real = to_real(xen);
 	int ret;
 
 	real->logger.vmessage = lib_vmessage;
 	real->logger.destroy = lib_destroy;
-	ret = xd_real_evtchn_open(real, loop);
+	ret = xd_real_evtchn_open(real, loop, evtchn_fd);
 	if (ret == 0)
 		ret = xd_real_grant_open(real);
 	return ret;

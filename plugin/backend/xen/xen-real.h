@@ -50,12 +50,15 @@ struct xd_xen *
 xd_xen_real_open_store(struct xd_event_loop *loop);
 
 /* xen-real.c: event channels and grants over an open XenStore. */
+/* evtchn_fd: the sandbox's restricted handle, or -1 to open one. */
 int
-xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop);
+xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop,
+			int evtchn_fd);
 
 /* xen-real-evtchn.c, xen-real-grant.c: called by the above. */
 int
-xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop);
+xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop,
+		    int fd);
 
 int
 xd_real_grant_open(struct xd_xen_real *real);

@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -399,7 +400,8 @@ static const struct xd_xen_store_ops sim_store_ops = {
 };
 
 struct xd_xen *
-xd_xen_sim_open_store(const char *socket_path, struct xd_event_loop *loop)
+xd_xen_sim_open_store(const char *socket_path, int fd,
+		      struct xd_event_loop *loop)
 {
 	struct sockaddr_un addr = { .sun_family = AF_UNIX };
 	struct xen_sim *s;
@@ -416,10 +418,13 @@ xd_xen_sim_open_store(const char *socket_path, struct xd_event_loop *loop)
 	s->base.simulated = true;
 	s->base.refs = 1;
 	s->queue_tail = &s->queue;
-	s->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	s->fd = fd >= 0 ? fd : socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd >= 0)
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
 	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (s->fd < 0 || s->wake_fd < 0 ||
-	    connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0) {
+	    (fd < 0 &&
+	     connect(s->fd, (struct sockaddr *)&addr, sizeof addr) < 0)) {
 		xd_log("cannot reach the simulated hypervisor at %s: %s\n",
 		       socket_path, strerror(errno));
 		if (s->fd >= 0)

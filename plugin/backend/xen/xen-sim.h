@@ -48,9 +48,11 @@ xd_sim_call(struct xen_sim *s, uint32_t op, const uint32_t *arg,
 	    const void *payload, uint32_t len, struct xd_sim_wire_msg *reply,
 	    char **reply_payload, int *reply_fd);
 
-/* xen-sim.c: XenStore alone (library xd-xenstore). */
+/* xen-sim.c: XenStore alone (library xd-xenstore); over fd when it is
+ * not -1 (connected by the sandbox), else a connection to socket_path. */
 struct xd_xen *
-xd_xen_sim_open_store(const char *socket_path, struct xd_event_loop *loop);
+xd_xen_sim_open_store(const char *socket_path, int fd,
+		      struct xd_event_loop *loop);
 
 /* xen-sim-grant.c: event channels and grants, on the same connection. */
 int

@@ -15,12 +15,19 @@ struct xd_xen *
 xd_xen_open_store(const char *spec, struct xd_event_loop *loop,
 		  const struct xd_xen_listener *listener, void *data)
 {
+	return xd_xen_open_store_fd(spec, -1, loop, listener, data);
+}
+
+struct xd_xen *
+xd_xen_open_store_fd(const char *spec, int sim_fd, struct xd_event_loop *loop,
+		     const struct xd_xen_listener *listener, void *data)
+{
 	struct xd_xen *xen;
 
 	if (strcmp(spec, "xen") == 0) {
 		xen = xd_xen_real_open_store(loop);
 	} else if (strncmp(spec, "sim:", 4) == 0 && spec[4]) {
-		xen = xd_xen_sim_open_store(spec + 4, loop);
+		xen = xd_xen_sim_open_store(spec + 4, sim_fd, loop);
 	} else {
 		xd_log("unknown --xen=%s: use 'xen' or 'sim:SOCKET'\n", spec);
 		errno = EINVAL;
