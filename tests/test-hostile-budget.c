@@ -497,6 +497,7 @@ XD_TEST(module_budgets)
 	atexit(stop_sim);
 	XD_ASSERT(asprintf(&config,
 			   "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "sandbox-path=" XD_SANDBOX_PATH "\n"
 			   "budget-mapped-pages-total=40000\n\n"
 			   "[xen-display]\nguest=guest-b\n"
 			   "budget-mapped-pages=20000\n"

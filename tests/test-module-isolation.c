@@ -121,6 +121,7 @@ start(void)
 		if (*p == ' ')
 			*p = '\n';
 	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "sandbox-path=" XD_SANDBOX_PATH "\n"
 			   "[xen-display]\nguest=attacker\noutput=headless\n"
 			   "placement=fullscreen\n%s%s\n"
 			   "[xen-display]\nguest=victim\noutput=headless-2\n"

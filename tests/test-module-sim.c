@@ -78,7 +78,8 @@ start(const char *shell, const char *placements)
 	sim = xd_sim_process_start(dir);
 	atexit(stop_all);
 	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
-			   "%s", sim->socket, XD_BACKEND_PATH,
+			   "sandbox-path=%s\n%s", sim->socket, XD_BACKEND_PATH,
+			   XD_SANDBOX_PATH,
 			   placements) > 0, "asprintf");
 	opt.config = config;
 	weston = xd_weston_start(&opt);

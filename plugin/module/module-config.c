@@ -345,10 +345,16 @@ read_globals(struct weston_config_section *section,
 			"previous one\n", release);
 	free(release);
 	free(config->backend_path);
+	free(config->sandbox_path);
 	free(config->xen);
 	weston_config_section_get_string(section, "backend",
 					 &config->backend_path,
 					 XD_BACKEND_PATH);
+	weston_config_section_get_string(section, "sandbox-path",
+					 &config->sandbox_path,
+					 XD_SANDBOX_PATH);
+	weston_config_section_get_bool(section, "sandbox", &config->sandbox,
+				       true);
 	weston_config_section_get_string(section, "xen", &config->xen, "xen");
 	weston_config_section_get_bool(section, "be-alloc", &config->be_alloc,
 				       true);
@@ -378,6 +384,8 @@ xd_module_config_read(struct weston_config *wc,
 		XD_BUDGET_DEFAULT_FRAMEBUFFERS;
 	config->mapped_pages_total = XD_BUDGET_DEFAULT_MAPPED_PAGES_TOTAL;
 	config->backend_path = strdup(XD_BACKEND_PATH);
+	config->sandbox_path = strdup(XD_SANDBOX_PATH);
+	config->sandbox = true;
 	config->xen = strdup("xen");
 	config->be_alloc = true;
 	xd_key_combo_parse(XD_DEFAULT_RELEASE_KEY, &config->release_key);
@@ -416,6 +424,14 @@ xd_module_config_read(struct weston_config *wc,
 	weston_log_scope_printf(scope, "config: backend %s, xen access '%s'%s\n",
 				config->backend_path, config->xen,
 				config->be_alloc ? ", be-alloc allowed" : "");
+	weston_log_scope_printf(scope, "config: backends run in %s\n",
+				config->sandbox_path);
+	if (!config->sandbox)
+		weston_log_scope_printf(scope, "config: warning: sandbox=false: "
+			"where the kernel has no Landlock, backends run "
+			"unconfined and a compromised one reaches every file "
+			"and device of Weston's user (unsafe; "
+			"doc/xen-display.ini.5.md)\n");
 	limit = config->budget.limit;
 	weston_log_scope_printf(scope, "config: a guest's budget %llu mapped "
 		"pages, %llu MiB of dom0 memory, %llu buffers, %llu "
@@ -443,6 +459,7 @@ xd_module_config_destroy(struct xd_module_config *config)
 		free(b);
 	}
 	free(config->backend_path);
+	free(config->sandbox_path);
 	free(config->xen);
 	free(config);
 }

@@ -47,6 +47,8 @@ struct xd_guest_budget {
 
 struct xd_module_config {
 	char *backend_path;		/* the per-guest backend executable */
+	char *sandbox_path;		/* xen-display-sandbox, which runs it */
+	bool sandbox;			/* false: unconfined where no Landlock */
 	char *xen;			/* Xen access: "xen" or "sim:SOCKET" */
 	bool be_alloc;			/* backends may allocate for guests */
 	struct xd_key_combo release_key;	/* takes the keyboard back */

@@ -9,6 +9,7 @@
 
 #include <weston.h>
 
+#include "backend-spawn.h"
 #include "budget-share.h"
 #include "common/clock.h"
 #include "module-config.h"
@@ -85,39 +86,73 @@ client_destroyed(struct wl_listener *listener, void *data)
 		proc->backoff_ms = BACKOFF_MAX_MS;
 }
 
-static void
-launch(struct xd_backend_process *proc)
+/* The words of the sandbox's command line (argv[]), in words (freed by
+ * the caller, NULL-terminated), or NULL. */
+static char **
+launch_argv(struct xd_backend_process *proc, char *words, size_t size)
 {
-	struct xd_module *module = proc->module;
-	struct xd_module_config *config = module->config;
+	struct xd_module_config *config = proc->module->config;
 	const uint64_t *share = proc->share.limit;
-	char *cmd;
+	char **argv;
+	size_t n = 0;
+	char *w;
 
-	if (!is_plain_word(config->backend_path) ||
-	    !is_plain_word(config->xen)) {
-		xd_module_log(module, "backend path '%s' or xen '%s' has characters "
-		       "weston cannot pass; use plain paths\n",
-		       config->backend_path, config->xen);
-		return;
-	}
 	/* This device's share of its guest's budget (give_share()). */
-	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s "
+	if (snprintf(words, size, "%s --domid=%u --xen=%s%s%s -- "
+		     "%s --domid=%u --devid=%u --xen=%s%s "
 		     "--budget-mapped-pages=%llu --budget-memory-mib=%llu "
 		     "--budget-buffers=%llu --budget-framebuffers=%llu",
+		     config->sandbox_path, proc->domid, config->xen,
+		     config->be_alloc ? " --be-alloc" : "",
+		     config->sandbox ? "" : " --allow-unconfined",
 		     config->backend_path, proc->domid, proc->devid,
 		     config->xen, config->be_alloc ? " --be-alloc" : "",
 		     (unsigned long long)share[XD_BUDGET_MAPPED_PAGES],
 		     (unsigned long long)(share[XD_BUDGET_MEMORY] >> 20),
 		     (unsigned long long)share[XD_BUDGET_BUFFERS],
-		     (unsigned long long)share[XD_BUDGET_FRAMEBUFFERS]) < 0)
+		     (unsigned long long)share[XD_BUDGET_FRAMEBUFFERS]) >=
+	    (int)size)
+		return NULL;
+	argv = calloc(size / 2 + 2, sizeof *argv);
+	if (!argv)
+		return NULL;
+	for (w = strtok(words, " "); w; w = strtok(NULL, " "))
+		argv[n++] = w;
+	return argv;
+}
+
+static void
+launch(struct xd_backend_process *proc)
+{
+	struct xd_module *module = proc->module;
+	struct xd_module_config *config = module->config;
+	/* The fds a backend inherits from the module (the XenStore
+	 * broker's goes here): the sandbox passes each on. */
+	struct xd_spawn_fd fds[1];
+	size_t n_fds = 0;
+	char words[1024];
+	char **argv;
+
+	if (!is_plain_word(config->backend_path) ||
+	    !is_plain_word(config->sandbox_path) ||
+	    !is_plain_word(config->xen)) {
+		xd_module_log(module, "backend path '%s', sandbox path '%s' "
+		       "or xen '%s' has characters weston cannot pass; use "
+		       "plain paths\n", config->backend_path,
+		       config->sandbox_path, config->xen);
+		return;
+	}
+	argv = launch_argv(proc, words, sizeof words);
+	if (!argv)
 		return;
 	proc->started_ms = xd_now_ms();
 	proc->starts++;
-	proc->client = wet_client_start(module->compositor, cmd);
-	free(cmd);
+	proc->client = xd_backend_spawn(module->compositor, argv, fds, n_fds);
+	free(argv);
 	if (!proc->client) {
 		xd_module_log(module, "%s: cannot start %s; check [xen-display] "
-		       "backend=\n", proc->label, config->backend_path);
+		       "backend= and sandbox-path=\n", proc->label,
+		       config->sandbox_path);
 		return;
 	}
 	proc->client_destroy.notify = client_destroyed;

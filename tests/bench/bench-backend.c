@@ -610,7 +610,8 @@ main(int argc, char *argv[])
 		  repaint_window <= 1000, "refresh or repaint window");
 	slack_us = 1e9 / refresh_mhz - repaint_window * 1e3;
 	XD_ASSERT(asprintf(&config, "[core]\nrepaint-window=%d\n"
-			   "[xen-display]\nxen=sim:%s\nbackend=%s\n",
+			   "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "sandbox-path=" XD_SANDBOX_PATH "\n",
 			   repaint_window, sim->socket, backend) > 0,
 		  "asprintf");
 	/* The compositor sends no presentation feedback for a surface it

@@ -87,6 +87,9 @@ struct xd_weston_options {
 	const char *extra_env;		/* "K=V K2=V2" added to Weston's env */
 	int refresh_mhz;		/* headless refresh, 0: Weston's 60 Hz */
 	bool seat;			/* an input seat without devices */
+	/* Weston's stderr, which its children (backends) inherit, into
+	 * its log too (appended), so xd_weston_wait_log() sees theirs. */
+	bool stderr_to_log;
 };
 
 struct xd_weston {

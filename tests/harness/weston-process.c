@@ -240,6 +240,13 @@ exec_weston(const struct xd_weston_options *opt, struct xd_weston *w)
 				 "free_fill_byte=170", asan ? asan : "",
 				 asan ? ":" : ""), 1);
 	}
+	if (opt->stderr_to_log) {
+		int fd = open(w->log_path, O_WRONLY | O_CREAT | O_APPEND |
+			      O_CLOEXEC, 0644);
+
+		if (fd < 0 || dup2(fd, STDERR_FILENO) < 0)
+			_exit(127);
+	}
 	if (opt->outputs > 1)
 		setenv("XD_TEST_OUTPUTS", xasprintf("%d", opt->outputs), 1);
 	if (opt->seat)
