@@ -210,13 +210,19 @@ main(int argc, char *argv[])
 		return EXIT_FAILURE;
 
 	args = backend_argv(&plan, argc, argv);
-	if (!args)
+	if (!args) {
+		sb_log("out of memory; not started\n");
 		return EXIT_FAILURE;
+	}
 	for (i = 0; i < plan.n_fds; i++)
 		if (clear_cloexec(plan.fds[i].fd) < 0)
-			return EXIT_FAILURE;
-	if (plan.wayland_fd >= 0 && clear_cloexec(plan.wayland_fd) < 0)
+			break;
+	if (i < plan.n_fds ||
+	    (plan.wayland_fd >= 0 && clear_cloexec(plan.wayland_fd) < 0)) {
+		sb_log("cannot hand the backend its fds: %s; not started\n",
+		       strerror(errno));
 		return EXIT_FAILURE;
+	}
 	execv(plan.backend, args);
 	sb_log("cannot run the backend %s: %s; check [xen-display] backend= "
 	       "(the sandbox lets it run from where it is)\n", plan.backend,
