@@ -86,8 +86,9 @@ client_destroyed(struct wl_listener *listener, void *data)
 		proc->backoff_ms = BACKOFF_MAX_MS;
 }
 
-/* The words of the sandbox's command line (argv[]), in words (freed by
- * the caller, NULL-terminated), or NULL. */
+/* The sandbox's command line, the backend's after "--": written into
+ * words and split there into a NULL-terminated argv (the caller frees
+ * the array), or NULL when it does not fit. */
 static char **
 launch_argv(struct xd_backend_process *proc, char *words, size_t size)
 {
@@ -143,8 +144,11 @@ launch(struct xd_backend_process *proc)
 		return;
 	}
 	argv = launch_argv(proc, words, sizeof words);
-	if (!argv)
+	if (!argv) {
+		xd_module_log(module, "%s: the backend's command line is too "
+			      "long; use shorter paths\n", proc->label);
 		return;
+	}
 	proc->started_ms = xd_now_ms();
 	proc->starts++;
 	proc->client = xd_backend_spawn(module->compositor, argv, fds, n_fds);
