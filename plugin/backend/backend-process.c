@@ -95,7 +95,7 @@ guest_label(struct xd_backend_process *b, char *label, size_t size)
 struct xd_backend_process *
 xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 			  uint32_t domid, uint32_t devid, bool be_alloc,
-			  const struct xd_budget_limits *limits)
+			  const struct xd_budget_limits *limits, int kmod_fd)
 {
 	struct xd_backend_process *b;
 	char label[72];
@@ -114,6 +114,8 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 		goto fail;
 	/* Every buffer, ring and copy of this guest is charged to it. */
 	xd_buffers_set_budget(b->buffers, b->budget);
+	if (kmod_fd >= 0)
+		xd_buffers_set_kmod_device(b->buffers, kmod_fd);
 	b->vdispl = xd_vdispl_device_create(b->xen, b->buffers, loop, domid,
 					    devid, be_alloc);
 	if (!b->vdispl)

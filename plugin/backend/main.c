@@ -5,11 +5,13 @@
  *   xen-display-backend --domid=N [--devid=N] [--xen=xen|sim:SOCKET]
  *                       [--be-alloc] [--budget-mapped-pages=N]
  *                       [--budget-memory-mib=N] [--budget-buffers=N]
- *                       [--budget-framebuffers=N]
+ *                       [--budget-framebuffers=N] [--kmod-fd=N]
  *
  * The budget options are this device's share of its guest's budget
  * (buffers/budget.h; the module computes them from weston.ini); each
- * defaults to a whole guest's.
+ * defaults to a whole guest's. --kmod-fd: an inherited /dev/xen/zcopy
+ * file the trusted side bound to the guest (XEN_ZCOPY_IOC_BIND); without
+ * it the kmod provider opens the device and binds it itself.
  *
  * xen-display.so launches one per guest device, as a Wayland client with a
  * socket of its own. Everything the guest sends is handled here, so a
@@ -40,6 +42,7 @@ struct options {
 	const char *xen;
 	bool be_alloc;
 	struct xd_budget_limits budget;
+	int kmod_fd;		/* -1: none given */
 };
 
 static bool running = true;
@@ -51,7 +54,8 @@ usage(FILE *f)
 	fprintf(f, "usage: xen-display-backend --domid=N [--devid=N] "
 		"[--xen=xen|sim:SOCKET] [--be-alloc]\n"
 		"       [--budget-mapped-pages=N] [--budget-memory-mib=N]\n"
-		"       [--budget-buffers=N] [--budget-framebuffers=N]\n");
+		"       [--budget-buffers=N] [--budget-framebuffers=N]\n"
+		"       [--kmod-fd=N]\n");
 }
 
 static int
@@ -66,6 +70,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "budget-memory-mib", required_argument, NULL, 'M' },
 		{ "budget-buffers", required_argument, NULL, 'B' },
 		{ "budget-framebuffers", required_argument, NULL, 'F' },
+		{ "kmod-fd", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -74,6 +79,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 	int c;
 
 	opt->xen = "xen";
+	opt->kmod_fd = -1;
 	xd_budget_limits_default(&opt->budget);
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
@@ -110,6 +116,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 			else
 				opt->budget.limit[XD_BUDGET_FRAMEBUFFERS] =
 					value;
+			break;
+		case 'K':
+			if (xd_parse_u32(optarg, INT32_MAX, &value) < 0)
+				return -1;
+			opt->kmod_fd = (int)value;
 			break;
 		case 'h':
 			usage(stdout);
@@ -166,7 +177,7 @@ main(int argc, char *argv[])
 
 	backend = xd_backend_process_create(loop, opt.xen, opt.domid,
 					    opt.devid, opt.be_alloc,
-					    &opt.budget);
+					    &opt.budget, opt.kmod_fd);
 	if (!backend)
 		goto out;
 
