@@ -33,9 +33,15 @@ unsigned int max_pages_total = 131072;	/* half of dom0's maptrack */
 module_param(max_pages_total, uint, 0644);
 MODULE_PARM_DESC(max_pages_total, "Guest pages mapped or granted in all");
 
-bool allow_loopback = true;
+/*
+ * Off: a file bound to domain 0 would export dom0's own grants (other
+ * dom0 processes' shared pages) and grant dom0's pages to dom0; only the
+ * tests need that, and set it at insmod.
+ */
+bool allow_loopback;
 module_param(allow_loopback, bool, 0644);
-MODULE_PARM_DESC(allow_loopback, "Allow exporting dom0's own grants (tests)");
+MODULE_PARM_DESC(allow_loopback,
+		 "Allow binding to domain 0: dom0's own grants (tests only)");
 
 struct zcopy_stats zcopy_stats;
 

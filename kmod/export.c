@@ -185,12 +185,15 @@ long zcopy_ioctl_export(struct zcopy_owner *owner,
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
+	/* First: an unbound file, or one serving another domain, learns
+	 * nothing more.
+	 */
+	ret = zcopy_owner_check_domain(owner, arg.domid);
+	if (ret)
+		return ret;
 	if (arg.flags & ~XEN_ZCOPY_EXPORT_READONLY)
 		return -EINVAL;
 	if (arg.count == 0 || arg.count > max_pages_per_buffer)
-		return -EINVAL;
-	if (arg.domid >= DOMID_FIRST_RESERVED ||
-	    (arg.domid == 0 && !allow_loopback))
 		return -EINVAL;
 
 	refs = kvcalloc(arg.count, sizeof(*refs), GFP_KERNEL_ACCOUNT);
@@ -212,6 +215,7 @@ long zcopy_ioctl_export(struct zcopy_owner *owner,
 		goto fail_account;
 	}
 	exp->domid = arg.domid;
+	exp->owner_serial = owner->serial;
 	exp->readonly = arg.flags & XEN_ZCOPY_EXPORT_READONLY;
 	ret = zcopy_map_grants(exp, refs);
 	kvfree(refs);

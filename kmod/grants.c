@@ -162,7 +162,11 @@ void zcopy_export_released(struct zcopy_export *exp)
 	zcopy_export_put(exp);
 }
 
-int zcopy_wait_released(u64 id, unsigned int timeout_ms)
+/* Only the file that made the export may wait for it: any other id is
+ * as unknown as one already released.
+ */
+int zcopy_wait_released(const struct zcopy_owner *owner, u64 id,
+			unsigned int timeout_ms)
 {
 	struct zcopy_export *exp;
 	long left;
@@ -171,11 +175,13 @@ int zcopy_wait_released(u64 id, unsigned int timeout_ms)
 		return -ENOENT;
 	xa_lock(&exports);
 	exp = xa_load(&exports, id);
-	if (exp)
+	if (exp && exp->owner_serial == owner->serial)
 		kref_get(&exp->kref);
+	else
+		exp = NULL;
 	xa_unlock(&exports);
 	if (!exp)
-		return -ENOENT;		/* unknown or already released */
+		return -ENOENT;		/* unknown, another's, or released */
 
 	left = wait_event_interruptible_timeout(released_wq,
 						READ_ONCE(exp->released),

@@ -4,6 +4,11 @@
  * guest. The dma-buf stays attached and referenced until every grant has
  * ended; a guest that still maps a page when the backend lets go makes
  * us retry later rather than hand its page back to the allocator.
+ *
+ * An import belongs to the open file that made it, like an export: its
+ * id is the file's own (IMPORT_RELEASE of another file's id is ENOENT),
+ * and closing the file releases what it still holds, so a backend that
+ * crashed leaves nothing granted once the guest unmaps.
  */
 
 #include <linux/delay.h>
@@ -32,7 +37,6 @@ struct zcopy_import {
 	grant_ref_t *refs;
 };
 
-static DEFINE_XARRAY_ALLOC1(imports);
 static LIST_HEAD(deferred);
 static DEFINE_MUTEX(deferred_lock);
 static void zcopy_retry_deferred(struct work_struct *work);
@@ -125,7 +129,26 @@ static int zcopy_grant_pages(struct zcopy_import *imp, domid_t domid,
 	return imp->count == want ? 0 : -EINVAL;
 }
 
-long zcopy_ioctl_import(struct device *dev,
+void zcopy_owner_imports_init(struct zcopy_owner *owner)
+{
+	mutex_init(&owner->imports_lock);
+	xa_init_flags(&owner->imports, XA_FLAGS_ALLOC1);
+}
+
+/* The file is closing: nothing else can reach its imports. */
+void zcopy_owner_imports_release(struct zcopy_owner *owner)
+{
+	struct zcopy_import *imp;
+	unsigned long id;
+
+	xa_for_each(&owner->imports, id, imp) {
+		xa_erase(&owner->imports, id);
+		zcopy_import_release(imp);
+	}
+	xa_destroy(&owner->imports);
+}
+
+long zcopy_ioctl_import(struct zcopy_owner *owner,
 			struct xen_zcopy_import __user *uarg)
 {
 	struct xen_zcopy_import arg;
@@ -136,8 +159,10 @@ long zcopy_ioctl_import(struct device *dev,
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.flags || arg.count == 0 || arg.count > max_pages_per_buffer ||
-	    arg.domid >= DOMID_FIRST_RESERVED)
+	ret = zcopy_owner_check_domain(owner, arg.domid);
+	if (ret)
+		return ret;
+	if (arg.flags || arg.count == 0 || arg.count > max_pages_per_buffer)
 		return -EINVAL;
 	imp = kzalloc(sizeof(*imp), GFP_KERNEL_ACCOUNT);
 	if (!imp)
@@ -161,7 +186,7 @@ long zcopy_ioctl_import(struct device *dev,
 		goto fail;
 	imp->domid = arg.domid;
 	imp->accounted = want;
-	imp->attach = dma_buf_attach(imp->dmabuf, dev);
+	imp->attach = dma_buf_attach(imp->dmabuf, owner->dev);
 	if (IS_ERR(imp->attach)) {
 		ret = PTR_ERR(imp->attach);
 		imp->attach = NULL;
@@ -181,13 +206,21 @@ long zcopy_ioctl_import(struct device *dev,
 		ret = -EFAULT;
 		goto fail;
 	}
-	ret = xa_alloc(&imports, &id, imp, xa_limit_32b, GFP_KERNEL);
+	/* The id is reserved (a NULL entry: IMPORT_RELEASE finds nothing)
+	 * until the caller has it, then the import is stored in its place.
+	 */
+	ret = xa_alloc(&owner->imports, &id, NULL, xa_limit_32b, GFP_KERNEL);
 	if (ret)
 		goto fail;
 	arg.id = id;
 	if (copy_to_user(uarg, &arg, sizeof(arg))) {
-		xa_erase(&imports, id);
+		xa_erase(&owner->imports, id);
 		ret = -EFAULT;
+		goto fail;
+	}
+	ret = xa_err(xa_store(&owner->imports, id, imp, GFP_KERNEL));
+	if (ret) {
+		xa_erase(&owner->imports, id);
 		goto fail;
 	}
 	return 0;
@@ -197,42 +230,48 @@ fail:
 	return ret;
 }
 
-long zcopy_ioctl_import_release(struct xen_zcopy_import_release __user *uarg)
+long zcopy_ioctl_import_release(struct zcopy_owner *owner,
+				struct xen_zcopy_import_release __user *uarg)
 {
 	struct xen_zcopy_import_release arg;
 	struct zcopy_import *imp;
+	long ret = 0;
 
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
 	if (arg.pad || (arg.flags & ~XEN_ZCOPY_RELEASE_NOWAIT) ||
 	    arg.id > U32_MAX)
 		return -EINVAL;
-	imp = xa_load(&imports, arg.id);
-	if (!imp)
-		return -ENOENT;
-	if (xa_erase(&imports, arg.id) != imp)
-		return -ENOENT;
-	/* NOWAIT: end what has ended; keep the import while the guest
-	 * still maps a page.
+	/*
+	 * The id stays stored until the import is released: a NOWAIT that
+	 * keeps it never frees the id for a concurrent IMPORT to take, and
+	 * two releases of one id do not both get it.
 	 */
-	if ((arg.flags & XEN_ZCOPY_RELEASE_NOWAIT) && !zcopy_end_grants(imp)) {
-		xa_store(&imports, arg.id, imp, GFP_KERNEL);
-		return -EBUSY;
+	mutex_lock(&owner->imports_lock);
+	imp = xa_load(&owner->imports, arg.id);
+	if (!imp) {
+		ret = -ENOENT;
+	} else if ((arg.flags & XEN_ZCOPY_RELEASE_NOWAIT) &&
+		   !zcopy_end_grants(imp)) {
+		/* End what has ended; keep the import while the guest still
+		 * maps a page.
+		 */
+		ret = -EBUSY;
+		imp = NULL;
+	} else {
+		xa_erase(&owner->imports, arg.id);
 	}
-	zcopy_import_release(imp);
-	return 0;
+	mutex_unlock(&owner->imports_lock);
+	if (imp)
+		zcopy_import_release(imp);
+	return ret;
 }
 
-/* Module unload: release what the backends left, wait for the guests. */
+/* Module unload: every file is closed, its imports released; wait for
+ * the guests to unmap what they still map.
+ */
 void zcopy_imports_shutdown(void)
 {
-	struct zcopy_import *imp;
-	unsigned long id;
-
-	xa_for_each(&imports, id, imp) {
-		xa_erase(&imports, id);
-		zcopy_import_release(imp);
-	}
 	for (;;) {
 		cancel_delayed_work_sync(&retry_work);
 		zcopy_retry_deferred(NULL);

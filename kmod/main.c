@@ -2,7 +2,14 @@
 /*
  * xen-zcopy: the misc device and its ioctls, each handed to the file that
  * does it: export.c, import.c, revoke.c, grants.c (WAIT_RELEASED) and
- * accounting.c (the limits and counters VERSION and STATS report).
+ * accounting.c (the limits and counters VERSION and STATS report). BIND is
+ * here: an open file serves the one domain the trusted side bound it to,
+ * and every EXPORT and IMPORT through it is checked against that
+ * (zcopy_owner_check_domain()).
+ *
+ * The device node is root's alone (mode 0600): the installation hands it
+ * to the process that binds files for backends (doc/kmod.md), never to
+ * the backends themselves.
  */
 
 #include <linux/fs.h>
@@ -15,8 +22,6 @@
 
 #include "zcopy.h"
 
-static struct device *zcopy_dev;
-
 static long zcopy_ioctl_version(void __user *uarg)
 {
 	struct xen_zcopy_version v = {
@@ -24,7 +29,8 @@ static long zcopy_ioctl_version(void __user *uarg)
 		.features = XEN_ZCOPY_FEATURE_EXPORT |
 			    XEN_ZCOPY_FEATURE_CPU_MMAP |
 			    XEN_ZCOPY_FEATURE_IMPORT |
-			    XEN_ZCOPY_FEATURE_REVOKE,
+			    XEN_ZCOPY_FEATURE_REVOKE |
+			    XEN_ZCOPY_FEATURE_BIND,
 		.max_pages_per_buffer = max_pages_per_buffer,
 		.max_pages_per_domain = max_pages_per_domain,
 	};
@@ -49,7 +55,7 @@ static long zcopy_ioctl_stats(void __user *uarg)
 	return copy_to_user(uarg, &s, sizeof(s)) ? -EFAULT : 0;
 }
 
-static long zcopy_ioctl_wait(void __user *uarg)
+static long zcopy_ioctl_wait(struct zcopy_owner *owner, void __user *uarg)
 {
 	struct xen_zcopy_wait_released w;
 
@@ -57,38 +63,73 @@ static long zcopy_ioctl_wait(void __user *uarg)
 		return -EFAULT;
 	if (w.pad)
 		return -EINVAL;
-	return zcopy_wait_released(w.id, w.timeout_ms);
+	return zcopy_wait_released(owner, w.id, w.timeout_ms);
+}
+
+/* Once per file, whatever the domain: a file never changes hands. */
+static long zcopy_ioctl_bind(struct zcopy_owner *owner, void __user *uarg)
+{
+	struct xen_zcopy_bind b;
+
+	if (copy_from_user(&b, uarg, sizeof(b)))
+		return -EFAULT;
+	if (b.flags || b.domid >= DOMID_FIRST_RESERVED)
+		return -EINVAL;
+	if (b.domid == 0 && !READ_ONCE(allow_loopback))
+		return -EPERM;
+	if (cmpxchg(&owner->domid, ZCOPY_UNBOUND, b.domid) != ZCOPY_UNBOUND)
+		return -EBUSY;
+	return 0;
 }
 
 static long zcopy_ioctl(struct file *file, unsigned int cmd,
 			unsigned long arg)
 {
+	struct zcopy_owner *owner = file->private_data;
 	void __user *uarg = (void __user *)arg;
 
 	switch (cmd) {
 	case XEN_ZCOPY_IOC_VERSION:
 		return zcopy_ioctl_version(uarg);
+	case XEN_ZCOPY_IOC_BIND:
+		return zcopy_ioctl_bind(owner, uarg);
 	case XEN_ZCOPY_IOC_EXPORT:
-		return zcopy_ioctl_export(file->private_data, uarg);
+		return zcopy_ioctl_export(owner, uarg);
 	case XEN_ZCOPY_IOC_WAIT_RELEASED:
-		return zcopy_ioctl_wait(uarg);
+		return zcopy_ioctl_wait(owner, uarg);
 	case XEN_ZCOPY_IOC_IMPORT:
-		return zcopy_ioctl_import(zcopy_dev, uarg);
+		return zcopy_ioctl_import(owner, uarg);
 	case XEN_ZCOPY_IOC_IMPORT_RELEASE:
-		return zcopy_ioctl_import_release(uarg);
+		return zcopy_ioctl_import_release(owner, uarg);
 	case XEN_ZCOPY_IOC_STATS:
 		return zcopy_ioctl_stats(uarg);
 	case XEN_ZCOPY_IOC_REVOKE:
-		return zcopy_ioctl_revoke(file->private_data, uarg);
+		return zcopy_ioctl_revoke(owner, uarg);
 	default:
 		return -ENOTTY;
 	}
 }
 
+static int zcopy_open(struct inode *inode, struct file *file)
+{
+	int ret = zcopy_owner_open(inode, file);
+
+	if (!ret)
+		zcopy_owner_imports_init(file->private_data);
+	return ret;
+}
+
+/* The opener is gone (or crashed): its imports, then its exports. */
+static int zcopy_release(struct inode *inode, struct file *file)
+{
+	zcopy_owner_imports_release(file->private_data);
+	return zcopy_owner_release(inode, file);
+}
+
 static const struct file_operations zcopy_fops = {
 	.owner = THIS_MODULE,
-	.open = zcopy_owner_open,
-	.release = zcopy_owner_release,
+	.open = zcopy_open,
+	.release = zcopy_release,
 	.unlocked_ioctl = zcopy_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
 	.llseek = noop_llseek,
@@ -113,8 +154,8 @@ static int __init zcopy_init(void)
 	ret = misc_register(&zcopy_misc);
 	if (ret)
 		goto fail_revoke;
-	zcopy_dev = zcopy_misc.this_device;
-	ret = dma_coerce_mask_and_coherent(zcopy_dev, DMA_BIT_MASK(64));
+	ret = dma_coerce_mask_and_coherent(zcopy_misc.this_device,
+					   DMA_BIT_MASK(64));
 	if (ret)
 		goto fail_misc;
 	pr_info("xen-zcopy: ready (%s dom0)\n",

@@ -9,7 +9,8 @@
  * keeps the guest's frames mapped, and Xen cannot free a destroyed domain,
  * for as long as that holder lives (Mesa's llvmpipe keeps textures of idle
  * scenes referenced, see doc/kmod.md). A holder touching a revoked mapping
- * reads a dummy page.
+ * reads a dummy page, read-only (cpu.c): a write faults, so no holder can
+ * leave anything there for another to read.
  *
  * Device importers cannot be revoked under their feet: while one has the
  * buffer mapped for DMA (or the kernel has it vmapped), the grants stay
@@ -19,7 +20,6 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
-#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -28,6 +28,7 @@
 
 static DEFINE_MUTEX(owners_lock);	/* every owner's exports list */
 static struct page *dummy_page;
+static atomic64_t owner_serials = ATOMIC64_INIT(0);
 
 int zcopy_owner_open(struct inode *inode, struct file *file)
 {
@@ -39,6 +40,8 @@ int zcopy_owner_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	INIT_LIST_HEAD(&owner->exports);
 	owner->dev = misc->this_device;
+	owner->serial = atomic64_inc_return(&owner_serials);
+	owner->domid = ZCOPY_UNBOUND;
 	file->private_data = owner;
 	return 0;
 }
@@ -80,7 +83,12 @@ static void zcopy_export_revoke(struct zcopy_owner *owner,
 	if (!exp->dmabuf || exp->revoked)
 		goto out;
 	WRITE_ONCE(exp->revoked, true);
-	/* Every mapping holds the file; none is left if it is dying. */
+	/*
+	 * Every mapping holds the file; none is left if it is dying. The
+	 * zap reaches every guest page mapped: cpu.c maps them only from
+	 * its fault handler, under exp->lock, in a vma already linked into
+	 * the file's mapping; a fault after this point maps the dummy page.
+	 */
 	if (zcopy_get_file_live(exp->dmabuf->file))
 		file = exp->dmabuf->file;
 	if (file)
@@ -145,23 +153,11 @@ int zcopy_owner_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Only revoked mappings fault: live ones are populated at mmap. */
-static vm_fault_t zcopy_fault(struct vm_fault *vmf)
+/* What a revoked mapping reads (cpu.c maps it read-only). */
+struct page *zcopy_dummy_page(void)
 {
-	struct vm_area_struct *vma = vmf->vma;
-	struct zcopy_export *exp = vma->vm_private_data;
-
-	if (!READ_ONCE(exp->revoked))
-		return VM_FAULT_SIGBUS;
-	if (vma->vm_flags & VM_PFNMAP)
-		return vmf_insert_pfn(vma, vmf->address,
-				      page_to_pfn(dummy_page));
-	return vmf_insert_mixed(vma, vmf->address, page_to_pfn_t(dummy_page));
+	return dummy_page;
 }
-
-const struct vm_operations_struct zcopy_vm_ops = {
-	.fault = zcopy_fault,
-};
 
 int zcopy_revoke_init(void)
 {

@@ -15,6 +15,7 @@
 #include <linux/version.h>
 #include <linux/wait.h>
 #include <linux/workqueue.h>
+#include <linux/xarray.h>
 #include <xen/grant_table.h>
 
 #include "xen-zcopy.h"
@@ -25,6 +26,7 @@
 struct zcopy_export {
 	struct kref kref;
 	u64 id;
+	u64 owner_serial;		/* its zcopy_owner's, for WAIT_RELEASED */
 	domid_t domid;
 	bool readonly;
 	bool released;			/* the grants are unmapped */
@@ -44,10 +46,21 @@ struct zcopy_export {
 	unsigned int vmap_count;
 };
 
-/* An open /dev/xen/zcopy: the exports made through it (revoke.c). */
+/* No BIND yet: zcopy_owner.domid. */
+#define ZCOPY_UNBOUND U32_MAX
+
+/*
+ * An open /dev/xen/zcopy: the one domain it serves (BIND, main.c), the
+ * exports made through it (revoke.c) and its imports (import.c). Every
+ * id it hands out is its own: another file's is ENOENT.
+ */
 struct zcopy_owner {
 	struct list_head exports;
 	struct device *dev;		/* the misc device, for its log */
+	u64 serial;			/* unique, never reused */
+	u32 domid;			/* ZCOPY_UNBOUND until BIND; set once */
+	struct mutex imports_lock;	/* IMPORT_RELEASE against itself */
+	struct xarray imports;		/* id -> struct zcopy_import */
 };
 
 /*
@@ -72,6 +85,23 @@ struct zcopy_stats {
 
 extern struct zcopy_stats zcopy_stats;
 
+/*
+ * EXPORT and IMPORT may name only the domain the file was bound to:
+ * EPERM before BIND and for any other domain. Domain 0 (dom0's own
+ * grants) needs allow_loopback too, at BIND and at every use.
+ */
+static inline int zcopy_owner_check_domain(const struct zcopy_owner *owner,
+					   u32 domid)
+{
+	u32 bound = READ_ONCE(owner->domid);
+
+	if (bound == ZCOPY_UNBOUND || bound != domid)
+		return -EPERM;
+	if (domid == 0 && !READ_ONCE(allow_loopback))
+		return -EPERM;
+	return 0;
+}
+
 int zcopy_account_pages(domid_t domid, unsigned int count);
 void zcopy_unaccount_pages(domid_t domid, unsigned int count);
 
@@ -85,7 +115,8 @@ void zcopy_unmap_grants(struct zcopy_export *exp);
 void zcopy_export_unmap_locked(struct zcopy_export *exp);
 int zcopy_register_export(struct zcopy_export *exp);
 void zcopy_export_released(struct zcopy_export *exp);
-int zcopy_wait_released(u64 id, unsigned int timeout_ms);
+int zcopy_wait_released(const struct zcopy_owner *owner, u64 id,
+			unsigned int timeout_ms);
 
 /* revoke.c */
 int zcopy_owner_open(struct inode *inode, struct file *file);
@@ -95,7 +126,7 @@ long zcopy_ioctl_revoke(struct zcopy_owner *owner,
 void zcopy_owner_add(struct zcopy_owner *owner, struct zcopy_export *exp);
 void zcopy_owner_forget(struct zcopy_export *exp);
 void zcopy_export_unmap_if_unused(struct zcopy_export *exp);
-extern const struct vm_operations_struct zcopy_vm_ops;
+struct page *zcopy_dummy_page(void);
 int zcopy_revoke_init(void);
 void zcopy_revoke_exit(void);
 
@@ -110,9 +141,12 @@ long zcopy_ioctl_export(struct zcopy_owner *owner,
 extern const struct dma_buf_ops zcopy_dmabuf_ops;
 
 /* import.c */
-long zcopy_ioctl_import(struct device *dev,
+void zcopy_owner_imports_init(struct zcopy_owner *owner);
+void zcopy_owner_imports_release(struct zcopy_owner *owner);
+long zcopy_ioctl_import(struct zcopy_owner *owner,
 			struct xen_zcopy_import __user *uarg);
-long zcopy_ioctl_import_release(struct xen_zcopy_import_release __user *uarg);
+long zcopy_ioctl_import_release(struct zcopy_owner *owner,
+				struct xen_zcopy_import_release __user *uarg);
 void zcopy_imports_shutdown(void);
 
 #endif

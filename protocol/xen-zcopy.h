@@ -7,11 +7,18 @@
  * consumer can use: device attach (sg table), CPU mmap and vmap. The
  * guest's pages stay mapped until the last user of the dma-buf is gone,
  * or until the device file that exported it is closed: then its CPU
- * mappings read a dummy page, new mappings and attachments fail with
- * ENODEV, and the grants end as soon as no device maps the buffer for
- * DMA; REVOKE does the same for one export, at once. WAIT_RELEASED waits
+ * mappings read a read-only dummy page (a write gets SIGBUS), new
+ * mappings and attachments fail with ENODEV, and the grants end as soon
+ * as no device maps the buffer for DMA; REVOKE does the same for one export, at once. WAIT_RELEASED waits
  * for the grants' end. IMPORT is the reverse, for displif's
  * be-alloc: it grants the pages of a dom0 dma-buf to a guest.
+ *
+ * Ids belong to the device file that made them: WAIT_RELEASED, REVOKE
+ * and IMPORT_RELEASE of an id made through another file fail with
+ * ENOENT, as an unknown id does. Closing the file releases its imports
+ * (their grants end once the guest has unmapped them) and revokes its
+ * exports. Domain 0 (dom0's own grants, for tests) is refused with
+ * EPERM unless the module's allow_loopback parameter is set.
  *
  * Every struct has a fixed size and explicit padding; pointers travel
  * as __u64. Unknown flags are refused with EINVAL.

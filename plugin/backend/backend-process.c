@@ -96,7 +96,7 @@ struct xd_backend_process *
 xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 			  const struct xd_xen_fds *fds, uint32_t domid,
 			  uint32_t devid, bool be_alloc,
-			  const struct xd_budget_limits *limits)
+			  const struct xd_budget_limits *limits, int kmod_fd)
 {
 	struct xd_backend_process *b;
 	char label[72];
@@ -115,6 +115,8 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 		goto fail;
 	/* Every buffer, ring and copy of this guest is charged to it. */
 	xd_buffers_set_budget(b->buffers, b->budget);
+	if (kmod_fd >= 0)
+		xd_buffers_set_kmod_device(b->buffers, kmod_fd);
 	b->vdispl = xd_vdispl_device_create(b->xen, b->buffers, loop, domid,
 					    devid, be_alloc);
 	if (!b->vdispl)

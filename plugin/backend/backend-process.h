@@ -20,14 +20,16 @@ struct xd_xen_fds;
 
 /* xen is "xen" or "sim:SOCKET" (see xen/xen-access.h). limits: this
  * device's share of its guest's budget (buffers/budget.h). fds: the
- * handles the sandbox gave (xen/xen-access.h), or NULL. NULL when Xen
- * or the compositor cannot be reached or the device does not exist;
- * logged. */
+ * handles the sandbox gave (xen/xen-access.h), or NULL. kmod_fd: a
+ * /dev/xen/zcopy file bound to domid by the trusted side (--kmod-fd),
+ * taken over, or -1 (the kmod provider opens the device itself). NULL
+ * when Xen or the compositor cannot be reached or the device does not
+ * exist; logged. */
 struct xd_backend_process *
 xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 			  const struct xd_xen_fds *fds, uint32_t domid,
 			  uint32_t devid, bool be_alloc,
-			  const struct xd_budget_limits *limits);
+			  const struct xd_budget_limits *limits, int kmod_fd);
 
 /* False once the device is gone from XenStore or Xen is unreachable. */
 bool

@@ -5,15 +5,17 @@
  *   xen-display-backend --domid=N [--devid=N] [--xen=xen|sim:SOCKET]
  *                       [--be-alloc] [--budget-mapped-pages=N]
  *                       [--budget-memory-mib=N] [--budget-buffers=N]
- *                       [--budget-framebuffers=N]
+ *                       [--budget-framebuffers=N] [--kmod-fd=N]
  *                       [--evtchn-fd=N] [--sim-fd=N]
  *
  * The budget options are this device's share of its guest's budget
  * (buffers/budget.h; the module computes them from weston.ini); each
  * defaults to a whole guest's. The fd options are handles
  * xen-display-sandbox (plugin/sandbox/) opened before confining this
- * process: the event channel device restricted to the guest, the
- * simulator's connection; without them the process opens its own.
+ * process: the kmod's file bound to the guest (XEN_ZCOPY_IOC_BIND), the
+ * event channel device restricted to the guest, the simulator's
+ * connection; without them the process opens its own (and the kmod
+ * provider binds its file itself).
  *
  * xen-display.so launches one per guest device, as a Wayland client with a
  * socket of its own. Everything the guest sends is handled here, so a
@@ -46,6 +48,7 @@ struct options {
 	bool be_alloc;
 	struct xd_budget_limits budget;
 	struct xd_xen_fds fds;
+	int kmod_fd;		/* -1: none given */
 };
 
 static bool running = true;
@@ -58,7 +61,7 @@ usage(FILE *f)
 		"[--xen=xen|sim:SOCKET] [--be-alloc]\n"
 		"       [--budget-mapped-pages=N] [--budget-memory-mib=N]\n"
 		"       [--budget-buffers=N] [--budget-framebuffers=N]\n"
-		"       [--evtchn-fd=N] [--sim-fd=N]\n");
+		"       [--kmod-fd=N] [--evtchn-fd=N] [--sim-fd=N]\n");
 }
 
 static int
@@ -75,6 +78,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "budget-framebuffers", required_argument, NULL, 'F' },
 		{ "evtchn-fd", required_argument, NULL, 'E' },
 		{ "sim-fd", required_argument, NULL, 'S' },
+		{ "kmod-fd", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -85,6 +89,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 	opt->xen = "xen";
 	opt->fds.evtchn = -1;
 	opt->fds.sim = -1;
+	opt->kmod_fd = -1;
 	xd_budget_limits_default(&opt->budget);
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
@@ -124,12 +129,15 @@ parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case 'E':
 		case 'S':
+		case 'K':
 			if (xd_parse_u32(optarg, INT32_MAX, &value) < 0)
 				return -1;
 			if (c == 'E')
 				opt->fds.evtchn = (int)value;
-			else
+			else if (c == 'S')
 				opt->fds.sim = (int)value;
+			else
+				opt->kmod_fd = (int)value;
 			break;
 		case 'h':
 			usage(stdout);
@@ -186,7 +194,7 @@ main(int argc, char *argv[])
 
 	backend = xd_backend_process_create(loop, opt.xen, &opt.fds,
 					    opt.domid, opt.devid, opt.be_alloc,
-					    &opt.budget);
+					    &opt.budget, opt.kmod_fd);
 	if (!backend)
 		goto out;
 

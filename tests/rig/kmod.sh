@@ -1,11 +1,11 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 #
-# kmod/ on real Xen: runs scenarios/kmod.sh (the module loaded in dom0,
-# zcopy-probe's loopback checks, a real guest shown through the kmod
-# provider, reading back a dom0 buffer granted to it, and destroyed while
-# mapped; then a second guest's burst of flips, which must map and unmap
-# nothing) with a staging directory made by tests/rig/stage.sh.
+# kmod/ on real Xen: runs scenarios/kmod.sh (the module loaded in dom0:
+# its defaults, then zcopy-probe's loopback checks, a real guest shown
+# through the kmod provider, reading back a dom0 buffer granted to it, and
+# destroyed while mapped; then a second guest's burst of flips, which must
+# map and unmap nothing) with a staging directory made by tests/rig/stage.sh.
 #
 #   tests/rig/kmod.sh STAGING [OUT]     (OUT default ./rig-out/kmod)
 set -euo pipefail
@@ -18,7 +18,8 @@ out=$(cd "$out" && pwd)
 	"$here/scenarios/kmod.sh"
 "$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 pattern 1 0
 grep -h 'reads every byte' "$out/zcopy-readback.txt"
-grep -h '^PROBE result' "$out/zcopy-loopback.txt" "$out/zcopy-readback.txt"
+grep -h '^PROBE result' "$out/zcopy-defaults.txt" \
+	"$out/zcopy-loopback.txt" "$out/zcopy-readback.txt"
 # The backend's counters around guest2's burst (XD_BURST of
 # scenarios/kmod.sh): per flip, with TCG's times; zero copy maps nothing.
 burst=50

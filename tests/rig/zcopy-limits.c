@@ -56,25 +56,9 @@ write_param(const char *name, unsigned v)
 }
 
 static int
-import_pages(int dev, int buf, uint32_t count, uint32_t *refs, uint32_t *id)
+import_pages(int dev, int buf, uint32_t count, uint32_t *refs, uint64_t *id)
 {
-	struct xen_zcopy_import imp = {
-		.fd = buf, .domid = 0, .count = count,
-		.refs = (uint64_t)(uintptr_t)refs,
-	};
-
-	if (ioctl(dev, XEN_ZCOPY_IOC_IMPORT, &imp) < 0)
-		return -errno;
-	*id = imp.id;
-	return 0;
-}
-
-static int
-import_release(int dev, uint32_t id)
-{
-	struct xen_zcopy_import_release rel = { .id = id };
-
-	return ioctl(dev, XEN_ZCOPY_IOC_IMPORT_RELEASE, &rel) < 0 ? -errno : 0;
+	return import_buf(dev, buf, 0, count, refs, id);
 }
 
 static void
@@ -83,12 +67,12 @@ domain_checks(int dev1, xengntshr_handle *gs)
 	uint32_t refs[DOMAIN_LIMIT], irefs[1];
 	uint8_t *shared, *mem;
 	int dev2, a, b, c, buf, ret;
-	uint32_t iid = 0;
+	uint64_t iid = 0;
 
 	shared = xengntshr_share_pages(gs, 0, DOMAIN_LIMIT, refs, 1);
-	dev2 = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
-	check(shared && dev2 >= 0, "share %d pages, open a second file",
-	      DOMAIN_LIMIT);
+	dev2 = open_bound(0);
+	check(shared && dev2 >= 0, "share %d pages, open a second file "
+	      "bound to domain 0", DOMAIN_LIMIT);
 	if (!shared || dev2 < 0)
 		goto out;
 
@@ -110,7 +94,7 @@ domain_checks(int dev1, xengntshr_handle *gs)
 		check(ret == -ENOSPC, "an import for that domain, which is "
 		      "full, is ENOSPC (%s)", ret ? strerror(-ret) : "granted!");
 		if (ret == 0)
-			import_release(dev2, iid);
+			import_release(dev2, iid, 0);
 		if (c >= 0)
 			close(c);
 		c = -1;
@@ -123,7 +107,7 @@ domain_checks(int dev1, xengntshr_handle *gs)
 		if (b >= 0)
 			close(b);
 		if (ret == 0)
-			check(import_release(dev2, iid) == 0,
+			check(import_release(dev2, iid, 0) == 0,
 			      "the import released");
 		close(buf);
 		munmap(mem, PAGE);

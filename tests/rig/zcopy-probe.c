@@ -8,15 +8,24 @@
  *   zcopy-probe loopback     export, mmap of the pixels, release-wait,
  *                            counters back to zero, a bad ref unwound,
  *                            limits, revocation when the exporter
- *                            closes (zcopy-revoke.c), be-alloc import
+ *                            closes and the revoked page read-only
+ *                            (zcopy-revoke.c), be-alloc import
  *                            granted and read back, the granter ending
- *                            access while mapped
+ *                            access while mapped, a file bound to one
+ *                            domain, ids and imports owned by their
+ *                            file (zcopy-owner.c); needs the module's
+ *                            allow_loopback
+ *   zcopy-probe defaults     the module loaded without parameters:
+ *                            loopback off, the device root's alone
  *   zcopy-probe readback DOMID   be-alloc with a real guest: the guest
  *                            reads back what dom0 wrote (zcopy-readback.c)
  *   zcopy-probe limits       the page limits per domain across files,
  *                            exports and imports, and in total
  *                            (zcopy-limits.c)
  *   zcopy-probe stats        the module's counters, as "ZCOPY stats ..."
+ *
+ * Every file it exports or imports through is bound first (BIND) to the
+ * domain it names: 0 for loopback, DOMID for readback.
  *
  * Output: "PROBE ok|FAIL NAME: detail", then "PROBE result ok=N fail=M";
  * exit status 0 only when nothing failed.
@@ -81,6 +90,53 @@ print_stats(int dev)
 	       (unsigned long long)s.imports_live,
 	       (unsigned long long)s.grants_live,
 	       (unsigned long long)s.map_failures);
+}
+
+int
+bind_domain(int dev, uint32_t domid)
+{
+	struct xen_zcopy_bind b = { .domid = domid };
+
+	return ioctl(dev, XEN_ZCOPY_IOC_BIND, &b) < 0 ? -errno : 0;
+}
+
+int
+open_bound(uint32_t domid)
+{
+	int dev = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
+	int ret;
+
+	if (dev < 0)
+		return -errno;
+	ret = bind_domain(dev, domid);
+	if (ret < 0) {
+		close(dev);
+		return ret;
+	}
+	return dev;
+}
+
+int
+import_buf(int dev, int buf, uint32_t domid, uint32_t count, uint32_t *refs,
+	   uint64_t *id)
+{
+	struct xen_zcopy_import imp = {
+		.fd = buf, .domid = domid, .count = count,
+		.refs = (uint64_t)(uintptr_t)refs,
+	};
+
+	if (ioctl(dev, XEN_ZCOPY_IOC_IMPORT, &imp) < 0)
+		return -errno;
+	*id = imp.id;
+	return 0;
+}
+
+int
+import_release(int dev, uint64_t id, uint32_t flags)
+{
+	struct xen_zcopy_import_release rel = { .id = id, .flags = flags };
+
+	return ioctl(dev, XEN_ZCOPY_IOC_IMPORT_RELEASE, &rel) < 0 ? -errno : 0;
 }
 
 int
@@ -200,7 +256,8 @@ export_checks(int dev, xengntshr_handle *gs)
 	fd = export(dev, 0, refs, 0, 0, NULL);
 	check(fd == -EINVAL, "a zero count is refused");
 	fd = export(dev, 0x7ff1, refs, 1, 0, NULL);
-	check(fd == -EINVAL, "a reserved domid is refused");
+	check(fd == -EPERM, "a reserved domid, not the file's, is refused "
+	      "(%s)", fd < 0 ? strerror(-fd) : "exported!");
 }
 
 int
@@ -293,6 +350,7 @@ loopback_checks(int dev)
 		export_checks(dev, gs);
 		revoke_checks(dev, gs);
 		import_checks(dev, gt);
+		owner_checks(dev, gs, gt);
 	}
 }
 
@@ -317,12 +375,22 @@ main(int argc, char *argv[])
 		v.api = 0;
 	check(v.api == XEN_ZCOPY_API_VERSION, "version %u, features %#x",
 	      v.api, v.features);
-	if (argc > 2 && strcmp(argv[1], "readback") == 0)
-		readback_checks(dev, (uint32_t)strtoul(argv[2], NULL, 10));
-	else if (argc > 1 && strcmp(argv[1], "limits") == 0)
-		limits_checks(dev);
-	else
-		loopback_checks(dev);
+	if (argc > 1 && strcmp(argv[1], "defaults") == 0) {
+		defaults_checks(dev);
+	} else {
+		uint32_t domid = argc > 2 && strcmp(argv[1], "readback") == 0 ?
+				 (uint32_t)strtoul(argv[2], NULL, 10) : 0;
+		int ret = bind_domain(dev, domid);
+
+		check(ret == 0, "the probe's file bound to domain %u%s%s",
+		      domid, ret ? ": " : "", ret ? strerror(-ret) : "");
+		if (argc > 2 && strcmp(argv[1], "readback") == 0)
+			readback_checks(dev, domid);
+		else if (argc > 1 && strcmp(argv[1], "limits") == 0)
+			limits_checks(dev);
+		else
+			loopback_checks(dev);
+	}
 	print_stats(dev);
 	printf("PROBE result ok=%d fail=%d\n", ok, fail);
 	return fail ? 1 : 0;

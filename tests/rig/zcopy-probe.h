@@ -14,6 +14,8 @@
 
 #define PAGE 4096
 
+struct xengntdev_handle;
+
 /* Prints "PROBE ok|FAIL ..." and counts it for the result line. */
 void __attribute__((format(printf, 2, 3)))
 check(bool good, const char *fmt, ...);
@@ -23,6 +25,14 @@ stats(int dev);
 
 void
 print_stats(int dev);
+
+/* XEN_ZCOPY_IOC_BIND: 0 or -errno. */
+int
+bind_domain(int dev, uint32_t domid);
+
+/* A new file of the device, bound to domid: its fd, or -errno. */
+int
+open_bound(uint32_t domid);
 
 /* XEN_ZCOPY_IOC_EXPORT through dev: the dma-buf fd, or -errno. */
 int
@@ -40,6 +50,26 @@ int
 make_udmabuf(size_t size, uint8_t **mem);
 
 struct xengntdev_handle;
+
+/* XEN_ZCOPY_IOC_IMPORT of a dma-buf to domid: 0 with *id, or -errno. */
+int
+import_buf(int dev, int buf, uint32_t domid, uint32_t count, uint32_t *refs,
+	   uint64_t *id);
+
+/* XEN_ZCOPY_IOC_IMPORT_RELEASE: 0 or -errno. */
+int
+import_release(int dev, uint64_t id, uint32_t flags);
+
+/* zcopy-owner.c: a file serves one domain; ids and imports are its own. */
+void
+owner_checks(int dev, struct xengntdev_handle *gs,
+	     struct xengntdev_handle *gt);
+
+/* zcopy-owner.c: "zcopy-probe defaults", the module loaded without
+ * parameters.
+ */
+void
+defaults_checks(int dev);
 
 /* zcopy-revoke.c: an export outliving the file that made it. */
 void

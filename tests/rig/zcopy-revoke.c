@@ -4,11 +4,16 @@
  * as when a guest's backend exits while the compositor (its GL driver)
  * still holds the guest's dma-buf, and one revoked by it (REVOKE: the
  * backend is done with the buffer). The module must take the grants back
- * at once; the holder keeps a harmless mapping.
+ * at once; the holder keeps a harmless mapping: it reads a dummy page,
+ * and a write through it faults rather than reaching what another
+ * mapping (another holder, another guest's holder) reads.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -28,6 +33,40 @@ reads_zeroes(const volatile uint8_t *view, size_t size)
 		if (view[i])
 			return false;
 	return true;
+}
+
+static sigjmp_buf fault_jump;
+static volatile sig_atomic_t fault_signal;
+
+static void
+on_fault(int sig)
+{
+	fault_signal = sig;
+	siglongjmp(fault_jump, 1);
+}
+
+/* Writes v at p: 0 once written, or the signal that stopped the write. */
+static int
+try_write(volatile uint8_t *p, uint8_t v)
+{
+	struct sigaction sa = { .sa_handler = on_fault }, old_bus, old_segv;
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGBUS, &sa, &old_bus);
+	sigaction(SIGSEGV, &sa, &old_segv);
+	fault_signal = 0;
+	if (sigsetjmp(fault_jump, 1) == 0)
+		*p = v;
+	sigaction(SIGBUS, &old_bus, NULL);
+	sigaction(SIGSEGV, &old_segv, NULL);
+	return fault_signal;
+}
+
+static const char *
+write_result(int sig)
+{
+	return sig == SIGBUS ? "SIGBUS" : sig == SIGSEGV ? "SIGSEGV" :
+	       "written";
 }
 
 static int
@@ -54,8 +93,8 @@ revoke_ioctl_checks(int dev, xengntshr_handle *gs)
 		return;
 	memset(shared, 0xa5, PAGES * PAGE);
 	before = stats(dev);
-	owner = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
-	fd = owner < 0 ? -errno : export(owner, 0, refs, PAGES, 0, &id);
+	owner = open_bound(0);
+	fd = owner < 0 ? owner : export(owner, 0, refs, PAGES, 0, &id);
 	check(fd >= 0, "REVOKE: export: %s",
 	      fd >= 0 ? "dma-buf" : strerror(-fd));
 	if (fd < 0)
@@ -114,8 +153,8 @@ owner_close_checks(int dev, xengntshr_handle *gs)
 	before = stats(dev);
 
 	/* The exporter (a backend) and a holder of its dma-buf (Weston). */
-	owner = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
-	fd = owner < 0 ? -errno : export(owner, 0, refs, PAGES, 0, &id);
+	owner = open_bound(0);
+	fd = owner < 0 ? owner : export(owner, 0, refs, PAGES, 0, &id);
 	check(fd >= 0, "revoke: export through a second file: %s",
 	      fd >= 0 ? "dma-buf" : strerror(-fd));
 	if (fd < 0)
@@ -165,9 +204,79 @@ out:
 	xengntshr_unshare(gs, shared, PAGES);
 }
 
+/*
+ * A writable export mapped writable by two holders and read by a third;
+ * revoked. A write through the first (never touched: a write fault) and
+ * through the second (read first: the dummy page's read-only PTE) must
+ * fault, and the reader must see zeroes: no holder can write where
+ * another reads.
+ */
+static void
+readonly_checks(int dev, xengntshr_handle *gs)
+{
+	size_t size = PAGES * PAGE;
+	uint8_t *shared, *w1 = MAP_FAILED, *w2 = MAP_FAILED, *r = MAP_FAILED;
+	uint32_t refs[PAGES];
+	uint64_t id = 0;
+	int owner, fd, ret, sig;
+
+	shared = xengntshr_share_pages(gs, 0, PAGES, refs, 1);
+	check(shared != NULL, "revoked read-only: share %d dom0 pages", PAGES);
+	if (!shared)
+		return;
+	memset(shared, 0x3c, size);
+	owner = open_bound(0);
+	fd = owner < 0 ? owner : export(owner, 0, refs, PAGES, 0, &id);
+	check(fd >= 0, "revoked read-only: a writable export: %s",
+	      fd >= 0 ? "dma-buf" : strerror(-fd));
+	if (fd < 0)
+		goto out;
+	w1 = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	w2 = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	r = mmap(NULL, size, PROT_READ, MAP_SHARED, fd, 0);
+	check(w1 != MAP_FAILED && w2 != MAP_FAILED && r != MAP_FAILED &&
+	      w2[9] == 0x3c && r[9] == 0x3c,
+	      "revoked read-only: two writable mappings and a read-only "
+	      "one read the granter's pixels");
+	if (w1 == MAP_FAILED || w2 == MAP_FAILED || r == MAP_FAILED)
+		goto unmap;
+	ret = revoke_export(owner, id);
+	check(ret == 0, "revoked read-only: REVOKE (%s)",
+	      ret ? strerror(-ret) : "revoked");
+
+	sig = try_write(w1 + PAGE + 5, 0x77);
+	printf("  write of 0x77 through an untouched writable mapping: %s\n",
+	       write_result(sig));
+	check(sig != 0, "revoked read-only: a write through a revoked "
+	      "mapping faults (%s)", write_result(sig));
+	check(w2[PAGE + 5] == 0 && r[PAGE + 5] == 0,
+	      "revoked read-only: the other mappings read 0 there, not the "
+	      "write (%#x, %#x)", w2[PAGE + 5], r[PAGE + 5]);
+	sig = try_write(w2 + PAGE + 6, 0x66);
+	printf("  write of 0x66 through a mapping that read the dummy page: "
+	       "%s\n", write_result(sig));
+	check(sig != 0, "revoked read-only: a write to the dummy page's "
+	      "read-only PTE faults (%s)", write_result(sig));
+	check(reads_zeroes(r, size), "revoked read-only: the reader sees "
+	      "zeroes everywhere");
+unmap:
+	if (w1 != MAP_FAILED)
+		munmap(w1, size);
+	if (w2 != MAP_FAILED)
+		munmap(w2, size);
+	if (r != MAP_FAILED)
+		munmap(r, size);
+	close(fd);
+out:
+	if (owner >= 0)
+		close(owner);
+	xengntshr_unshare(gs, shared, PAGES);
+}
+
 void
 revoke_checks(int dev, xengntshr_handle *gs)
 {
 	owner_close_checks(dev, gs);
 	revoke_ioctl_checks(dev, gs);
+	readonly_checks(dev, gs);
 }

@@ -39,11 +39,14 @@ rig_wait() {
 
 # --- The kmod (kmod/) ---------------------------------------------------
 
-# rig_zcopy_load: loads the staged xen-zcopy and waits for its device.
+# rig_zcopy_load [PARAM=VALUE...]: loads the staged xen-zcopy with those
+# module parameters (e.g. allow_loopback=1, which tests of dom0's own
+# grants need) and waits for its device.
 rig_zcopy_load() {
 	_ko=$RIG_OPT/lib/modules/xen-zcopy.ko
 	[ -r "$_ko" ] || rig_fail "no $_ko in the staging directory"
-	insmod "$_ko" || rig_fail "insmod xen-zcopy failed: $(dmesg | tail -5)"
+	insmod "$_ko" "$@" ||
+		rig_fail "insmod xen-zcopy $* failed: $(dmesg | tail -5)"
 	rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
 }
 

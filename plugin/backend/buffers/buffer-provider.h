@@ -79,6 +79,12 @@ extern const struct xd_buffer_provider xd_provider_gntshr;
 extern const struct xd_buffer_provider xd_provider_sim;
 extern const struct xd_buffer_provider xd_provider_sim_kmod;
 
+/* The kmod provider uses fd, a /dev/xen/zcopy file the trusted side
+ * opened and bound to this process's guest, instead of opening the
+ * device (and binding it) itself. */
+void
+xd_provider_kmod_use_device(int fd);
+
 /* For providers: the errnos of a missing or refusing device. */
 bool
 xd_provider_device_error(int err);

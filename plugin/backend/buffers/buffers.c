@@ -90,6 +90,13 @@ xd_buffers_set_budget(struct xd_buffers *buffers, struct xd_budget *budget)
 	buffers->budget = xd_budget_ref(budget);
 }
 
+void
+xd_buffers_set_kmod_device(struct xd_buffers *buffers, int fd)
+{
+	/* The provider keeps one file per process, as the device is. */
+	xd_provider_kmod_use_device(fd);
+}
+
 struct xd_budget *
 xd_buffers_budget(struct xd_buffers *buffers)
 {

@@ -33,6 +33,12 @@ xd_buffers_create_with(struct xd_xen *xen,
 void
 xd_buffers_set_budget(struct xd_buffers *buffers, struct xd_budget *budget);
 
+/* fd: a /dev/xen/zcopy file bound to this process's guest by the
+ * trusted side (--kmod-fd), for the kmod provider; it then does not open
+ * the device itself. Taken over: closed with the process. */
+void
+xd_buffers_set_kmod_device(struct xd_buffers *buffers, int fd);
+
 /* The budget, for the grant maps the displif half holds itself (rings,
  * event pages, page directories); NULL when none was set. */
 struct xd_budget *

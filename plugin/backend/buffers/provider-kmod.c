@@ -3,12 +3,19 @@
  * Buffer provider 'kmod': the project's kernel module (kmod/, the device
  * /dev/xen/zcopy, protocol/xen-zcopy.h) turns grant references into a
  * dma-buf that the compositor imports and the CPU can mmap: zero copy on
- * stock Debian kernels. The device is opened once per process. No Xen
- * access call: the module maps the grants itself.
+ * stock Debian kernels. No Xen access call: the module maps the grants
+ * itself.
+ *
+ * One device file per process, bound to the one guest it serves: under
+ * the sandbox the trusted side opened and bound it and hands it over
+ * (--kmod-fd, xd_provider_kmod_use_device()), and this process cannot
+ * open the device; run without it (tests, benches) the provider opens the
+ * device at the first buffer and binds the file to that buffer's guest.
  */
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,25 +35,61 @@ struct kmod_state {
 };
 
 static int kmod_fd = -2;	/* -2: not tried yet */
+static bool kmod_given;		/* kmod_fd came bound from the trusted side */
 static int kmod_open_errno;
 
-static int
-kmod_device(void)
+void
+xd_provider_kmod_use_device(int fd)
+{
+	/* Ours alone: nothing this process starts inherits it. */
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	kmod_fd = fd;
+	kmod_given = true;
+}
+
+static bool
+kmod_speaks_ours(int fd)
 {
 	struct xen_zcopy_version v;
 
+	return ioctl(fd, XEN_ZCOPY_IOC_VERSION, &v) == 0 &&
+	       v.api == XEN_ZCOPY_API_VERSION &&
+	       (v.features & XEN_ZCOPY_FEATURE_EXPORT) &&
+	       (v.features & XEN_ZCOPY_FEATURE_BIND);
+}
+
+/* The device file, bound to domid (the first buffer's guest: the one
+ * this process serves), checked once; -1 with kmod_open_errno. */
+static int
+kmod_device(uint32_t domid)
+{
+	struct xen_zcopy_bind bind = { .domid = domid };
+
+	if (kmod_given) {
+		kmod_given = false;
+		errno = 0;
+		if (!kmod_speaks_ours(kmod_fd)) {
+			kmod_open_errno = errno == EBADF ? ENODEV : EPROTO;
+			close(kmod_fd);
+			kmod_fd = -1;
+		}
+		return kmod_fd;
+	}
 	if (kmod_fd != -2)
 		return kmod_fd;
 	kmod_fd = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
 	kmod_open_errno = errno;
-	if (kmod_fd >= 0 &&
-	    (ioctl(kmod_fd, XEN_ZCOPY_IOC_VERSION, &v) < 0 ||
-	     v.api != XEN_ZCOPY_API_VERSION ||
-	     !(v.features & XEN_ZCOPY_FEATURE_EXPORT))) {
+	if (kmod_fd < 0)
+		return kmod_fd;
+	if (!kmod_speaks_ours(kmod_fd)) {
 		kmod_open_errno = EPROTO;
-		close(kmod_fd);
-		kmod_fd = -1;
+	} else if (ioctl(kmod_fd, XEN_ZCOPY_IOC_BIND, &bind) < 0) {
+		kmod_open_errno = errno;
+	} else {
+		return kmod_fd;
 	}
+	close(kmod_fd);
+	kmod_fd = -1;
 	return kmod_fd;
 }
 
@@ -64,7 +107,7 @@ kmod_import(struct xd_provided_buffer *buf, const uint32_t *refs,
 		.refs = (uint64_t)(uintptr_t)refs,
 	};
 	struct kmod_state *k;
-	int fd = kmod_device();
+	int fd = kmod_device(buf->domid);
 	int ret;
 
 	if (fd < 0) {
@@ -74,7 +117,10 @@ kmod_import(struct xd_provided_buffer *buf, const uint32_t *refs,
 		       kmod_open_errno == EPROTO ?
 		       XEN_ZCOPY_DEVICE " speaks another version: rebuild "
 		       "the module with this backend" :
-		       "cannot open " XEN_ZCOPY_DEVICE;
+		       kmod_open_errno == ENODEV ?
+		       "the --kmod-fd file is not open" :
+		       "cannot open " XEN_ZCOPY_DEVICE " or bind it to the "
+		       "guest";
 		return -kmod_open_errno;
 	}
 	k = calloc(1, sizeof *k);
@@ -84,6 +130,8 @@ kmod_import(struct xd_provided_buffer *buf, const uint32_t *refs,
 		ret = -errno;
 		*why = ret == -ENOSPC ? "the module's page limits are reached "
 		       "(module parameters max_pages_*)" :
+		       ret == -EPERM ? XEN_ZCOPY_DEVICE " serves another "
+		       "domain (its file is bound to one)" :
 		       "the guest's grants failed to map";
 		free(k);
 		return ret;

@@ -89,7 +89,8 @@ maptrack_d0() {
 		sed -n 's/.*, \([0-9]*\) maptrack frames (\([0-9]*\) max).*/\1 \2/p'
 }
 
-rig_zcopy_load
+# zcopy-probe limits stands dom0 for the guest: loopback.
+rig_zcopy_load allow_loopback=1
 # XD_ZCOPY_PARAMS in rig.env ("name=value ..."): other module limits, to
 # see what the attack does with them (e.g. the old defaults,
 # "max_pages_per_domain=65536 max_pages_total=262144").

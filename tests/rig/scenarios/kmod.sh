@@ -2,8 +2,11 @@
 # shellcheck shell=sh
 #
 # kmod/ on real Xen (runs in dom0, see doc/rig.md and doc/kmod.md): loads
-# xen-zcopy, runs zcopy-probe's loopback checks (export, mmap, release-wait,
-# bad refs, limits, be-alloc import), then shows a real xen-drm-front
+# xen-zcopy, checks its defaults (loopback off, the device root's), loads it
+# again with allow_loopback and runs zcopy-probe's loopback checks (export,
+# mmap, release-wait, bad refs, limits, revocation and its read-only page,
+# be-alloc import, a file bound to one domain, ids and imports owned by
+# their file, imports released when their opener is killed), then shows a real xen-drm-front
 # guest through our module and backend with the kmod provider, has the same
 # guest read back a dom0 dma-buf granted to it (be-alloc), destroys the
 # guest while its buffers are still mapped, and checks that dom0 neither
@@ -18,7 +21,16 @@ probe=$RIG_OPT/libexec/xen-display-rig/zcopy-probe
 [ -x "$probe" ] || rig_fail "no $probe in the staging directory"
 . "$RIG_OPT/rig.env"
 
+# Loaded as installed, without parameters: loopback off, the device
+# root's alone (zcopy-probe defaults); then again with loopback, which the
+# checks with dom0's own grants need.
 rig_zcopy_load
+"$probe" defaults > "$RIG_OUT/zcopy-defaults.txt" 2>&1
+rc=$?
+cat "$RIG_OUT/zcopy-defaults.txt"
+[ "$rc" = 0 ] || rig_fail "zcopy-probe defaults failed"
+rmmod xen_zcopy || rig_fail "rmmod after the defaults failed"
+rig_zcopy_load allow_loopback=1
 "$probe" loopback > "$RIG_OUT/zcopy-loopback.txt" 2>&1
 rc=$?
 cat "$RIG_OUT/zcopy-loopback.txt"
