@@ -24,6 +24,8 @@
  *   kiosk-reconnect-no-keyboard  under kiosk-shell a guest that appears
  *                  and reconnects again and again never takes the
  *                  keyboard from the window that has it; a click gives it
+ *   desktop-reconnect-no-keyboard  the same under desktop-shell, the
+ *                  guest a window the shell gives the keyboard as it maps
  *   ring-corrupt   a guest lying about its event ring loses its vkbd,
  *                  not its display
  */
@@ -434,6 +436,60 @@ XD_TEST(kiosk_reconnect_no_keyboard)
 	click(10, 10);
 	type_key(XK_a);
 	expect_input(1, "clicked", "key 272 1;key 272 0;key 30 1;key 30 0");
+	xd_test_window_destroy(window);
+	xd_seat_recorder_destroy(rec);
+	wl_display_disconnect(display);
+}
+
+/* The same under desktop-shell, where a guest without a section is a
+ * window: the shell gives each new window the keyboard as it maps, and
+ * the module takes it back from a guest's window that got it so. A
+ * click on the window (the shell's activation) gives it the keyboard. */
+XD_TEST(desktop_reconnect_no_keyboard)
+{
+	struct xd_weston_options opt = {
+		.backend = "vnc",
+		.renderer = "pixman",
+		.shell = "desktop",
+		.width = W,
+		.height = H,
+	};
+	struct wl_display *display;
+	struct xd_seat_recorder *rec;
+	struct xd_test_window *window;
+	const char *got;
+	char what[64];
+	int i;
+
+	start(&opt, "");
+	rfb = xd_rfb_connect("127.0.0.1", weston->vnc_port, weston->vnc_user,
+			     weston->vnc_password);
+	display = xd_weston_connect(weston);
+	rec = xd_seat_recorder_create(display, WAIT_MS);
+	window = xd_test_window_create(display, W, H, 0x00ff00, XD_BUFFER_SHM);
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	for (i = 0; i < 5; i++) {
+		if (i > 0) {
+			xd_sim_ok(sim, SIM_MS, "reboot 1");
+			xd_sim_ok(sim, SIM_MS, "show 1 0 %d", i);
+		}
+		snprintf(what, sizeof what, "after %d reconnects", i);
+		type_key(XK_a);
+		expect_no_keys(1, what);
+		expect_window_key(display, rec, what, KEY_A);
+	}
+	XD_ASSERT(xd_weston_wait_log(weston, "alpha: its new surface was given "
+				     "the keyboard without the user's action",
+				     1000), "the undone activation not logged");
+	/* The guest's window, the last mapped, lies on top, below the
+	 * panel. */
+	click(W / 2, H / 2);
+	type_key(XK_a);
+	xd_rfb_sync(rfb);
+	xd_sim_ok(sim, SIM_MS, "input 1 0 100 %d", NO_MORE_MS);
+	got = strchr(sim->line, '|');
+	XD_ASSERT(got && strstr(got, "key 272 1;key 272 0;key 30 1;key 30 0"),
+		  "clicked: dom1 got %s", got ? got + 1 : sim->line);
 	xd_test_window_destroy(window);
 	xd_seat_recorder_destroy(rec);
 	wl_display_disconnect(display);
