@@ -13,6 +13,8 @@
  *                     module places it
  *   flood             asks for connector 0 over and over, never
  *                     destroying one
+ *   log-flood         logs LOG_FLOOD lines at once, then one more a
+ *                     second and a half later
  * and then it stays until the compositor disconnects it.
  */
 
@@ -31,6 +33,7 @@
 #define H 240
 #define HOSTILE_RGB 0xff00ffu
 #define FLOOD 1000
+#define LOG_FLOOD 5000
 
 struct hostile {
 	struct wl_compositor *compositor;
@@ -153,6 +156,24 @@ flood(struct hostile *h)
 						     W, H);
 }
 
+static void
+log_flood(struct wl_display *display, struct hostile *h)
+{
+	char line[64];
+	int i;
+
+	for (i = 0; i < LOG_FLOOD; i++) {
+		snprintf(line, sizeof line, "flood line %d", i);
+		xen_display_manager_v1_log(h->manager, line);
+		if (i % 100 == 99)
+			wl_display_flush(display);
+	}
+	wl_display_roundtrip(display);
+	usleep(1500 * 1000);
+	xen_display_manager_v1_log(h->manager, "after the flood");
+	wl_display_roundtrip(display);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -189,6 +210,8 @@ main(int argc, char *argv[])
 			return 1;
 	} else if (strcmp(what, "flood") == 0) {
 		flood(&h);
+	} else if (strcmp(what, "log-flood") == 0) {
+		log_flood(display, &h);
 	}
 	/* Until the compositor lets go of it. */
 	while (wl_display_dispatch(display) >= 0)

@@ -12,6 +12,8 @@
  *   request-flood  the backend asks for one connector over and over: it
  *                  is disconnected (and restarted), the other guest
  *                  flips on
+ *   log-flood      the backend logs 5000 lines at once: the log gets
+ *                  1000, then says how many it dropped
  *
  *   test-module-trust CASE | --list
  */
@@ -177,4 +179,35 @@ XD_TEST(request_flood)
 		xd_sim_ok(sim, SIM_MS, "show %u 0 %u", HONEST, f);
 		expect_honest(f);
 	}
+}
+
+/* Lines of Weston's log holding text. */
+static int
+log_count(const char *text)
+{
+	char *log = xd_weston_read_log(weston), *p = log;
+	int n = 0;
+
+	while (p && (p = strstr(p, text))) {
+		n++;
+		p += strlen(text);
+	}
+	free(log);
+	return n;
+}
+
+XD_TEST(log_flood)
+{
+	int n;
+
+	start("log-flood");
+	xd_sim_ok(sim, SIM_MS, "guest %u hostile %dx%d no-connect", HOSTILE,
+		  W, H);
+	XD_ASSERT(xd_weston_wait_log(weston, "hostile: after the flood",
+				     10000), "the line after the flood is lost");
+	n = log_count("hostile: flood line");
+	/* 1000 at once, and what 100 a second refilled meanwhile. */
+	XD_ASSERT(n >= 1000 && n < 1100, "%d of the 5000 lines logged", n);
+	XD_ASSERT(xd_weston_wait_log(weston, "lines of its backend not logged",
+				     0), "the dropped lines were not counted");
 }
