@@ -204,7 +204,8 @@ XD_TEST(log_flood)
 	xd_sim_ok(sim, SIM_MS, "guest %u hostile %dx%d no-connect", HOSTILE,
 		  W, H);
 	XD_ASSERT(xd_weston_wait_log(weston, "hostile: after the flood",
-				     10000), "the line after the flood is lost");
+				     10000),
+		  "the line after the flood is lost");
 	n = log_count("hostile: flood line");
 	/* 1000 at once, and what 100 a second refilled meanwhile. */
 	XD_ASSERT(n >= 1000 && n < 1100, "%d of the 5000 lines logged", n);

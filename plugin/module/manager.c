@@ -89,8 +89,9 @@ find_section(struct xd_module *module, struct xd_backend_process *proc,
 	wl_list_for_each(p, &module->config->placements, link) {
 		if (p->connector != index)
 			continue;
-		if (strcmp(p->guest, domid) == 0 ||
-		    (proc->guest_name && strcmp(p->guest, proc->guest_name) == 0))
+		if (strcmp(p->guest, domid) == 0)
+			return p;
+		if (proc->guest_name && strcmp(p->guest, proc->guest_name) == 0)
 			return p;
 	}
 	return NULL;
@@ -334,7 +335,8 @@ manager_get_connector(struct wl_client *client, struct wl_resource *resource,
 
 	if (index >= XD_MAX_CONNECTORS || bc->connectors[index]) {
 		snprintf(why, sizeof why, "get_connector %u: %s", index,
-			 index >= XD_MAX_CONNECTORS ? "no such connector index" :
+			 index >= XD_MAX_CONNECTORS ?
+			 "no such connector index" :
 			 "the index has a connector object already");
 		over_limit(bc, resource, why);
 		return;
