@@ -21,13 +21,21 @@
  *                  gets its held key released, nothing more
  *   release-key    the configured release key takes the keyboard from
  *                  the guest, which never sees it
+ *   kiosk-reconnect-no-keyboard  under kiosk-shell a guest that appears
+ *                  and reconnects again and again never takes the
+ *                  keyboard from the window that has it; a click gives it
+ *   desktop-reconnect-no-keyboard  the same under desktop-shell, the
+ *                  guest a window the shell gives the keyboard as it maps
  *   ring-corrupt   a guest lying about its event ring loses its vkbd,
  *                  not its display
  */
 
+#include <linux/input-event-codes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <wayland-client.h>
 
 #include "harness/harness.h"
 #include "harness/rfb-client.h"
@@ -351,6 +359,141 @@ XD_TEST(ring_corrupt)
 		  "vkbd not closed: %s", sim->line);
 	/* The display goes on. */
 	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+}
+
+/* The guest's vkbd received no key (pointer motion it may: a new
+ * surface under the pointer gets its position). */
+static void
+expect_no_keys(uint32_t domid, const char *what)
+{
+	const char *got;
+
+	xd_rfb_sync(rfb);
+	xd_sim_ok(sim, SIM_MS, "input %u 0 1 %d", domid, NO_MORE_MS);
+	got = strchr(sim->line, '|');
+	XD_ASSERT(got, "bad answer %s", sim->line);
+	XD_ASSERT(!strstr(got, "key "), "%s: dom%u got keys: %s", what, domid,
+		  got + 1);
+}
+
+/* The client display's window got the key pressed and released since
+ * the last call (the input was synced by expect_input()). */
+static void
+expect_window_key(struct wl_display *display, struct xd_seat_recorder *rec,
+		  const char *what, uint32_t code)
+{
+	const struct xd_seat_event *ev;
+	bool pressed = false, released = false;
+	int i, n;
+
+	XD_ASSERT(wl_display_roundtrip(display) >= 0, "weston is gone");
+	ev = xd_seat_recorder_events(rec, &n);
+	for (i = 0; i < n; i++) {
+		if (ev[i].kind != XD_SEAT_KEY || ev[i].code != code)
+			continue;
+		if (ev[i].state == WL_KEYBOARD_KEY_STATE_PRESSED)
+			pressed = true;
+		else
+			released = true;
+	}
+	XD_ASSERT(pressed && released, "%s: the focused window did not get "
+		  "key %u (pressed %d, released %d)", what, code, pressed,
+		  released);
+	xd_seat_recorder_clear(rec);
+}
+
+/* Under kiosk-shell a guest without a section is pinned where kiosk-shell
+ * would put its window. Neither its first display nor a reconnect, over
+ * and over, takes the keyboard from the client that has it; the user's
+ * click on the guest gives it. */
+XD_TEST(kiosk_reconnect_no_keyboard)
+{
+	struct wl_display *display;
+	struct xd_seat_recorder *rec;
+	struct xd_test_window *window;
+	char what[64];
+	int i;
+
+	start_vnc(W, H, "");
+	display = xd_weston_connect(weston);
+	rec = xd_seat_recorder_create(display, WAIT_MS);
+	/* kiosk-shell gives its window the keyboard. */
+	window = xd_test_window_create(display, W, H, 0x00ff00, XD_BUFFER_SHM);
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	for (i = 0; i < 5; i++) {
+		if (i > 0) {
+			/* Initialising -> Initialised, a new connector,
+			 * its first SET_CONFIG. */
+			xd_sim_ok(sim, SIM_MS, "reboot 1");
+			xd_sim_ok(sim, SIM_MS, "show 1 0 %d", i);
+		}
+		snprintf(what, sizeof what, "after %d reconnects", i);
+		type_key(XK_a);
+		expect_no_keys(1, what);
+		expect_window_key(display, rec, what, KEY_A);
+	}
+	xd_rfb_pointer(rfb, 10, 10, 0);
+	expect_no_keys(1, "pointer moved");
+	click(10, 10);
+	type_key(XK_a);
+	expect_input(1, "clicked", "key 272 1;key 272 0;key 30 1;key 30 0");
+	xd_test_window_destroy(window);
+	xd_seat_recorder_destroy(rec);
+	wl_display_disconnect(display);
+}
+
+/* The same under desktop-shell, where a guest without a section is a
+ * window: the shell gives each new window the keyboard as it maps, and
+ * the module takes it back from a guest's window that got it so. A
+ * click on the window (the shell's activation) gives it the keyboard. */
+XD_TEST(desktop_reconnect_no_keyboard)
+{
+	struct xd_weston_options opt = {
+		.backend = "vnc",
+		.renderer = "pixman",
+		.shell = "desktop",
+		.width = W,
+		.height = H,
+	};
+	struct wl_display *display;
+	struct xd_seat_recorder *rec;
+	struct xd_test_window *window;
+	const char *got;
+	char what[64];
+	int i;
+
+	start(&opt, "");
+	rfb = xd_rfb_connect("127.0.0.1", weston->vnc_port, weston->vnc_user,
+			     weston->vnc_password);
+	display = xd_weston_connect(weston);
+	rec = xd_seat_recorder_create(display, WAIT_MS);
+	window = xd_test_window_create(display, W, H, 0x00ff00, XD_BUFFER_SHM);
+	guest_with_vkbd(1, "alpha", W, H, "abs");
+	for (i = 0; i < 5; i++) {
+		if (i > 0) {
+			xd_sim_ok(sim, SIM_MS, "reboot 1");
+			xd_sim_ok(sim, SIM_MS, "show 1 0 %d", i);
+		}
+		snprintf(what, sizeof what, "after %d reconnects", i);
+		type_key(XK_a);
+		expect_no_keys(1, what);
+		expect_window_key(display, rec, what, KEY_A);
+	}
+	XD_ASSERT(xd_weston_wait_log(weston, "alpha: its new surface was given "
+				     "the keyboard without the user's action",
+				     1000), "the undone activation not logged");
+	/* The guest's window, the last mapped, lies on top, below the
+	 * panel. */
+	click(W / 2, H / 2);
+	type_key(XK_a);
+	xd_rfb_sync(rfb);
+	xd_sim_ok(sim, SIM_MS, "input 1 0 100 %d", NO_MORE_MS);
+	got = strchr(sim->line, '|');
+	XD_ASSERT(got && strstr(got, "key 272 1;key 272 0;key 30 1;key 30 0"),
+		  "clicked: dom1 got %s", got ? got + 1 : sim->line);
+	xd_test_window_destroy(window);
+	xd_seat_recorder_destroy(rec);
+	wl_display_disconnect(display);
 }
 
 /* After the case: xd_weston_stop() fails it if Weston died during it. */

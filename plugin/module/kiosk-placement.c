@@ -99,6 +99,5 @@ xd_kiosk_placement(struct weston_compositor *compositor,
 	out->connector = index;
 	out->output = strdup(o->name);
 	out->mode = XD_PLACEMENT_SCALE;
-	out->take_keyboard = true;
 	return out->output ? 0 : -1;
 }

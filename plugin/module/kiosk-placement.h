@@ -3,7 +3,10 @@
  * Under kiosk-shell the module places a guest connector that has no
  * [xen-display] section itself, the way kiosk-shell would place its
  * window: scaled to fill the output whose [output] app-ids= names the
- * connector's app_id, else the first output, on top, with the keyboard.
+ * connector's app_id, else the first output, on top. Unlike kiosk-shell's
+ * window it does not take the keyboard: a guest gets it when the user
+ * clicks or touches it (input-focus.c), never by appearing or
+ * reconnecting, which a hostile guest can do at will.
  *
  * Why: kiosk-shell (Weston 14 and 15) leaves an output's active surface
  * tree pointing at a closed window unless that window had a seat's focus

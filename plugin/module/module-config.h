@@ -33,7 +33,6 @@ struct xd_placement {
 	enum xd_placement_mode mode;
 	int32_t x, y;			/* XD_PLACEMENT_POSITION only */
 	bool follow_output_mode;	/* resolution=output: EDID = output */
-	bool take_keyboard;		/* seats focus it when first shown */
 };
 
 /* A guest's budget (buffers/budget.h): the defaults, or what its

@@ -31,7 +31,6 @@ struct pinned {
 	char *output_name;
 	enum xd_placement_mode mode;
 	int32_t x, y;
-	bool take_keyboard;
 
 	void (*output_changed)(void *data, struct weston_output *output);
 	void *data;
@@ -72,18 +71,6 @@ hide(struct pinned *p)
 		return;
 	weston_view_move_to_layer(p->view, NULL);
 	weston_surface_unmap(p->surface);
-}
-
-/* As a shell gives a new window the keyboard. */
-static void
-give_keyboard(struct pinned *p)
-{
-	struct weston_seat *seat;
-
-	wl_list_for_each(seat, &p->layer->compositor->seat_list, link)
-		if (weston_seat_get_keyboard(seat))
-			weston_view_activate_input(p->view, seat,
-						   WESTON_ACTIVATE_FLAG_NONE);
 }
 
 /* Where the surface goes on its output, and at what scale. */
@@ -141,11 +128,9 @@ place(struct pinned *p)
 		.c = { o->pos.c.x + x, o->pos.c.y + y } });
 	if (!weston_surface_is_mapped(p->surface)) {
 		weston_surface_map(p->surface);
+		/* No keyboard with it: a guest gets the keyboard only from
+		 * the user (input-focus.c), never by (re)connecting. */
 		weston_view_move_to_layer(p->view, &p->layer->layer.view_list);
-		if (p->take_keyboard) {
-			give_keyboard(p);
-			p->take_keyboard = false;
-		}
 	}
 	weston_view_geometry_dirty(p->view);
 	weston_view_update_transform(p->view);
@@ -215,7 +200,6 @@ xd_pinned_surface_create(struct xd_pinned_layer *layer,
 	p->mode = placement->mode;
 	p->x = placement->x;
 	p->y = placement->y;
-	p->take_keyboard = placement->take_keyboard;
 	p->output_changed = output_changed;
 	p->data = data;
 	wl_list_init(&p->scale.link);
