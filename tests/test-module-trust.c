@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The module trusts no backend: a backend taken over by its guest
- * (tests/hostile-backend.c, launched by the module as backend= for guest
- * 1, the real backend for the others) beside an honest guest, in
+ * (tests/hostile-backend.c, the hostile guest's own backend= in its
+ * weston.ini section; the real backend for the others) beside an honest guest, in
  * headless Weston with two outputs, each guest's weston.ini section
  * pinning it to an output of its own.
  *
@@ -72,9 +72,11 @@ start(const char *hostile)
 	XD_ASSERT(mkdtemp(dir), "mkdtemp");
 	sim = xd_sim_process_start(dir);
 	atexit(stop_all);
-	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\n"
+			   "backend=" XD_BACKEND_PATH "\n"
+			   "sandbox-path=" XD_SANDBOX_PATH "\n"
 			   "[xen-display]\nguest=hostile\noutput=headless\n"
-			   "placement=fullscreen\n"
+			   "placement=fullscreen\nbackend=%s\n"
 			   "[xen-display]\nguest=honest\noutput=headless-2\n"
 			   "placement=fullscreen\n", sim->socket,
 			   XD_HOSTILE_BACKEND_PATH) > 0, "asprintf");

@@ -94,6 +94,10 @@ launch_argv(struct xd_backend_process *proc, char *words, size_t size)
 {
 	struct xd_module_config *config = proc->module->config;
 	const uint64_t *share = proc->share.limit;
+	/* The guest's own backend= if its section has one. */
+	const char *backend_path =
+		xd_module_config_backend_path(config, proc->guest_name,
+					      proc->domid);
 	char **argv;
 	size_t n = 0;
 	char *w;
@@ -106,7 +110,7 @@ launch_argv(struct xd_backend_process *proc, char *words, size_t size)
 		     config->sandbox_path, proc->domid, config->xen,
 		     config->be_alloc ? " --be-alloc" : "",
 		     config->sandbox ? "" : " --allow-unconfined",
-		     config->backend_path, proc->domid, proc->devid,
+		     backend_path, proc->domid, proc->devid,
 		     config->xen, config->be_alloc ? " --be-alloc" : "",
 		     (unsigned long long)share[XD_BUDGET_MAPPED_PAGES],
 		     (unsigned long long)(share[XD_BUDGET_MEMORY] >> 20),
@@ -134,12 +138,16 @@ launch(struct xd_backend_process *proc)
 	char words[1024];
 	char **argv;
 
-	if (!is_plain_word(config->backend_path) ||
+	const char *backend_path =
+		xd_module_config_backend_path(config, proc->guest_name,
+					      proc->domid);
+
+	if (!is_plain_word(backend_path) ||
 	    !is_plain_word(config->sandbox_path) ||
 	    !is_plain_word(config->xen)) {
 		xd_module_log(module, "backend path '%s', sandbox path '%s' "
 		       "or xen '%s' has characters weston cannot pass; use "
-		       "plain paths\n", config->backend_path,
+		       "plain paths\n", backend_path,
 		       config->sandbox_path, config->xen);
 		return;
 	}
