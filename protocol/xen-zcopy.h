@@ -9,9 +9,10 @@
  * or until the device file that exported it is closed: then its CPU
  * mappings read a read-only dummy page (a write gets SIGBUS), new
  * mappings and attachments fail with ENODEV, and the grants end as soon
- * as no device maps the buffer for DMA; REVOKE does the same for one export, at once. WAIT_RELEASED waits
- * for the grants' end. IMPORT is the reverse, for displif's
- * be-alloc: it grants the pages of a dom0 dma-buf to a guest.
+ * as no device maps the buffer for DMA; REVOKE does the same for one
+ * export, at once. WAIT_RELEASED waits for the grants' end. IMPORT is the
+ * reverse, for displif's be-alloc: it grants the pages of a dom0 dma-buf
+ * to a guest.
  *
  * Ids belong to the device file that made them: WAIT_RELEASED, REVOKE
  * and IMPORT_RELEASE of an id made through another file fail with
