@@ -550,7 +550,7 @@ run(void (*setup)(void), void (*guest)(void), bool served)
 	XD_ASSERT(pthread_create(&thread, NULL, guest_main, guest) == 0,
 		  "thread");
 
-	xen = xd_xen_open(sim_spec, loop, &listener, NULL);
+	xen = xd_xen_open(sim_spec, -1, loop, &listener, NULL);
 	XD_ASSERT(xen, "the device cannot reach the simulator");
 	buffers = xd_buffers_create(xen);
 	XD_ASSERT(buffers, "buffers");

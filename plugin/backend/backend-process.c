@@ -94,7 +94,8 @@ guest_label(struct xd_backend_process *b, char *label, size_t size)
 
 struct xd_backend_process *
 xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
-			  uint32_t domid, uint32_t devid, bool be_alloc,
+			  int store_fd, uint32_t domid, uint32_t devid,
+			  bool be_alloc,
 			  const struct xd_budget_limits *limits)
 {
 	struct xd_backend_process *b;
@@ -105,7 +106,7 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 		return NULL;
 	b->domid = domid;
 
-	b->xen = xd_xen_open(xen, loop, &xen_listener, b);
+	b->xen = xd_xen_open(xen, store_fd, loop, &xen_listener, b);
 	if (!b->xen)
 		goto fail;
 	b->budget = xd_budget_create(domid, limits);

@@ -17,13 +17,15 @@ struct xd_budget_limits;
 struct xd_event_loop;
 struct xd_backend_process;
 
-/* xen is "xen" or "sim:SOCKET" (see xen/xen-access.h). limits: this
- * device's share of its guest's budget (buffers/budget.h). NULL when Xen
- * or the compositor cannot be reached or the device does not exist;
- * logged. */
+/* xen is "xen" or "sim:SOCKET" (see xen/xen-access.h); store_fd the
+ * module's XenStore broker's socket (taken), or -1 for a XenStore
+ * connection of our own. limits: this device's share of its guest's
+ * budget (buffers/budget.h). NULL when Xen or the compositor cannot be
+ * reached or the device does not exist; logged. */
 struct xd_backend_process *
 xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
-			  uint32_t domid, uint32_t devid, bool be_alloc,
+			  int store_fd, uint32_t domid, uint32_t devid,
+			  bool be_alloc,
 			  const struct xd_budget_limits *limits);
 
 /* False once the device is gone from XenStore or Xen is unreachable. */

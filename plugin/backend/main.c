@@ -3,13 +3,15 @@
  * xen-display-backend: serves one guest's para-virtual display device.
  *
  *   xen-display-backend --domid=N [--devid=N] [--xen=xen|sim:SOCKET]
- *                       [--be-alloc] [--budget-mapped-pages=N]
+ *                       [--store-fd=N] [--be-alloc] [--budget-mapped-pages=N]
  *                       [--budget-memory-mib=N] [--budget-buffers=N]
  *                       [--budget-framebuffers=N]
  *
  * The budget options are this device's share of its guest's budget
  * (buffers/budget.h; the module computes them from weston.ini); each
- * defaults to a whole guest's.
+ * defaults to a whole guest's. --store-fd is the module's XenStore
+ * broker (module/store-broker.h), which the module passes: XenStore is
+ * then reached through it alone, for this guest's nodes.
  *
  * xen-display.so launches one per guest device, as a Wayland client with a
  * socket of its own. Everything the guest sends is handled here, so a
@@ -38,6 +40,7 @@ struct options {
 	uint32_t domid;
 	uint32_t devid;
 	const char *xen;
+	int store_fd;
 	bool be_alloc;
 	struct xd_budget_limits budget;
 };
@@ -49,7 +52,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: xen-display-backend --domid=N [--devid=N] "
-		"[--xen=xen|sim:SOCKET] [--be-alloc]\n"
+		"[--xen=xen|sim:SOCKET] [--store-fd=N] [--be-alloc]\n"
 		"       [--budget-mapped-pages=N] [--budget-memory-mib=N]\n"
 		"       [--budget-buffers=N] [--budget-framebuffers=N]\n");
 }
@@ -61,6 +64,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "domid", required_argument, NULL, 'd' },
 		{ "devid", required_argument, NULL, 'v' },
 		{ "xen", required_argument, NULL, 'x' },
+		{ "store-fd", required_argument, NULL, 's' },
 		{ "be-alloc", no_argument, NULL, 'b' },
 		{ "budget-mapped-pages", required_argument, NULL, 'P' },
 		{ "budget-memory-mib", required_argument, NULL, 'M' },
@@ -74,6 +78,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 	int c;
 
 	opt->xen = "xen";
+	opt->store_fd = -1;
 	xd_budget_limits_default(&opt->budget);
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
@@ -88,6 +93,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case 'x':
 			opt->xen = optarg;
+			break;
+		case 's':
+			if (xd_parse_u32(optarg, INT32_MAX, &value) < 0)
+				return -1;
+			opt->store_fd = (int)value;
 			break;
 		case 'b':
 			opt->be_alloc = true;
@@ -164,8 +174,8 @@ main(int argc, char *argv[])
 	signals = xd_event_loop_add_fd(loop, sfd, EPOLLIN, signal_readable,
 				       NULL);
 
-	backend = xd_backend_process_create(loop, opt.xen, opt.domid,
-					    opt.devid, opt.be_alloc,
+	backend = xd_backend_process_create(loop, opt.xen, opt.store_fd,
+					    opt.domid, opt.devid, opt.be_alloc,
 					    &opt.budget);
 	if (!backend)
 		goto out;

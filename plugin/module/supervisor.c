@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <weston.h>
 
@@ -13,6 +16,7 @@
 #include "common/clock.h"
 #include "module-config.h"
 #include "module.h"
+#include "store-broker.h"
 #include "supervisor.h"
 
 #define BACKOFF_MIN_MS 250
@@ -62,6 +66,8 @@ client_destroyed(struct wl_listener *listener, void *data)
 
 	wl_list_remove(&proc->client_destroy.link);
 	proc->client = NULL;
+	xd_store_channel_destroy(proc->store);
+	proc->store = NULL;
 	if (proc->retire_timer) {
 		struct xd_supervisor *sup = proc->supervisor;
 
@@ -92,6 +98,7 @@ launch(struct xd_backend_process *proc)
 	struct xd_module_config *config = module->config;
 	const uint64_t *share = proc->share.limit;
 	char *cmd;
+	int store_fd;
 
 	if (!is_plain_word(config->backend_path) ||
 	    !is_plain_word(config->xen)) {
@@ -100,22 +107,47 @@ launch(struct xd_backend_process *proc)
 		       config->backend_path, config->xen);
 		return;
 	}
+	/* Its XenStore: a channel to the broker, for its guest alone. */
+	store_fd = module->broker ?
+		   xd_store_broker_attach(module->broker, proc->domid,
+					  proc->devid, &proc->store) : -ENOTCONN;
+	if (store_fd < 0) {
+		xd_module_log(module, "%s: no XenStore channel for device %u: "
+			      "%s; backend not started\n", proc->label,
+			      proc->devid, strerror(-store_fd));
+		return;
+	}
 	/* This device's share of its guest's budget (give_share()). */
 	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s "
 		     "--budget-mapped-pages=%llu --budget-memory-mib=%llu "
-		     "--budget-buffers=%llu --budget-framebuffers=%llu",
+		     "--budget-buffers=%llu --budget-framebuffers=%llu "
+		     "--store-fd=%d",
 		     config->backend_path, proc->domid, proc->devid,
 		     config->xen, config->be_alloc ? " --be-alloc" : "",
 		     (unsigned long long)share[XD_BUDGET_MAPPED_PAGES],
 		     (unsigned long long)(share[XD_BUDGET_MEMORY] >> 20),
 		     (unsigned long long)share[XD_BUDGET_BUFFERS],
-		     (unsigned long long)share[XD_BUDGET_FRAMEBUFFERS]) < 0)
+		     (unsigned long long)share[XD_BUDGET_FRAMEBUFFERS],
+		     store_fd) < 0) {
+		close(store_fd);
+		xd_store_channel_destroy(proc->store);
+		proc->store = NULL;
 		return;
+	}
 	proc->started_ms = xd_now_ms();
 	proc->starts++;
+	/* Temporary, until the spawner passes fds (issue 23's sandbox):
+	 * wet_client_start() forks and execs with what is not
+	 * close-on-exec, so the child gets the channel's end at the same
+	 * number. Weston's thread forks nothing else in between, and our
+	 * copy is closed right after. */
+	fcntl(store_fd, F_SETFD, 0);
 	proc->client = wet_client_start(module->compositor, cmd);
+	close(store_fd);
 	free(cmd);
 	if (!proc->client) {
+		xd_store_channel_destroy(proc->store);
+		proc->store = NULL;
 		xd_module_log(module, "%s: cannot start %s; check [xen-display] "
 		       "backend=\n", proc->label, config->backend_path);
 		return;
@@ -133,6 +165,8 @@ stop(struct xd_backend_process *proc)
 		wl_event_source_remove(proc->restart_timer);
 		proc->restart_timer = NULL;
 	}
+	xd_store_channel_destroy(proc->store);
+	proc->store = NULL;
 	if (!proc->client)
 		return;
 	wl_list_remove(&proc->client_destroy.link);

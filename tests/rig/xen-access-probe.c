@@ -426,7 +426,7 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	p.loop = xd_event_loop_create();
-	p.xen = p.loop ? xd_xen_open("xen", p.loop, &listener, &p) : NULL;
+	p.xen = p.loop ? xd_xen_open("xen", -1, p.loop, &listener, &p) : NULL;
 	p.buffers = p.xen ? xd_buffers_create(p.xen) : NULL;
 	check(&p, p.buffers != NULL, "open: real Xen access layer, self domid "
 	      "%u", p.xen ? xd_xen_self_domid(p.xen) : 0);

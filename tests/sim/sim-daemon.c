@@ -10,8 +10,10 @@
  *
  * Commands on stdin, one per line; each answers one line on stdout,
  * "ok ..." or "error ...":
- *   guest DOMID NAME WxH[,WxH...] [be-alloc]  create a guest with a vdispl
- *                                  device and connect its frontend
+ *   guest DOMID NAME WxH[,WxH...] [be-alloc|noconnect]  create a guest
+ *                                  with a vdispl device and connect its
+ *                                  frontend (noconnect: do not wait for
+ *                                  a backend)
  *   show DOMID CONN FRAME [FOURCC]  draw sim-pattern.h's FRAME (in FOURCC,
  *                                  e.g. RG16; default XR24), flip it, wait
  *                                  for the backend's flip event
@@ -165,7 +167,8 @@ parse_connectors(char *list, struct xd_sim_front_config *config)
 }
 
 static void
-cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc)
+cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc,
+	  bool connect)
 {
 	static char ids[MAX_GUESTS][XD_SIM_MAX_CONNECTORS][80];
 	struct sim_guest *g = NULL;
@@ -200,6 +203,12 @@ cmd_guest(uint32_t domid, const char *name, char *conns, bool be_alloc)
 	g->front = xd_sim_front_create(hv, loop, &g->config);
 	if (!g->front) {
 		reply("error cannot create frontend");
+		return;
+	}
+	/* A backend that never answers (a hostile one, tests/
+	 * broker-hostile-backend.c): the guest is there, unconnected. */
+	if (!connect) {
+		reply("ok created %u", domid);
 		return;
 	}
 	ret = xd_sim_front_connect(g->front, CONNECT_TIMEOUT_MS);
@@ -984,7 +993,8 @@ run_command(char *line)
 		n = sscanf(line, "guest %u %63s %127s %15s", &a, name, conns,
 			   extra);
 		cmd_guest(a, name, conns, n == 4 &&
-			  strcmp(extra, "be-alloc") == 0);
+			  strcmp(extra, "be-alloc") == 0,
+			  n < 4 || strcmp(extra, "noconnect") != 0);
 	} else if ((n = sscanf(line, "show %u %u %u %7s", &a, &b, &c,
 			      fourcc)) >= 3) {
 		cmd_show(a, b, c, n == 4 && strlen(fourcc) == 4 ?

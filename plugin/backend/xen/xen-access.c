@@ -9,17 +9,26 @@
 #include <string.h>
 
 #include "log.h"
+#include "xen-broker.h"
 #include "xen-real.h"
 #include "xen-sim.h"
 
 struct xd_xen *
-xd_xen_open(const char *spec, struct xd_event_loop *loop,
+xd_xen_open(const char *spec, int store_fd, struct xd_event_loop *loop,
 	    const struct xd_xen_listener *listener, void *data)
 {
 	struct xd_xen *xen;
 	int ret;
 
-	xen = xd_xen_open_store(spec, loop, listener, data);
+	if (store_fd >= 0) {
+		xen = xd_xen_broker_open(spec, store_fd, loop);
+		if (xen) {
+			xen->listener = listener;
+			xen->listener_data = data;
+		}
+	} else {
+		xen = xd_xen_open_store(spec, loop, listener, data);
+	}
 	if (!xen)
 		return NULL;
 	ret = xen->simulated ? xd_xen_sim_open_grants(xen) :

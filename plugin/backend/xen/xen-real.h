@@ -49,6 +49,11 @@ xd_real_err(void)
 struct xd_xen *
 xd_xen_real_open_store(struct xd_event_loop *loop);
 
+/* The same state with no XenStore connection: a backend whose XenStore
+ * is the module's broker (xen-broker-store.c). */
+struct xd_xen *
+xd_xen_real_open_bare(void);
+
 /* xen-real.c: event channels and grants over an open XenStore. */
 int
 xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop);
