@@ -16,6 +16,7 @@
  *       back (its own name and another guest's), 64 before reading the
  *       replies, until $DIR/stop exists: "flood sent=N replies=N
  *       refused=N closed=N".
+ *   XD_TEST_BROKER_MODE=flood-unread  the same, never reading a reply.
  *
  * It then waits, holding its Wayland connection, until Weston closes it.
  */
@@ -168,7 +169,7 @@ exists(const char *dir, const char *name)
 }
 
 static void
-flood(const char *dir, uint32_t self, uint32_t victim)
+flood(const char *dir, uint32_t self, uint32_t victim, bool read_replies)
 {
 	unsigned long long sent = 0, replies = 0, refused = 0, closed = 0;
 	char own[64], other[64];
@@ -187,7 +188,8 @@ flood(const char *dir, uint32_t self, uint32_t victim)
 			}
 			sent++;
 		}
-		while ((ret = next_reply(MSG_DONTWAIT)) != -EAGAIN) {
+		while (read_replies &&
+		       (ret = next_reply(MSG_DONTWAIT)) != -EAGAIN) {
 			if (ret == 1) {
 				closed = 1;
 				break;
@@ -257,7 +259,7 @@ main(int argc, char *argv[])
 	if (strcmp(mode, "probe") == 0)
 		probe(domid, victim);
 	else
-		flood(dir, domid, victim);
+		flood(dir, domid, victim, strcmp(mode, "flood") == 0);
 	wait_for_compositor_end();
 	return 0;
 }

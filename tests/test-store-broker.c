@@ -12,7 +12,8 @@
  *       dom0's: refused (EACCES) each time, while guest 2 flips; a path
  *       that is not one closes its channel;
  *   flood  the same backend sends requests back to back while guest 2
- *       flips: guest 2's rate stays within a fifth of its rate without.
+ *       flips: guest 2's rate stays within a fifth of its rate without;
+ *   flood_unread  the same reading no reply: its channel is closed.
  *
  *   test-store-broker CASE | --list
  */
@@ -300,6 +301,35 @@ XD_TEST(flood)
 	free(report);
 	XD_ASSERT(sent > 1000, "the flood sent only %llu requests", sent);
 	XD_ASSERT(refused > 0, "none of the flood's requests was refused");
+	XD_ASSERT(with >= MIN_SHARE * without, "the other guest's rate fell "
+		  "from %.1f/s to %.1f/s under the flood", without, with);
+	xd_sim_ok(sim, CMD_MS, "show %u 0 7", VICTIM);
+	expect_frame(VICTIM, 7);
+}
+
+/* Requests back to back and never a reply read: the module does not
+ * wait for it (nor buffer for it without end) but closes its channel,
+ * and the supervisor starts it again, while the other guest flips. */
+XD_TEST(flood_unread)
+{
+	double without, with;
+	char *report;
+
+	two_guests("flood-unread");
+	free(read_report(10000, "hello"));
+	without = victim_rate();
+	touch("go");
+	with = victim_rate();
+	touch("stop");
+	report = read_report(10000, "closed=1");
+	printf("flood, replies unread: the other guest's flips %.1f/s "
+	       "without, %.1f/s with (%.0f%%)\n%s", without, with,
+	       100 * with / without, report);
+	free(report);
+	XD_ASSERT(xd_weston_wait_log(weston, "the backend does not take its "
+				     "replies; closing the backend's channel",
+				     2000), "the broker did not close the "
+		  "channel of a backend that reads nothing");
 	XD_ASSERT(with >= MIN_SHARE * without, "the other guest's rate fell "
 		  "from %.1f/s to %.1f/s under the flood", without, with);
 	xd_sim_ok(sim, CMD_MS, "show %u 0 7", VICTIM);
