@@ -300,8 +300,8 @@ do_watch(struct xd_store_channel *ch, const char *path, const char *token)
 	ch->watches[i].path = strdup(path);
 	if (!ch->watches[i].path)
 		return -ENOMEM;
-	snprintf(ch->watches[i].token, sizeof ch->watches[i].token, "%s",
-		 token);
+	/* handle() checked it fits, its NUL included. */
+	memcpy(ch->watches[i].token, token, strlen(token) + 1);
 	snprintf(ours, sizeof ours, TOKEN_PREFIX "%u:%d", ch->id, i);
 	ret = xd_xs_watch(xen, path, ours);
 	if (ret < 0) {
