@@ -3,7 +3,7 @@
  * xen-display-backend: serves one guest's para-virtual display device.
  *
  *   xen-display-backend --domid=N [--devid=N] [--xen=xen|sim:SOCKET]
- *                       [--be-alloc] [--budget-mapped-pages=N]
+ *                       [--store-fd=N] [--be-alloc] [--budget-mapped-pages=N]
  *                       [--budget-memory-mib=N] [--budget-buffers=N]
  *                       [--budget-framebuffers=N] [--kmod-fd=N]
  *                       [--evtchn-fd=N] [--sim-fd=N]
@@ -16,6 +16,9 @@
  * event channel device restricted to the guest, the simulator's
  * connection; without them the process opens its own (and the kmod
  * provider binds its file itself).
+ * --store-fd is the module's XenStore broker (module/store-broker.h),
+ * which the module passes: XenStore is then reached through it alone,
+ * for this guest's nodes.
  *
  * xen-display.so launches one per guest device, as a Wayland client with a
  * socket of its own. Everything the guest sends is handled here, so a
@@ -58,7 +61,7 @@ static void
 usage(FILE *f)
 {
 	fprintf(f, "usage: xen-display-backend --domid=N [--devid=N] "
-		"[--xen=xen|sim:SOCKET] [--be-alloc]\n"
+		"[--xen=xen|sim:SOCKET] [--store-fd=N] [--be-alloc]\n"
 		"       [--budget-mapped-pages=N] [--budget-memory-mib=N]\n"
 		"       [--budget-buffers=N] [--budget-framebuffers=N]\n"
 		"       [--kmod-fd=N] [--evtchn-fd=N] [--sim-fd=N]\n");
@@ -71,6 +74,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 		{ "domid", required_argument, NULL, 'd' },
 		{ "devid", required_argument, NULL, 'v' },
 		{ "xen", required_argument, NULL, 'x' },
+		{ "store-fd", required_argument, NULL, 's' },
 		{ "be-alloc", no_argument, NULL, 'b' },
 		{ "budget-mapped-pages", required_argument, NULL, 'P' },
 		{ "budget-memory-mib", required_argument, NULL, 'M' },
@@ -90,6 +94,7 @@ parse_options(int argc, char *argv[], struct options *opt)
 	opt->fds.evtchn = -1;
 	opt->fds.sim = -1;
 	opt->kmod_fd = -1;
+	opt->fds.store = -1;
 	xd_budget_limits_default(&opt->budget);
 	while ((c = getopt_long(argc, argv, "", long_options, NULL)) != -1) {
 		switch (c) {
@@ -104,6 +109,11 @@ parse_options(int argc, char *argv[], struct options *opt)
 			break;
 		case 'x':
 			opt->xen = optarg;
+			break;
+		case 's':
+			if (xd_parse_u32(optarg, INT32_MAX, &value) < 0)
+				return -1;
+			opt->fds.store = (int)value;
 			break;
 		case 'b':
 			opt->be_alloc = true;

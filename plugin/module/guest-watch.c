@@ -16,6 +16,7 @@
 #include "log.h"
 #include "module.h"
 #include "module-config.h"
+#include "store-broker.h"
 #include "supervisor.h"
 #include "xen/xen-access.h"
 
@@ -190,6 +191,9 @@ on_watch(void *data, const char *path, const char *token)
 	const char *p = path + len;
 	uint32_t domid, devid;
 
+	/* A backend's watch, set through the broker: its event is its. */
+	if (xd_store_broker_route(w->module->broker, path, token))
+		return;
 	if (strncmp(path, w->base, len) != 0 || (*p && *p != '/'))
 		return;
 	if (!*p) {
@@ -280,6 +284,12 @@ xd_guest_watch_create(struct xd_module *module)
 fail:
 	xd_guest_watch_destroy(w);
 	return NULL;
+}
+
+struct xd_xen *
+xd_guest_watch_xen(struct xd_guest_watch *w)
+{
+	return w->xen;
 }
 
 void

@@ -10,11 +10,17 @@
 #define XD_GUEST_WATCH_H
 
 struct xd_module;
+struct xd_xen;
 struct xd_guest_watch;
 
 /* NULL (logged) when XenStore cannot be reached. */
 struct xd_guest_watch *
 xd_guest_watch_create(struct xd_module *module);
+
+/* The module's XenStore connection, which the broker serves backends
+ * on (store-broker.h). */
+struct xd_xen *
+xd_guest_watch_xen(struct xd_guest_watch *watch);
 
 void
 xd_guest_watch_destroy(struct xd_guest_watch *watch);

@@ -22,6 +22,7 @@
 #include "module-config.h"
 #include "module.h"
 #include "pinned-surface.h"
+#include "store-broker.h"
 #include "supervisor.h"
 
 void
@@ -47,6 +48,9 @@ module_destroy(struct wl_listener *listener, void *data)
 		wl_container_of(listener, module, destroy_listener);
 
 	wl_list_remove(&module->destroy_listener.link);
+	/* Before the XenStore connection it uses goes with the watch. */
+	xd_store_broker_destroy(module->broker);
+	module->broker = NULL;
 	if (module->watch)
 		xd_guest_watch_destroy(module->watch);
 	xd_input_focus_destroy(module->input_focus);
@@ -94,6 +98,10 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 	xd_module_log(module, "xen-display %s loaded\n", XD_VERSION);
 	/* Without XenStore the compositor still runs, showing no guests. */
 	module->watch = xd_guest_watch_create(module);
+	/* Backends reach XenStore through it alone (supervisor.c). */
+	if (module->watch)
+		module->broker = xd_store_broker_create(module,
+			xd_guest_watch_xen(module->watch));
 	return 0;
 
 err:

@@ -14,6 +14,7 @@ struct xd_module {
 	struct xd_supervisor *supervisor;
 	struct xd_pinned_layer *pinned;
 	struct xd_guest_watch *watch;
+	struct xd_store_broker *broker;	/* on watch's XenStore */
 	struct xd_input_focus *input_focus;
 	struct wl_global *manager;
 	struct wl_listener destroy_listener;

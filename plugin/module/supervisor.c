@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <weston.h>
 
@@ -14,6 +17,7 @@
 #include "common/clock.h"
 #include "module-config.h"
 #include "module.h"
+#include "store-broker.h"
 #include "supervisor.h"
 
 #define BACKOFF_MIN_MS 250
@@ -63,6 +67,8 @@ client_destroyed(struct wl_listener *listener, void *data)
 
 	wl_list_remove(&proc->client_destroy.link);
 	proc->client = NULL;
+	xd_store_channel_destroy(proc->store);
+	proc->store = NULL;
 	if (proc->retire_timer) {
 		struct xd_supervisor *sup = proc->supervisor;
 
@@ -131,13 +137,13 @@ launch(struct xd_backend_process *proc)
 {
 	struct xd_module *module = proc->module;
 	struct xd_module_config *config = module->config;
-	/* The fds a backend inherits from the module (the XenStore
-	 * broker's goes here): the sandbox passes each on. */
+	/* The fds a backend inherits from the module: the sandbox passes
+	 * each on. */
 	struct xd_spawn_fd fds[1];
 	size_t n_fds = 0;
 	char words[1024];
 	char **argv;
-
+	int store_fd;
 	const char *backend_path =
 		xd_module_config_backend_path(config, proc->guest_name,
 					      proc->domid);
@@ -157,11 +163,28 @@ launch(struct xd_backend_process *proc)
 			      "long; use shorter paths\n", proc->label);
 		return;
 	}
+	/* Its XenStore: a channel to the broker, for its guest alone. */
+	store_fd = module->broker ?
+		   xd_store_broker_attach(module->broker, proc->domid,
+					  proc->devid, &proc->store) : -ENOTCONN;
+	if (store_fd < 0) {
+		xd_module_log(module, "%s: no XenStore channel for device %u: "
+			      "%s; backend not started\n", proc->label,
+			      proc->devid, strerror(-store_fd));
+		free(argv);
+		return;
+	}
 	proc->started_ms = xd_now_ms();
 	proc->starts++;
+	fds[n_fds].fd = store_fd;
+	fds[n_fds].option = "store-fd";
+	n_fds++;
 	proc->client = xd_backend_spawn(module->compositor, argv, fds, n_fds);
+	close(store_fd);
 	free(argv);
 	if (!proc->client) {
+		xd_store_channel_destroy(proc->store);
+		proc->store = NULL;
 		xd_module_log(module, "%s: cannot start %s; check [xen-display] "
 		       "backend= and sandbox-path=\n", proc->label,
 		       config->sandbox_path);
@@ -180,6 +203,8 @@ stop(struct xd_backend_process *proc)
 		wl_event_source_remove(proc->restart_timer);
 		proc->restart_timer = NULL;
 	}
+	xd_store_channel_destroy(proc->store);
+	proc->store = NULL;
 	if (!proc->client)
 		return;
 	wl_list_remove(&proc->client_destroy.link);

@@ -16,6 +16,7 @@
 #include "buffers/budget.h"
 
 struct xd_module;
+struct xd_store_channel;
 struct xd_supervisor;
 
 struct xd_backend_process {
@@ -27,6 +28,7 @@ struct xd_backend_process {
 	char *label;			/* "guest1" or "dom7", for logs */
 
 	struct wl_client *client;	/* while running */
+	struct xd_store_channel *store;	/* its XenStore, while running */
 	struct wl_listener client_destroy;
 	struct wl_event_source *restart_timer;
 	struct wl_event_source *retire_timer;	/* device gone: grace */

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "xen-broker.h"
 #include "xen-real.h"
 #include "xen-sim.h"
 
@@ -20,8 +21,16 @@ xd_xen_open(const char *spec, const struct xd_xen_fds *fds,
 	struct xd_xen *xen;
 	int ret;
 
-	xen = xd_xen_open_store_fd(spec, fds ? fds->sim : -1, loop, listener,
-				   data);
+	if (fds && fds->store >= 0) {
+		xen = xd_xen_broker_open(spec, fds->store, fds->sim, loop);
+		if (xen) {
+			xen->listener = listener;
+			xen->listener_data = data;
+		}
+	} else {
+		xen = xd_xen_open_store_fd(spec, fds ? fds->sim : -1, loop,
+					   listener, data);
+	}
 	if (!xen)
 		return NULL;
 	ret = xen->simulated ? xd_xen_sim_open_grants(xen) :

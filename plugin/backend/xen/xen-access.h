@@ -24,6 +24,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct xd_broker_store;
 struct xd_event_loop;
 struct xd_xen;
 
@@ -121,6 +122,9 @@ struct xd_xen {
 	const struct xd_xen_evtchn_ops *evtchn;
 	const struct xd_xen_grant_ops *gnt;
 	bool simulated;			/* the simulator, not real Xen */
+	/* XenStore through the module's broker (xen-broker-store.c),
+	 * whose table replaced the implementation's own store: */
+	struct xd_broker_store *broker;
 
 	const struct xd_xen_listener *listener;
 	void *listener_data;
@@ -144,6 +148,7 @@ struct xd_xen {
 struct xd_xen_fds {
 	int evtchn;		/* /dev/xen/evtchn restricted to the guest */
 	int sim;		/* connected to the simulator (sim:) */
+	int store;		/* the module's XenStore broker */
 };
 
 /*
@@ -153,7 +158,10 @@ struct xd_xen_fds {
  *
  * xd_xen_open_store() (library xd-xenstore) opens XenStore alone;
  * xd_xen_open() (library xd-xen) opens XenStore, event channels and the
- * grant devices.
+ * grant devices. With store_fd >= 0 (a backend's --store-fd, which it
+ * takes) XenStore is the module's broker on that socket
+ * (common/store-wire.h), and no XenStore connection of its own is
+ * opened; event channels and grants are opened as without.
  */
 struct xd_xen *
 xd_xen_open_store(const char *spec, struct xd_event_loop *loop,

@@ -214,16 +214,28 @@ read_self_domid(struct xd_xen_real *real)
 }
 
 struct xd_xen *
-xd_xen_real_open_store(struct xd_event_loop *loop)
+xd_xen_real_open_bare(void)
 {
 	struct xd_xen_real *real;
-	int ret;
 
 	real = calloc(1, sizeof *real);
 	if (!real)
 		return NULL;
 	real->base.store = &real_store_ops;
 	real->base.refs = 1;
+	return &real->base;
+}
+
+struct xd_xen *
+xd_xen_real_open_store(struct xd_event_loop *loop)
+{
+	struct xd_xen *xen = xd_xen_real_open_bare();
+	struct xd_xen_real *real;
+	int ret;
+
+	if (!xen)
+		return NULL;
+	real = to_real(xen);
 	ret = store_open(real, loop);
 	if (ret < 0) {
 		xd_xen_close(&real->base);

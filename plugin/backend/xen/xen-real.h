@@ -49,6 +49,11 @@ xd_real_err(void)
 struct xd_xen *
 xd_xen_real_open_store(struct xd_event_loop *loop);
 
+/* The same state with no XenStore connection: a backend whose XenStore
+ * is the module's broker (xen-broker-store.c). */
+struct xd_xen *
+xd_xen_real_open_bare(void);
+
 /* xen-real.c: event channels and grants over an open XenStore. */
 /* evtchn_fd: the sandbox's restricted handle, or -1 to open one. */
 int
