@@ -559,7 +559,8 @@ XD_TEST(module_backend_per_guest)
 	sim = xd_sim_process_start(dir);
 	atexit(stop_sim);
 	XD_ASSERT(asprintf(&config,
-			   "[xen-display]\nxen=sim:%s\nbackend=%s\n\n"
+			   "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "sandbox-path=" XD_SANDBOX_PATH "\n\n"
 			   "[xen-display]\nguest=guest-b\nbackend=%s\n",
 			   sim->socket, XD_BACKEND_PATH, own) > 0, "asprintf");
 	opt.config = config;

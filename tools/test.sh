@@ -57,8 +57,9 @@ stage_fuzz() {
 	fi
 	ninja -C $fbuild tests/fuzz/fuzz-requests tests/fuzz/fuzz-kbdif-ring \
 		tests/fuzz/fuzz-ring tests/fuzz/fuzz-fb-check \
+		tests/fuzz/fuzz-store-policy \
 		>/dev/null || { record FAIL fuzz-build; return; }
-	for t in requests kbdif-ring ring fb-check; do
+	for t in requests kbdif-ring ring fb-check store-policy; do
 		corpus=$(mktemp -d)
 		cp tests/fuzz/corpus/$t/* "$corpus"/
 		if "$fbuild/tests/fuzz/fuzz-$t" -max_len=4096 \
