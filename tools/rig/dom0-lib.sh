@@ -59,11 +59,12 @@ rig_expect_provider() {
 }
 
 # rig_expect_no_gntdev: with the kmod bound, the sandbox said it did not
-# allow /dev/xen/gntdev (Weston's log, not its warning that a backend may
-# open it), and no running backend holds the grant device, as an fd or a
-# mapping: its rings, event pages and buffers all came through the kmod.
+# allow /dev/xen/gntdev (on Weston's stderr, weston.out, not its warning
+# that a backend may open it), and no running backend holds the grant
+# device, as an fd or a mapping: its rings, event pages and buffers all
+# came through the kmod.
 rig_expect_no_gntdev() {
-	_log=$RIG_OUT/logs/weston.log
+	_log=$RIG_OUT/logs/weston.out
 	grep -q "zcopy bound to dom[0-9]*: /dev/xen/gntdev not allowed" "$_log" ||
 		rig_fail "the sandbox did not bind the kmod: $(grep xen-display-sandbox "$_log")"
 	! grep -q "may open /dev/xen/gntdev" "$_log" ||
