@@ -107,16 +107,20 @@ stage_rig() {
 		return
 	fi
 	# guest-frames-zero-copy: guest-frames.sh --zero-copy, the path of
-	# tools/demo.sh --zero-copy (the kmod in dom0).
+	# tools/demo.sh --zero-copy (the kmod in dom0); guest-input-zero-copy
+	# the same for input (the vkbd page through the kmod).
 	# guest-frames-drm is out of the default run until its first frame
 	# reaches the screendump again: run it by hand (doc/rig.md).
 	for t in guest-frames guest-frames-zero-copy \
-		guest-input guest-lifecycle xen-access kmod hostile-buffers; do
+		guest-input guest-input-zero-copy guest-lifecycle xen-access \
+		kmod hostile-buffers; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		case $t in
 		guest-frames-zero-copy)
 			cmd=("$repo/tests/rig/guest-frames.sh" --zero-copy) ;;
+		guest-input-zero-copy)
+			cmd=("$repo/tests/rig/guest-input.sh" --zero-copy) ;;
 		*)	cmd=("$repo/tests/rig/$t.sh") ;;
 		esac
 		if "${cmd[@]}" "$staging" "$out/$t" \

@@ -9,12 +9,18 @@
  *                                                                (wayland/)
  *
  * One Xen connection serves every device of the guest: its watches and
- * events are handed to whichever device claims them.
+ * events are handed to whichever device claims them. The kmod's file
+ * bound to the guest serves both its buffers (buffers/) and, dup'd, the
+ * Xen access layer's small grant maps.
  */
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "backend-process.h"
 #include "buffers/budget.h"
@@ -117,6 +123,23 @@ xd_backend_process_create(struct xd_event_loop *loop, const char *xen,
 	xd_buffers_set_budget(b->buffers, b->budget);
 	if (kmod_fd >= 0)
 		xd_buffers_set_kmod_device(b->buffers, kmod_fd);
+	/* The kmod's file bound to the guest maps its rings too, before
+	 * any is mapped: then this process never opens the grant device,
+	 * which maps any domain's grants. */
+	kmod_fd = xd_buffers_kmod_device(b->buffers, domid);
+	if (kmod_fd >= 0) {
+		int ring_fd = fcntl(kmod_fd, F_DUPFD_CLOEXEC, 3);
+		int ret = ring_fd < 0 ? -errno :
+			  xd_xen_use_kmod(b->xen, ring_fd);
+
+		if (ret < 0) {
+			xd_log("dom%u: cannot map the guest's rings through "
+			       "the kmod's file: %s\n", domid, strerror(-ret));
+			if (ring_fd >= 0)
+				close(ring_fd);
+			goto fail;
+		}
+	}
 	b->vdispl = xd_vdispl_device_create(b->xen, b->buffers, loop, domid,
 					    devid, be_alloc);
 	if (!b->vdispl)

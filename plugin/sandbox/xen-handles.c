@@ -21,15 +21,6 @@
 #include "sandbox.h"
 #include "xen-zcopy.h"
 
-/*
- * The displif and kbdif halves map their rings, event pages and page
- * directories through the grant device (xd_gnt_map(), xen-real-grant.c)
- * whatever provider the guest's buffers come from, and gntdev maps any
- * domain's grants. Until those small maps go through the bound kmod
- * too, a backend needs gntdev even where the kmod serves its buffers.
- */
-#define RINGS_NEED_GNTDEV true
-
 /* be-alloc buffers come from gntalloc (provider-gntshr.c) alone: the
  * kmod has no allocation of its own yet. */
 #define BE_ALLOC_NEEDS_GNTALLOC true
@@ -156,16 +147,23 @@ sb_open_xen_handles(struct sb_plan *plan)
 	}
 	if (open_evtchn(plan) < 0)
 		return -1;
+	/* With the kmod bound, the backend maps its guest's buffers and
+	 * its rings, event pages and page directories through it
+	 * (provider-kmod.c, xen-real-grant-kmod.c) and never opens the
+	 * grant device, which maps any domain's grants: Landlock denies it.
+	 */
 	kmod = open_kmod(plan) == 1;
-	if (!kmod) {
+	if (kmod) {
+		sb_log(XEN_ZCOPY_DEVICE " bound to dom%u: /dev/xen/gntdev not "
+		       "allowed, this backend maps its guest's grants alone\n",
+		       plan->domid);
+	} else {
 		plan->allow_gntdev = true;
 		sb_log("no usable " XEN_ZCOPY_DEVICE ": this backend may open "
 		       "/dev/xen/gntdev and so map any domain's grants; "
 		       "install the kmod (xen-zcopy-dkms, doc/kmod.md) to "
 		       "confine it to its guest\n");
 	}
-	if (RINGS_NEED_GNTDEV)
-		plan->allow_gntdev = true;
 	if (plan->be_alloc && (!kmod || BE_ALLOC_NEEDS_GNTALLOC)) {
 		plan->allow_gntalloc = true;
 		sb_log("be-alloc: this backend may open /dev/xen/gntalloc and "

@@ -19,7 +19,8 @@ out=$(cd "$out" && pwd)
 "$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 pattern 1 0
 grep -h 'reads every byte' "$out/zcopy-readback.txt"
 grep -h '^PROBE result' "$out/zcopy-defaults.txt" \
-	"$out/zcopy-loopback.txt" "$out/zcopy-readback.txt"
+	"$out/zcopy-loopback.txt" "$out/zcopy-readback.txt" \
+	"$out/zcopy-sandboxed.txt"
 # The backend's counters around guest2's burst (XD_BURST of
 # scenarios/kmod.sh): per flip, with TCG's times; zero copy maps nothing.
 burst=50

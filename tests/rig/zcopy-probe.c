@@ -23,6 +23,11 @@
  *                            exports and imports, and in total
  *                            (zcopy-limits.c)
  *   zcopy-probe stats        the module's counters, as "ZCOPY stats ..."
+ *   zcopy-probe sandboxed DOMID --kmod-fd=N ...   run by
+ *                            xen-display-sandbox as a backend: no grant
+ *                            device, no device file of its own, the
+ *                            given file serves DOMID alone
+ *                            (zcopy-sandboxed.c)
  *
  * Every file it exports or imports through is bound first (BIND) to the
  * domain it names: 0 for loopback, DOMID for readback.
@@ -360,6 +365,12 @@ main(int argc, char *argv[])
 	struct xen_zcopy_version v;
 	int dev;
 
+	/* Confined: the device is not ours to open. */
+	if (argc > 2 && strcmp(argv[1], "sandboxed") == 0) {
+		sandboxed_checks(argc, argv);
+		printf("PROBE result ok=%d fail=%d\n", ok, fail);
+		return fail ? 1 : 0;
+	}
 	dev = open(XEN_ZCOPY_DEVICE, O_RDWR | O_CLOEXEC);
 	if (dev < 0) {
 		printf("PROBE FAIL open %s: %s\n", XEN_ZCOPY_DEVICE,

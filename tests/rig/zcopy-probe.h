@@ -83,4 +83,9 @@ readback_checks(int dev, uint32_t domid);
 void
 limits_checks(int dev);
 
+/* zcopy-sandboxed.c: argv is "sandboxed DOMID --kmod-fd=N ...", as
+ * xen-display-sandbox runs it. */
+void
+sandboxed_checks(int argc, char *argv[]);
+
 #endif

@@ -58,6 +58,33 @@ rig_expect_provider() {
 		rig_fail "the backend did not use provider $1: $(grep -i provider "$RIG_OUT/logs/weston.log")"
 }
 
+# rig_expect_no_gntdev: with the kmod bound, the sandbox said it did not
+# allow /dev/xen/gntdev (on Weston's stderr, weston.out, not its warning
+# that a backend may open it), and no running backend holds the grant
+# device, as an fd or a mapping: its rings, event pages and buffers all
+# came through the kmod.
+rig_expect_no_gntdev() {
+	_log=$RIG_OUT/logs/weston.out
+	grep -q "zcopy bound to dom[0-9]*: /dev/xen/gntdev not allowed" "$_log" ||
+		rig_fail "the sandbox did not bind the kmod: $(grep xen-display-sandbox "$_log")"
+	! grep -q "may open /dev/xen/gntdev" "$_log" ||
+		rig_fail "the sandbox allowed /dev/xen/gntdev: $(grep 'may open /dev/xen/gntdev' "$_log")"
+	_n=0
+	for _p in /proc/[0-9]*; do
+		case $(readlink "$_p/exe" 2>/dev/null) in
+		*/xen-display-backend) ;;
+		*) continue ;;
+		esac
+		_n=$((_n + 1))
+		if ls -l "$_p/fd" 2>/dev/null | grep -q /dev/xen/gntdev ||
+			grep -q /dev/xen/gntdev "$_p/maps" 2>/dev/null; then
+			rig_fail "backend ${_p#/proc/} holds /dev/xen/gntdev"
+		fi
+	done
+	[ "$_n" -gt 0 ] || rig_fail "no backend running to check for gntdev"
+	rig_log "sandbox: $(grep -m1 'gntdev not allowed' "$_log" | sed 's/.*xen-display-sandbox: //'); $_n backend(s) hold no /dev/xen/gntdev"
+}
+
 # --- Weston ------------------------------------------------------------
 
 # rig_weston_start [WESTON ARGS...]: headless Weston 14 with the GL renderer

@@ -85,6 +85,12 @@ extern const struct xd_buffer_provider xd_provider_sim_kmod;
 void
 xd_provider_kmod_use_device(int fd);
 
+/* The kmod provider's file, bound to domid: opened and bound now if it
+ * has none yet; -1 where it cannot work here (the reason waits for its
+ * first import's log line). Still the provider's: dup it to keep it. */
+int
+xd_provider_kmod_device(uint32_t domid);
+
 /* For providers: the errnos of a missing or refusing device. */
 bool
 xd_provider_device_error(int err);

@@ -97,6 +97,17 @@ xd_buffers_set_kmod_device(struct xd_buffers *buffers, int fd)
 	xd_provider_kmod_use_device(fd);
 }
 
+int
+xd_buffers_kmod_device(struct xd_buffers *buffers, uint32_t domid)
+{
+	size_t i;
+
+	for (i = 0; buffers->chain[i]; i++)
+		if (buffers->chain[i] == &xd_provider_kmod)
+			return xd_provider_kmod_device(domid);
+	return -1;
+}
+
 struct xd_budget *
 xd_buffers_budget(struct xd_buffers *buffers)
 {

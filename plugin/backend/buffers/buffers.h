@@ -39,6 +39,13 @@ xd_buffers_set_budget(struct xd_buffers *buffers, struct xd_budget *budget);
 void
 xd_buffers_set_kmod_device(struct xd_buffers *buffers, int fd);
 
+/* The kmod provider's /dev/xen/zcopy file bound to domid (the one set
+ * above, or one it opens and binds now), for the wiring to map the
+ * guest's rings through it as well; -1 when this process has none (the
+ * simulator, no usable kmod). Still the provider's: dup it to keep it. */
+int
+xd_buffers_kmod_device(struct xd_buffers *buffers, uint32_t domid);
+
 /* The budget, for the grant maps the displif half holds itself (rings,
  * event pages, page directories); NULL when none was set. */
 struct xd_budget *

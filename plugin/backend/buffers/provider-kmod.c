@@ -10,7 +10,9 @@
  * the sandbox the trusted side opened and bound it and hands it over
  * (--kmod-fd, xd_provider_kmod_use_device()), and this process cannot
  * open the device; run without it (tests, benches) the provider opens the
- * device at the first buffer and binds the file to that buffer's guest.
+ * device and binds the file to its guest at the first buffer, or when
+ * the wiring asks for the file first (xd_provider_kmod_device()) to map
+ * the guest's rings through it too (xen-real-grant-kmod.c).
  */
 
 #include <errno.h>
@@ -91,6 +93,12 @@ kmod_device(uint32_t domid)
 	close(kmod_fd);
 	kmod_fd = -1;
 	return kmod_fd;
+}
+
+int
+xd_provider_kmod_device(uint32_t domid)
+{
+	return kmod_device(domid);
 }
 
 static int

@@ -44,6 +44,14 @@ xd_xen_open(const char *spec, const struct xd_xen_fds *fds,
 	return xen;
 }
 
+int
+xd_xen_use_kmod(struct xd_xen *xen, int fd)
+{
+	if (xen->simulated || !xen->gnt)
+		return -EOPNOTSUPP;
+	return xd_real_grant_use_kmod(to_real(xen), fd);
+}
+
 void *
 xd_gnt_map(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 	   uint32_t count, bool writable)

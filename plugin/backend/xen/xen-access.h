@@ -77,7 +77,9 @@ struct xd_xen_evtchn_ops {
 };
 
 /*
- * Grants, raw: the displif and kbdif halves use the counted
+ * Grants, raw (real Xen's: gntdev and gntalloc, xen-real-grant.c, map and
+ * unmap through the kmod's bound file when the process has one,
+ * xen-real-grant-kmod.c): the displif and kbdif halves use the counted
  * xd_gnt_map()/xd_gnt_unmap() below for their small shared pages; the
  * guest buffers' layer (buffers/) calls these directly and counts each
  * buffer with xd_xen_count_buffer().
@@ -178,6 +180,17 @@ struct xd_xen *
 xd_xen_open(const char *spec, const struct xd_xen_fds *fds,
 	    struct xd_event_loop *loop,
 	    const struct xd_xen_listener *listener, void *data);
+
+/*
+ * From now on xd_gnt_map() and xd_gnt_unmap() (and the raw map and unmap
+ * below) go through fd, a /dev/xen/zcopy file bound to the process's
+ * guest (protocol/xen-zcopy.h), taken over and closed with xen: the
+ * process then never opens the grant device, which maps any domain's
+ * grants. Call it before the first map. 0, or -errno (-EOPNOTSUPP on
+ * the simulator, which keeps its own grants).
+ */
+int
+xd_xen_use_kmod(struct xd_xen *xen, int fd);
 
 /* Ends the connection: no listener call after it. What holders keep
  * (grant mappings of guest buffers) stays usable until they let go. */

@@ -2,8 +2,11 @@
 /*
  * Grants through libxengnttab: the grant device (gntdev) maps a guest's
  * grants and exports them as dma-bufs; the grant allocation device
- * (gntalloc, xengntshr) shares pages of ours with a guest, opened on first
- * use. Both stay open until the last guest buffer is gone.
+ * (gntalloc, xengntshr) shares pages of ours with a guest. Each is opened
+ * at its first use, never before: gntdev maps any domain's grants, and a
+ * backend whose maps all go through the kmod's bound file
+ * (xen-real-grant-kmod.c) must never hold it. Both stay open until the
+ * last guest buffer is gone.
  */
 
 #include <errno.h>
@@ -17,12 +20,44 @@
  * buffers are bounded far below it by the displif half. */
 #define MAX_GRANTS (1u << 18)
 
+/* The grant device, opened now if it is not yet; tried once: a process
+ * that cannot open it (the sandbox's Landlock, no module) says so once. */
+static int
+open_gntdev(struct xd_xen_real *real)
+{
+	if (real->xgt)
+		return 0;
+	if (real->xgt_errno)
+		return -real->xgt_errno;
+	real->xgt = xengnttab_open(&real->logger, 0);
+	if (!real->xgt) {
+		real->xgt_errno = -xd_real_err();
+		xd_log("cannot open the grant device (/dev/xen/gntdev): %s; "
+		       "is the xen-gntdev module loaded? "
+		       "modprobe xen-gntdev\n", strerror(real->xgt_errno));
+		return -real->xgt_errno;
+	}
+	/* Kernels without the per-handle limit answer ENOTTY, which the
+	 * library already turns into success. */
+	if (xengnttab_set_max_grants(real->xgt, MAX_GRANTS) < 0)
+		xd_log("cannot raise the grant map limit to %u: %s; large "
+		       "guest displays may fail to map\n", MAX_GRANTS,
+		       strerror(errno));
+	return 0;
+}
+
 static void *
 real_map(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 	 uint32_t count, bool writable, int *dmabuf, uint64_t *offset)
 {
+	int ret = open_gntdev(to_real(xen));
+
 	if (dmabuf)
 		*dmabuf = -1;
+	if (ret < 0) {
+		errno = -ret;
+		return NULL;
+	}
 	return xengnttab_map_domain_grant_refs(to_real(xen)->xgt, count,
 					       domid, (uint32_t *)refs,
 					       PROT_READ |
@@ -32,6 +67,8 @@ real_map(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 static void
 real_unmap(struct xd_xen *xen, void *addr, uint32_t count)
 {
+	if (!to_real(xen)->xgt)
+		return;
 	if (xengnttab_unmap(to_real(xen)->xgt, addr, count) < 0)
 		xd_log("cannot unmap %u granted page(s): %s\n", count,
 		       strerror(errno));
@@ -42,7 +79,10 @@ real_export_dmabuf(struct xd_xen *xen, uint32_t domid, const uint32_t *refs,
 		   uint32_t count, int *fd)
 {
 	uint32_t exported;
+	int ret = open_gntdev(to_real(xen));
 
+	if (ret < 0)
+		return ret;
 	if (xengnttab_dmabuf_exp_from_refs(to_real(xen)->xgt, domid, 0, count,
 					   refs, &exported) < 0)
 		return xd_real_err();
@@ -114,7 +154,7 @@ real_grant_close(struct xd_xen *xen)
 	real->xgt = NULL;
 }
 
-static const struct xd_xen_grant_ops real_grant_ops = {
+const struct xd_xen_grant_ops xd_real_grant_ops = {
 	.map = real_map,
 	.unmap = real_unmap,
 	.export_dmabuf = real_export_dmabuf,
@@ -122,23 +162,3 @@ static const struct xd_xen_grant_ops real_grant_ops = {
 	.unshare = real_unshare,
 	.close = real_grant_close,
 };
-
-int
-xd_real_grant_open(struct xd_xen_real *real)
-{
-	real->xgt = xengnttab_open(&real->logger, 0);
-	if (!real->xgt) {
-		xd_log("cannot open the grant device (/dev/xen/gntdev): %s; "
-		       "is the xen-gntdev module loaded? "
-		       "modprobe xen-gntdev\n", strerror(errno));
-		return xd_real_err();
-	}
-	real->base.gnt = &real_grant_ops;
-	/* Kernels without the per-handle limit answer ENOTTY, which the
-	 * library already turns into success. */
-	if (xengnttab_set_max_grants(real->xgt, MAX_GRANTS) < 0)
-		xd_log("cannot raise the grant map limit to %u: %s; large "
-		       "guest displays may fail to map\n", MAX_GRANTS,
-		       strerror(errno));
-	return 0;
-}

@@ -2,7 +2,9 @@
 /*
  * The real Xen for a backend: over the XenStore connection
  * (xen-real-store.c), the event channel device (xen-real-evtchn.c) and the
- * grant devices (xen-real-grant.c), opened once per process.
+ * grant devices (xen-real-grant.c, each opened at its first use), or the
+ * kmod's file bound to the guest for the small maps
+ * (xen-real-grant-kmod.c).
  */
 
 #include <stdarg.h>
@@ -50,8 +52,9 @@ xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop,
 
 	real->logger.vmessage = lib_vmessage;
 	real->logger.destroy = lib_destroy;
+	real->kmod_fd = -1;
 	ret = xd_real_evtchn_open(real, loop, evtchn_fd);
 	if (ret == 0)
-		ret = xd_real_grant_open(real);
+		real->base.gnt = &xd_real_grant_ops;
 	return ret;
 }

@@ -28,8 +28,11 @@ struct xd_xen_real {
 	struct xentoollog_logger logger;
 	xenevtchn_handle *xce;
 	struct xd_event_source *evtchn_source;
-	xengnttab_handle *xgt;
+	xengnttab_handle *xgt;	/* opened on first use */
+	int xgt_errno;		/* its open failed: not tried again */
 	xengntshr_handle *xgs;	/* opened on first share */
+	/* xen-real-grant-kmod.c: /dev/xen/zcopy bound to the guest, or -1 */
+	int kmod_fd;
 };
 
 static inline struct xd_xen_real *
@@ -60,12 +63,19 @@ int
 xd_xen_real_open_grants(struct xd_xen *xen, struct xd_event_loop *loop,
 			int evtchn_fd);
 
-/* xen-real-evtchn.c, xen-real-grant.c: called by the above. */
+/* xen-real-evtchn.c: called by the above. */
 int
 xd_real_evtchn_open(struct xd_xen_real *real, struct xd_event_loop *loop,
 		    int fd);
 
+/* xen-real-grant.c: grants through gntdev and gntalloc, each device
+ * opened at its first use. */
+extern const struct xd_xen_grant_ops xd_real_grant_ops;
+
+/* xen-real-grant-kmod.c: from now on map and unmap go through fd, a
+ * /dev/xen/zcopy file bound to the guest (taken over); the rest stays
+ * xd_real_grant_ops'. 0 or -errno. */
 int
-xd_real_grant_open(struct xd_xen_real *real);
+xd_real_grant_use_kmod(struct xd_xen_real *real, int fd);
 
 #endif

@@ -17,7 +17,8 @@
 #                    the guest (a backend that watches XenStore itself)
 #   XD_SETUP_CMD     optional: run first
 #   XD_ZERO_COPY     optional, 1: load the kmod first, and fail unless the
-#                    backend shows the guest by it (zero copy)
+#                    backend shows the guest by it (zero copy) and, the
+#                    rings mapped through it too, never held gntdev
 XD_FRAMES=${XD_FRAMES:-4}
 XD_HOLD_MS=${XD_HOLD_MS:-15000}
 XD_BURST=${XD_BURST:-50}
@@ -50,7 +51,10 @@ rig_guest_create "$cfg"
 # still holds the frame (XD_HOLD_MS).
 capture() { rig_weston_capture "frame-$1"; }
 rig_guest_frames guest1 "$XD_FRAMES" capture
-[ "${XD_ZERO_COPY:-}" = 1 ] && rig_expect_provider "'kmod', zero copy"
+if [ "${XD_ZERO_COPY:-}" = 1 ]; then
+	rig_expect_provider "'kmod', zero copy"
+	rig_expect_no_gntdev
+fi
 # Per-flip figures of a real guest (doc/performance.md): after its frames
 # (and the last one's hold) the guest flips XD_BURST times as fast as they
 # complete; the backend's counters before and after, for the host.

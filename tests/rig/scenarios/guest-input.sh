@@ -18,6 +18,9 @@ inject=$RIG_OPT/libexec/xen-display-rig/uinput-inject
 udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
 "$udevd" --daemon > "$RIG_OUT/logs/udevd.log" 2>&1 || rig_fail "udevd failed"
 modprobe uinput || rig_fail "modprobe uinput failed"
+# XD_ZERO_COPY=1 (guest-input.sh --zero-copy): the kmod loaded, so the
+# vkbd event page maps through it like the display's rings.
+[ "${XD_ZERO_COPY:-}" = 1 ] && rig_zcopy_load
 
 # shellcheck disable=SC2086
 rig_weston_start_drm --shell=kiosk --config="$(rig_pinned_ini)" \
@@ -100,5 +103,9 @@ if grep -q "dev=kbd type=key code=48 value=" "$RIG_OUT/guest-input.txt"; then
 	rig_fail "a key reached the guest after the release key"
 fi
 rig_log "release key kept by Weston; no key after it reached the guest"
+if [ "${XD_ZERO_COPY:-}" = 1 ]; then
+	rig_expect_provider "'kmod', zero copy"
+	rig_expect_no_gntdev
+fi
 rig_guest_shutdown guest1 60
 rig_weston_stop
