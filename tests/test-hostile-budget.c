@@ -535,3 +535,48 @@ XD_TEST(module_budgets)
 	XD_ASSERT(kill(weston->pid, 0) == 0, "Weston died");
 	xd_weston_stop(weston);
 }
+
+/*
+ * A guest's section with backend= has the module launch that executable
+ * for the guest, and every other guest the global one (the Xen rig's
+ * compromised-backend test relies on it).
+ */
+XD_TEST(module_backend_per_guest)
+{
+	struct xd_weston_options opt = {
+		.width = 320, .height = 240, .load_module = true,
+	};
+	char dir[] = "/tmp/xd-backend-guest-XXXXXX";
+	char *config, *own;
+	int pid;
+
+	XD_ASSERT(mkdtemp(dir), "mkdtemp");
+	/* Its own name, so its command line tells which one ran. */
+	XD_ASSERT(asprintf(&own, "%s/xen-display-backend-guest-b", dir) > 0,
+		  "asprintf");
+	XD_ASSERT(symlink(XD_BACKEND_PATH, own) == 0, "symlink %s", own);
+	sim = xd_sim_process_start(dir);
+	atexit(stop_sim);
+	XD_ASSERT(asprintf(&config,
+			   "[xen-display]\nxen=sim:%s\nbackend=%s\n\n"
+			   "[xen-display]\nguest=guest-b\nbackend=%s\n",
+			   sim->socket, XD_BACKEND_PATH, own) > 0, "asprintf");
+	opt.config = config;
+	weston = xd_weston_start(&opt);
+	free(config);
+	XD_ASSERT(xd_weston_wait_log(weston, "watching", 10000),
+		  "module does not watch the simulator's XenStore");
+
+	xd_sim_ok(sim, TIMEOUT_MS, "guest 1 guest-a 320x240");
+	pid = xd_backend_find(weston, 1);
+	XD_ASSERT(pid && cmdline_has(pid, XD_BACKEND_PATH),
+		  "guest-a's backend is not the global backend=");
+	xd_sim_ok(sim, TIMEOUT_MS, "guest 2 guest-b 320x240");
+	pid = xd_backend_find(weston, 2);
+	XD_ASSERT(pid && cmdline_has(pid, own),
+		  "guest-b's backend is not its section's backend=");
+	XD_ASSERT(kill(weston->pid, 0) == 0, "Weston died");
+	xd_weston_stop(weston);
+	unlink(own);
+	free(own);
+}

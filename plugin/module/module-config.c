@@ -309,6 +309,53 @@ xd_module_config_budget(const struct xd_module_config *config,
 	return &config->budget;
 }
 
+/* A section with guest= and backend=: that guest's backend executable;
+ * a later section of the same guest overrides it. */
+static bool
+read_guest_backend(struct weston_config_section *section, const char *guest,
+		   struct xd_module_config *config,
+		   struct weston_log_scope *scope)
+{
+	struct xd_guest_backend *b;
+	char *path = NULL;
+
+	if (weston_config_section_get_string(section, "backend", &path,
+					     NULL) < 0 || !path)
+		return false;
+	wl_list_for_each(b, &config->backends, link)
+		if (strcmp(b->guest, guest) == 0)
+			break;
+	if (&b->link == &config->backends) {
+		b = calloc(1, sizeof *b);
+		if (!b || !(b->guest = strdup(guest))) {
+			free(b);
+			free(path);
+			return true;
+		}
+		wl_list_insert(config->backends.prev, &b->link);
+	}
+	free(b->path);
+	b->path = path;
+	weston_log_scope_printf(scope, "config: guest '%s': backend %s\n",
+				guest, path);
+	return true;
+}
+
+const char *
+xd_module_config_backend_path(const struct xd_module_config *config,
+			      const char *name, uint32_t domid)
+{
+	const struct xd_guest_backend *b;
+	char id[16];
+
+	snprintf(id, sizeof id, "%u", domid);
+	wl_list_for_each(b, &config->backends, link)
+		if (strcmp(b->guest, id) == 0 ||
+		    (name && strcmp(b->guest, name) == 0))
+			return b->path;
+	return config->backend_path;
+}
+
 /* budget-mapped-pages-total=: all guests' mapped pages together. */
 static void
 read_total(struct weston_config_section *section,
@@ -369,6 +416,7 @@ xd_module_config_read(struct weston_config *wc,
 		return NULL;
 	wl_list_init(&config->placements);
 	wl_list_init(&config->budgets);
+	wl_list_init(&config->backends);
 	config->budget.limit[XD_BUDGET_MAPPED_PAGES] =
 		XD_BUDGET_DEFAULT_MAPPED_PAGES;
 	config->budget.limit[XD_BUDGET_MEMORY] =
@@ -397,6 +445,7 @@ xd_module_config_read(struct weston_config *wc,
 	section = NULL;
 	while (weston_config_next_section(wc, &section, &name)) {
 		char *guest = NULL;
+		bool backend;
 
 		if (strcmp(name, SECTION) != 0)
 			continue;
@@ -405,9 +454,11 @@ xd_module_config_read(struct weston_config *wc,
 		if (!guest)
 			continue;
 		read_guest_budget(section, guest, config, scope);
-		/* A section of budget keys alone places nothing (a
-		 * section with guest= alone still asks for a window). */
-		if (has_placement_key(section) || !has_budget_key(section))
+		backend = read_guest_backend(section, guest, config, scope);
+		/* A section of budget or backend keys alone places nothing
+		 * (a section with guest= alone still asks for a window). */
+		if (has_placement_key(section) ||
+		    !(has_budget_key(section) || backend))
 			read_placement(section, guest, config, scope);
 		else
 			free(guest);
@@ -434,9 +485,16 @@ xd_module_config_destroy(struct xd_module_config *config)
 	struct xd_placement *placement, *tmp;
 
 	struct xd_guest_budget *b, *btmp;
+	struct xd_guest_backend *be, *betmp;
 
 	wl_list_for_each_safe(placement, tmp, &config->placements, link)
 		placement_destroy(placement);
+	wl_list_for_each_safe(be, betmp, &config->backends, link) {
+		wl_list_remove(&be->link);
+		free(be->guest);
+		free(be->path);
+		free(be);
+	}
 	wl_list_for_each_safe(b, btmp, &config->budgets, link) {
 		wl_list_remove(&b->link);
 		free(b->guest);

@@ -45,8 +45,17 @@ struct xd_guest_budget {
 	struct xd_budget_limits limits;
 };
 
+/* A guest whose [xen-display] section with guest= names its own
+ * backend= executable (e.g. the rig's compromised-backend test). */
+struct xd_guest_backend {
+	struct wl_list link;		/* xd_module_config::backends */
+	char *guest;			/* domain name, or domid in decimal */
+	char *path;
+};
+
 struct xd_module_config {
 	char *backend_path;		/* the per-guest backend executable */
+	struct wl_list backends;	/* struct xd_guest_backend::link */
 	char *xen;			/* Xen access: "xen" or "sim:SOCKET" */
 	bool be_alloc;			/* backends may allocate for guests */
 	struct xd_key_combo release_key;	/* takes the keyboard back */
@@ -62,6 +71,12 @@ struct xd_module_config {
 const struct xd_budget_limits *
 xd_module_config_budget(const struct xd_module_config *config,
 			const char *name, uint32_t domid);
+
+/* The backend executable of the guest named name (or NULL) with domid:
+ * its section's backend=, or the global one. */
+const char *
+xd_module_config_backend_path(const struct xd_module_config *config,
+			      const char *name, uint32_t domid);
 
 /* Reads every [xen-display] section. Invalid entries are logged to scope
  * and skipped: a typo must not stop the compositor. */

@@ -91,20 +91,24 @@ launch(struct xd_backend_process *proc)
 	struct xd_module *module = proc->module;
 	struct xd_module_config *config = module->config;
 	const uint64_t *share = proc->share.limit;
+	/* The guest's own backend= if its section has one. */
+	const char *backend_path =
+		xd_module_config_backend_path(config, proc->guest_name,
+					      proc->domid);
 	char *cmd;
 
-	if (!is_plain_word(config->backend_path) ||
+	if (!is_plain_word(backend_path) ||
 	    !is_plain_word(config->xen)) {
 		xd_module_log(module, "backend path '%s' or xen '%s' has characters "
 		       "weston cannot pass; use plain paths\n",
-		       config->backend_path, config->xen);
+		       backend_path, config->xen);
 		return;
 	}
 	/* This device's share of its guest's budget (give_share()). */
 	if (asprintf(&cmd, "%s --domid=%u --devid=%u --xen=%s%s "
 		     "--budget-mapped-pages=%llu --budget-memory-mib=%llu "
 		     "--budget-buffers=%llu --budget-framebuffers=%llu",
-		     config->backend_path, proc->domid, proc->devid,
+		     backend_path, proc->domid, proc->devid,
 		     config->xen, config->be_alloc ? " --be-alloc" : "",
 		     (unsigned long long)share[XD_BUDGET_MAPPED_PAGES],
 		     (unsigned long long)(share[XD_BUDGET_MEMORY] >> 20),
@@ -117,7 +121,7 @@ launch(struct xd_backend_process *proc)
 	free(cmd);
 	if (!proc->client) {
 		xd_module_log(module, "%s: cannot start %s; check [xen-display] "
-		       "backend=\n", proc->label, config->backend_path);
+		       "backend=\n", proc->label, backend_path);
 		return;
 	}
 	proc->client_destroy.notify = client_destroyed;
