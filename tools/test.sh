@@ -109,8 +109,11 @@ stage_rig() {
 	# tools/demo.sh --zero-copy (the kmod in dom0).
 	# guest-frames-drm is out of the default run until its first frame
 	# reaches the screendump again: run it by hand (doc/rig.md).
+	# compromised-backend fails until backends are confined (issue 23):
+	# its log lists what the attacker reached.
 	for t in guest-frames guest-frames-zero-copy \
-		guest-input guest-lifecycle xen-access kmod hostile-buffers; do
+		guest-input guest-lifecycle xen-access kmod hostile-buffers \
+		compromised-backend; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		case $t in

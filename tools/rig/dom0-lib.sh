@@ -61,7 +61,9 @@ rig_xd_devices() {
 		_k=$(echo "$_rule" | sed -n 's/.*KERNEL=="\([^"]*\)".*/\1/p')
 		_g=$(echo "$_rule" | sed -n 's/.*GROUP="\([^"]*\)".*/\1/p')
 		_m=$(echo "$_rule" | sed -n 's/.*MODE="\([^"]*\)".*/\1/p')
-		[ -n "$_k" ] && [ -e "/dev/$_k" ] || continue
+		if [ -z "$_k" ] || [ ! -e "/dev/$_k" ]; then
+			continue
+		fi
 		{ [ -z "$_g" ] || chgrp "$_g" "/dev/$_k"; } &&
 		{ [ -z "$_m" ] || chmod "$_m" "/dev/$_k"; } ||
 			rig_fail "cannot apply '$_rule' to /dev/$_k"
@@ -132,6 +134,16 @@ rig_weston_start() {
 	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
 	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
 	rig_log "Weston up (pid $RIG_WESTON_PID)"
+	_rig_weston_fds
+}
+
+# What Weston holds open (the module's XenStore connection: xenstored's
+# socket or /dev/xen/xenbus), and as whom it runs.
+_rig_weston_fds() {
+	{
+		grep -E '^(Uid|Gid|Groups):' "/proc/$RIG_WESTON_PID/status"
+		ls -l "/proc/$RIG_WESTON_PID/fd"
+	} > "$RIG_OUT/logs/weston-fds.txt" 2>&1
 }
 
 rig_weston_stop() {
@@ -191,6 +203,7 @@ rig_weston_start_drm() {
 	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
 	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
 	rig_log "Weston (DRM backend) up (pid $RIG_WESTON_PID)"
+	_rig_weston_fds
 }
 
 # rig_pinned_ini: a weston.ini (its path printed) pinning guest1's
