@@ -19,12 +19,11 @@
  * restarted, which would only repeat the attempts.
  *
  * The target, what root in dom0 read from XenStore once guest B was up:
- * the environment's XD_ATTACK_TARGET, or else a line of the same form on
- * its standard input, inherited from Weston's (a regular file that the
- * scenario fills once B is up: Weston's environment is fixed before B's
- * grants exist), or else the node xd-attack-target in its own device's
- * backend directory, which root writes once guest A's device exists,
- * polled for up to two minutes:
+ * the environment's XD_ATTACK_TARGET (a hand run), or else the node
+ * xd-attack-target in its own device's backend directory, which root
+ * writes once guest A's device exists, read as a backend reads its own
+ * nodes and polled for up to two minutes (Weston's environment is fixed
+ * before B's grants exist, and Weston 14 gives its clients no stdin):
  *
  *   XD_ATTACK_TARGET=dom=B ref=R port=P pid=BACKEND memkb=K vm=/vm/UUID
  *                    secret=FILE
@@ -536,38 +535,23 @@ own_initwait(void)
 	    store_fd >= 0 ? "broker" : "xenbus", err ? strerror(err) : "ok");
 }
 
-/* The target: the environment's XD_ATTACK_TARGET, or a line on stdin
- * (pread: the file is shared with Weston, whose offset is not ours to
- * move), or the node xd-attack-target of its own device's backend
- * directory, which root writes once guest A's device exists, read as
- * the backend reads its own nodes. Polled every 200 ms. */
+/* The target: the environment's XD_ATTACK_TARGET, or the node
+ * xd-attack-target of its own device's backend directory, which root
+ * writes once guest A's device exists, read as the backend reads its
+ * own nodes. Polled every 200 ms. */
 static bool
 wait_for_target(int seconds)
 {
 	const char *env = getenv("XD_ATTACK_TARGET");
-	char buf[1024], path[128], fd0[256];
-	ssize_t n;
+	char buf[1024], path[128];
 	bool skip;
 	int i;
 
-	n = readlink("/proc/self/fd/0", fd0, sizeof fd0 - 1);
-	fd0[n > 0 ? n : 0] = '\0';
-	say("XDA stdin %s\n", n > 0 ? fd0 : strerror(errno));
 	if (env && parse_target(env))
 		return true;
 	snprintf(path, sizeof path, "/local/domain/0/backend/vdispl/%u/%u/"
 		 "xd-attack-target", own_domid, own_devid);
 	for (i = 0; i < seconds * 5; i++) {
-		n = pread(0, buf, sizeof buf - 1, 0);
-		if (n > 0) {
-			buf[n] = '\0';
-			if (strstr(buf, "XD_ATTACK_TARGET=") &&
-			    strchr(strstr(buf, "XD_ATTACK_TARGET="), '\n') &&
-			    parse_target(buf)) {
-				say("XDA target from stdin\n");
-				return true;
-			}
-		}
 		if (store_req(own_way(), path, NULL, buf, sizeof buf,
 			      &skip) == 0 && !skip && parse_target(buf)) {
 			say("XDA target from %s\n", path);
@@ -752,8 +736,8 @@ main(int argc, char **argv)
 	own_initwait();
 
 	if (!wait_for_target(120)) {
-		say("XDA error no target: neither XD_ATTACK_TARGET nor a line "
-		    "on stdin in 120 s\n");
+		say("XDA error no target: neither XD_ATTACK_TARGET nor "
+		    "xd-attack-target in its backend directory in 120 s\n");
 		say("XDA summary attempts=0 succeeded=0 denied=0 skipped=0 "
 		    "target=none\n");
 	} else {

@@ -120,15 +120,13 @@ _rig_weston_prepare() {
 # on llvmpipe, --debug so captures work; log in $RIG_OUT/logs/weston.log.
 # Runs as Weston's user ($RIG_USER, $RIG_AS_USER: not the function,
 # whose subshell would stand between); RIG_WESTON_PID is Weston's own pid
-# (setpriv and env exec it). Its standard input, which the clients it
-# launches inherit: $RIG_WESTON_STDIN (default /dev/null).
+# (setpriv and env exec it).
 rig_weston_start() {
 	_rig_weston_prepare
 	# shellcheck disable=SC2086
 	$RIG_AS_USER weston --backend=headless --renderer=gl --debug \
 		--socket="$WAYLAND_DISPLAY" --width=1024 --height=768 \
 		--log="$RIG_OUT/logs/weston.log" "$@" \
-		< "${RIG_WESTON_STDIN:-/dev/null}" \
 		> "$RIG_OUT/logs/weston.out" 2>&1 &
 	RIG_WESTON_PID=$!
 	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
@@ -197,7 +195,6 @@ rig_weston_start_drm() {
 		weston --backend=drm --renderer=gl --debug \
 		--continue-without-input --socket="$WAYLAND_DISPLAY" \
 		--log="$RIG_OUT/logs/weston.log" "$@" \
-		< "${RIG_WESTON_STDIN:-/dev/null}" \
 		> "$RIG_OUT/logs/weston.out" 2>&1 &
 	RIG_WESTON_PID=$!
 	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"

@@ -9,10 +9,11 @@
 # root reads what the attacker needs from XenStore (B's domid, the grant
 # of its request ring to dom0, its memory target and /vm path), has B
 # offer dom0 an unbound event channel (evtchn-offer), finds B's backend's
-# pid, and hands all of it to the attacker through Weston's standard
-# input, which Weston's clients inherit (Weston's environment is fixed
-# before B exists). Guest A is created then; its backend tries each
-# attack once and prints one "XDA attempt" line each, then a summary.
+# pid, creates guest A and writes all of it into A's backend directory
+# (xd-attack-target), where its backend reads its own nodes (Weston's
+# environment is fixed before B exists, and Weston 14 gives its clients
+# no stdin). A's backend tries each attack once and prints one "XDA
+# attempt" line each, then a summary.
 #
 # Guest B draws XD_FRAMES frames held XD_HOLD_MS each; its frame 0 is
 # captured before the attack, the others while and after it, every one
@@ -34,9 +35,6 @@ fi
 rig_zcopy_load
 rig_log "kernel.yama.ptrace_scope=$(cat /proc/sys/kernel/yama/ptrace_scope 2>/dev/null)"
 
-# What the attacker reads: filled in once B is up.
-target=/tmp/xd-attack-target
-: > "$target" && chmod 644 "$target"
 # A file of Weston's user's own, which no backend needs.
 secret=/home/$RIG_USER/rig-secret
 echo "Weston's user's own file" > "$secret" &&
@@ -50,8 +48,6 @@ backend=$attacker
 EOI
 cp "$ini" "$RIG_OUT/logs/weston.ini"
 
-# Weston's standard input (rig_weston_start), which its clients inherit.
-export RIG_WESTON_STDIN="$target"
 # shellcheck disable=SC2086
 rig_weston_start --shell=kiosk --width=800 --height=600 --config="$ini" \
 	${XD_WESTON_ARGS:-}
@@ -81,15 +77,13 @@ attack() {
 	bpid=$(backend_of "$domb") || rig_fail "no backend process of dom$domb"
 	line="XD_ATTACK_TARGET=dom=$domb ref=$ref port=$port pid=$bpid"
 	line="$line memkb=$memkb vm=$vm secret=$secret"
-	echo "$line" >> "$target"
-	cp "$target" "$RIG_OUT/attack-target.txt"
+	echo "$line" > "$RIG_OUT/attack-target.txt"
 	rig_log "target: $line"
 	cfga=$(rig_guest_config guestA "id0:640x480" \
 		"xd.frames=1 xd.wait_card=60 xd.after=stay")
 	# In the background: B's frames go on meanwhile.
 	rig_guest_create "$cfga" > "$RIG_OUT/logs/guestA-create.txt" 2>&1 &
-	# The same line in guest A's backend directory too, where its
-	# backend reads its own nodes (Weston may not pass its stdin on).
+	# Into guest A's backend directory, once libxl made it.
 	rig_wait 60 "guestA's domain" xl domid guestA
 	beb=/local/domain/0/backend/vdispl/$(xl domid guestA)/0
 	rig_wait 60 "$beb" xenstore-read "$beb/state"
