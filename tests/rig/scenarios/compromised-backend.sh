@@ -22,7 +22,10 @@
 # backend still run, B's memory target is unchanged, and the attacker's
 # summary says succeeded=0 skipped=0. attempts.txt keeps its lines.
 XD_FRAMES=${XD_FRAMES:-4}
-XD_HOLD_MS=${XD_HOLD_MS:-12000}
+# Long holds: guest A boots while B holds frames 1-3, and under TCG dom0
+# reads B's console lines seconds late (12 s let a capture land on the
+# next frame).
+XD_HOLD_MS=${XD_HOLD_MS:-20000}
 probes=$RIG_OPT/libexec/xen-display-rig
 attacker=$probes/compromised-backend
 offer=$probes/evtchn-offer
@@ -53,13 +56,16 @@ rig_weston_start --shell=kiosk --width=800 --height=600 --config="$ini" \
 	${XD_WESTON_ARGS:-}
 rig_weston_capture warm-up
 
-# backend_of DOMID: the pid of the real backend serving DOMID.
+# backend_of DOMID: the pid of the real backend serving DOMID (an
+# argument exactly --domid=DOMID: grep -z takes each NUL-ended one as a
+# line).
 backend_of() {
-	for _p in /proc/[0-9]*; do
-		_c=$(tr '\0' ' ' < "$_p/cmdline" 2>/dev/null)
-		case "$_c" in
-		*xen-display-backend*" --domid=$1 "*) echo "${_p#/proc/}"; return 0 ;;
-		esac
+	for _f in $(grep -lsxz -e "--domid=$1" /proc/[0-9]*/cmdline); do
+		if grep -qsaz xen-display-backend "$_f"; then
+			_f=${_f#/proc/}
+			echo "${_f%/cmdline}"
+			return 0
+		fi
 	done
 	return 1
 }
@@ -81,14 +87,18 @@ attack() {
 	rig_log "target: $line"
 	cfga=$(rig_guest_config guestA "id0:640x480" \
 		"xd.frames=1 xd.wait_card=60 xd.after=stay")
-	# In the background: B's frames go on meanwhile.
-	rig_guest_create "$cfga" > "$RIG_OUT/logs/guestA-create.txt" 2>&1 &
-	# Into guest A's backend directory, once libxl made it.
-	rig_wait 60 "guestA's domain" xl domid guestA
-	beb=/local/domain/0/backend/vdispl/$(xl domid guestA)/0
-	rig_wait 60 "$beb" xenstore-read "$beb/state"
-	xenstore-write "$beb/xd-attack-target" "$line" ||
-		rig_fail "cannot write $beb/xd-attack-target"
+	# In the background, B's captures going on meanwhile: guest A, and
+	# the line into its backend directory once libxl made it. A failure
+	# here shows as the attacker's "target=none".
+	(
+		rig_guest_create "$cfga" > "$RIG_OUT/logs/guestA-create.txt" 2>&1 &
+		rig_wait 60 "guestA's domain" xl domid guestA
+		beb=/local/domain/0/backend/vdispl/$(xl domid guestA)/0
+		rig_wait 60 "$beb" xenstore-read "$beb/state"
+		xenstore-write "$beb/xd-attack-target" "$line" ||
+			rig_fail "cannot write $beb/xd-attack-target"
+		rig_log "target written to $beb/xd-attack-target"
+	) > "$RIG_OUT/logs/guestA-attack.txt" 2>&1 &
 }
 
 capture() {
