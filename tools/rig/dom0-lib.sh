@@ -56,7 +56,9 @@ rig_xd_devices() {
 	else
 		cat "$_rules"
 	fi > /etc/udev/rules.d/60-xen-display.rules
-	grep -v '^#' /etc/udev/rules.d/60-xen-display.rules |
+	# A loop reading a file, not a pipe: rig_fail must end the scenario,
+	# not a subshell.
+	grep -v '^#' /etc/udev/rules.d/60-xen-display.rules > /tmp/rig-rules
 	while read -r _rule; do
 		_k=$(echo "$_rule" | sed -n 's/.*KERNEL=="\([^"]*\)".*/\1/p')
 		_g=$(echo "$_rule" | sed -n 's/.*GROUP="\([^"]*\)".*/\1/p')
@@ -67,7 +69,7 @@ rig_xd_devices() {
 		{ [ -z "$_g" ] || chgrp "$_g" "/dev/$_k"; } &&
 		{ [ -z "$_m" ] || chmod "$_m" "/dev/$_k"; } ||
 			rig_fail "cannot apply '$_rule' to /dev/$_k"
-	done
+	done < /tmp/rig-rules
 	ls -l /dev/xen/ > "$RIG_OUT/logs/devices.txt" 2>&1
 }
 
