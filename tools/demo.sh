@@ -8,7 +8,8 @@
 # Default: the Xen-in-QEMU rig (doc/rig.md). Builds the project in the
 # trixie build root, boots Xen 4.20 with a trixie dom0 running Weston and
 # our module, starts a PV guest whose xen-drm-front draws four frames, and
-# checks each frame captured from dom0 Weston pixel for pixel. Leaves
+# checks each frame captured from dom0 Weston (run by an ordinary user,
+# not root) pixel for pixel. Leaves
 # OUT_DIR/screen.png (the dom0 screen) and OUT_DIR/report.txt. A fresh
 # machine first builds the cached images (about 10 minutes); then a run
 # takes 2 to 4 minutes (TCG).
@@ -69,12 +70,21 @@ shown=$(grep -c '^XDG shown' "$rig/guest1-report.txt" 2>/dev/null || true)
 result=$(grep -h '^XDG result' "$rig/guest1-report.txt" 2>/dev/null || true)
 provider=$(grep -ho "provider '[a-z-]*'[^]]*" "$rig/logs/weston.log" \
 	2>/dev/null | tail -1 || true)
+# Weston runs as an ordinary user (doc/rig.md, "Weston as an ordinary
+# user"); its uid as dom0 saw it.
+weston_uid=$(awk '/^Uid:/ { print $2 }' "$rig/logs/weston-fds.txt" \
+	2>/dev/null || true)
+if [ "${weston_uid:-0}" = 0 ]; then
+	echo "demo.sh: Weston did not run as an ordinary user" >&2
+	status=1
+fi
 cat > "$out/report.txt" <<EOR
 Xen 4.20 in QEMU (TCG), trixie dom0 running Weston 14 with xen-display.so,
 a PV guest (Linux 6.12, xen-drm-front) with one 800x600 connector.
 frames shown:      ${shown:-0} (each captured in dom0 and checked pixel for pixel)
 guest's result:    ${result:-none}
 buffer provider:   ${provider:-unknown}
+Weston's user:     uid ${weston_uid:-unknown} in dom0 (xd: not root)
 status:            $([ $status = 0 ] && echo pass || echo "FAIL (logs: $rig)")
 screen:            $out/screen.png
 EOR

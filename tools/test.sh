@@ -111,9 +111,11 @@ stage_rig() {
 	# the same for input (the vkbd page through the kmod).
 	# guest-frames-drm is out of the default run until its first frame
 	# reaches the screendump again: run it by hand (doc/rig.md).
+	# compromised-backend: an attacker as guest A's backend beside guest
+	# B (issue 23, doc/security.md).
 	for t in guest-frames guest-frames-zero-copy \
 		guest-input guest-input-zero-copy guest-lifecycle xen-access \
-		kmod hostile-buffers; do
+		kmod hostile-buffers compromised-backend; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		case $t in

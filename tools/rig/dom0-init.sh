@@ -76,6 +76,14 @@ xenconsoled --log=guest --log-dir=/var/log/xen ||
 	finish "FAIL xenconsoled"
 say "RIG-STAGE toolstack-up"
 
+# Weston runs as an ordinary user, as a user runs it (doc/security.md):
+# xd, in the project's group xen-display (its device access: the udev
+# rule file, applied by dom0-lib.sh's rig_xd_devices) and in video
+# (seatd's group, for Weston on the DRM backend). The dom0 disk is a
+# throw-away snapshot: made afresh at every boot.
+groupadd -r xen-display || say "groupadd xen-display failed"
+useradd -m -U -G xen-display,video -s /bin/sh xd || say "useradd xd failed"
+
 say "RIG-STAGE scenario-start ($RIG_SCENARIO_TIMEOUT s limit)"
 cd /tmp || exit 1
 ( timeout -k 5 "$RIG_SCENARIO_TIMEOUT" sh -c '. "$RIG/lib.sh"; . "$RIG/scenario.sh"'

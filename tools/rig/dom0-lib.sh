@@ -15,12 +15,63 @@ RIG_KERNEL=$(ls /boot/vmlinuz-* | head -1)
 RIG_GUEST_INITRD=$RIG/guest-initrd.gz
 XDG_RUNTIME_DIR=/run/rig-xdg
 WAYLAND_DISPLAY=rig-weston
-export RIG_OPT RIG_KERNEL RIG_GUEST_INITRD XDG_RUNTIME_DIR WAYLAND_DISPLAY
-mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
+# Weston's user (made by dom0-init.sh): an ordinary user in the group
+# xen-display, as doc/security.md says a user runs Weston. Its runtime
+# directory is its own, mode 0700, as logind or seatd's users have it.
+RIG_USER=xd
+export RIG_OPT RIG_KERNEL RIG_GUEST_INITRD XDG_RUNTIME_DIR WAYLAND_DISPLAY \
+	RIG_USER
+mkdir -p "$XDG_RUNTIME_DIR" && chown "$RIG_USER:" "$XDG_RUNTIME_DIR" &&
+	chmod 700 "$XDG_RUNTIME_DIR"
 mkdir -p "$RIG_OUT/logs"
 
 rig_log() { echo "[dom0 $(cut -d' ' -f1 /proc/uptime)] scenario: $*"; }
 rig_fail() { rig_log "FAIL: $*"; exit 1; }
+
+# rig_as_user COMMAND...: COMMAND as Weston's user, with its groups
+# (xen-display, video) and home; the environment otherwise kept.
+# $RIG_AS_USER is the same prefix, for timeout and exec.
+RIG_AS_USER="setpriv --reuid=$RIG_USER --regid=$RIG_USER --init-groups env HOME=/home/$RIG_USER USER=$RIG_USER LOGNAME=$RIG_USER"
+rig_as_user() {
+	# shellcheck disable=SC2086
+	$RIG_AS_USER "$@"
+}
+
+# rig_xd_devices: the project's udev rules (plugin/60-xen-display.rules,
+# as the staging installed it) applied to the device nodes there are now:
+# dom0 runs no udev daemon in most scenarios, so their GROUP and MODE are
+# set here, rule by rule, on /dev/KERNEL; the file also goes to
+# /etc/udev/rules.d for the scenarios that start udevd. Its "#fallback"
+# lines (gntdev, gntalloc) are enabled too: today's backends map their
+# rings and the copy path's frames through gntdev (RIG_GNTDEV_FALLBACK=0
+# leaves them out). Called before Weston starts and after the kmod loads;
+# the nodes' modes go to logs/devices.txt.
+rig_xd_devices() {
+	_rules=$RIG_OPT/lib/udev/rules.d/60-xen-display.rules
+	[ -r "$_rules" ] || _rules=$RIG/60-xen-display.rules
+	[ -r "$_rules" ] || rig_fail "no 60-xen-display.rules"
+	mkdir -p /etc/udev/rules.d
+	if [ "${RIG_GNTDEV_FALLBACK:-1}" = 1 ]; then
+		sed 's/^#fallback //' "$_rules"
+	else
+		cat "$_rules"
+	fi > /etc/udev/rules.d/60-xen-display.rules
+	# A loop reading a file, not a pipe: rig_fail must end the scenario,
+	# not a subshell.
+	grep -v '^#' /etc/udev/rules.d/60-xen-display.rules > /tmp/rig-rules
+	while read -r _rule; do
+		_k=$(echo "$_rule" | sed -n 's/.*KERNEL=="\([^"]*\)".*/\1/p')
+		_g=$(echo "$_rule" | sed -n 's/.*GROUP="\([^"]*\)".*/\1/p')
+		_m=$(echo "$_rule" | sed -n 's/.*MODE="\([^"]*\)".*/\1/p')
+		if [ -z "$_k" ] || [ ! -e "/dev/$_k" ]; then
+			continue
+		fi
+		{ [ -z "$_g" ] || chgrp "$_g" "/dev/$_k"; } &&
+		{ [ -z "$_m" ] || chmod "$_m" "/dev/$_k"; } ||
+			rig_fail "cannot apply '$_rule' to /dev/$_k"
+	done < /tmp/rig-rules
+	ls -l /dev/xen/ > "$RIG_OUT/logs/devices.txt" 2>&1
+}
 
 # rig_wait SECONDS WHAT COMMAND...: poll COMMAND every 0.2 s until it
 # succeeds; fail the scenario with WHAT after SECONDS.
@@ -48,6 +99,7 @@ rig_zcopy_load() {
 	insmod "$_ko" "$@" ||
 		rig_fail "insmod xen-zcopy $* failed: $(dmesg | tail -5)"
 	rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
+	rig_xd_devices
 }
 
 # rig_expect_provider WHAT: the backend's log in Weston's says
@@ -87,10 +139,24 @@ rig_expect_no_gntdev() {
 
 # --- Weston ------------------------------------------------------------
 
+# _rig_weston_prepare: the device nodes' access, and a log file Weston's
+# user may write (the stage disk is root's).
+_rig_weston_prepare() {
+	rig_xd_devices
+	touch "$RIG_OUT/logs/weston.log" &&
+		chown "$RIG_USER:" "$RIG_OUT/logs/weston.log" ||
+		rig_fail "cannot give $RIG_USER Weston's log"
+}
+
 # rig_weston_start [WESTON ARGS...]: headless Weston 14 with the GL renderer
 # on llvmpipe, --debug so captures work; log in $RIG_OUT/logs/weston.log.
+# Runs as Weston's user ($RIG_USER, $RIG_AS_USER: not the function,
+# whose subshell would stand between); RIG_WESTON_PID is Weston's own pid
+# (setpriv and env exec it).
 rig_weston_start() {
-	weston --backend=headless --renderer=gl --debug \
+	_rig_weston_prepare
+	# shellcheck disable=SC2086
+	$RIG_AS_USER weston --backend=headless --renderer=gl --debug \
 		--socket="$WAYLAND_DISPLAY" --width=1024 --height=768 \
 		--log="$RIG_OUT/logs/weston.log" "$@" \
 		> "$RIG_OUT/logs/weston.out" 2>&1 &
@@ -98,6 +164,16 @@ rig_weston_start() {
 	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
 	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
 	rig_log "Weston up (pid $RIG_WESTON_PID)"
+	_rig_weston_fds
+}
+
+# What Weston holds open (the module's XenStore connection: xenstored's
+# socket or /dev/xen/xenbus), and as whom it runs.
+_rig_weston_fds() {
+	{
+		grep -E '^(Uid|Gid|Groups):' "/proc/$RIG_WESTON_PID/status"
+		ls -l "/proc/$RIG_WESTON_PID/fd"
+	} > "$RIG_OUT/logs/weston-fds.txt" 2>&1
 }
 
 rig_weston_stop() {
@@ -109,11 +185,13 @@ rig_weston_stop() {
 
 rig_pid_gone() { ! kill -0 "$1" 2>/dev/null; }
 
-# rig_weston_capture NAME: Weston's whole output as $RIG_OUT/NAME.png.
+# rig_weston_capture NAME: Weston's whole output as $RIG_OUT/NAME.png,
+# taken by a client of Weston's user.
 rig_weston_capture() {
 	_dir=/tmp/rig-shot.$$
-	rm -rf "$_dir"; mkdir -p "$_dir"
-	(cd "$_dir" && timeout 120 weston-screenshooter) \
+	rm -rf "$_dir"; mkdir -p "$_dir"; chown "$RIG_USER:" "$_dir"
+	# shellcheck disable=SC2086
+	(cd "$_dir" && timeout 120 $RIG_AS_USER weston-screenshooter) \
 		> "$RIG_OUT/logs/screenshooter-$1.log" 2>&1 ||
 		rig_fail "weston-screenshooter failed: $(cat "$RIG_OUT/logs/screenshooter-$1.log")"
 	_png=$(ls "$_dir"/*.png 2>/dev/null | head -1)
@@ -123,14 +201,30 @@ rig_weston_capture() {
 	rig_log "captured $1.png ($(wc -c < "$RIG_OUT/$1.png") bytes)"
 }
 
+# rig_seatd_start: seatd (as Debian's seatd.service runs it: seat access
+# for the group video), once per run; no logind here.
+rig_seatd_start() {
+	[ -S /run/seatd.sock ] && return 0
+	command -v seatd > /dev/null ||
+		rig_fail "no seatd in dom0 (tools/rig/dom0-packages.txt)"
+	seatd -g video > "$RIG_OUT/logs/seatd.log" 2>&1 &
+	rig_wait 10 "seatd's socket" test -S /run/seatd.sock
+}
+
 # rig_weston_start_drm [WESTON ARGS...]: Weston on the DRM backend on QEMU's
-# display adapter (run.sh --display), what a user would see; no udev or
-# logind here, so libseat opens devices directly (root, noop backend).
+# display adapter (run.sh --display), what a user would see: as Weston's
+# user, which gets the DRM and input devices from seatd (libseat's seatd
+# backend). Most scenarios run no udev daemon (guest-input does):
+# libweston finds the card in sysfs alone.
 rig_weston_start_drm() {
 	[ "$RIG_DISPLAY" = 1 ] || rig_fail "no display adapter: run.sh --display"
 	modprobe bochs || rig_fail "modprobe bochs failed"
 	rig_wait 30 "/dev/dri/card0" test -e /dev/dri/card0
-	LIBSEAT_BACKEND=noop weston --backend=drm --renderer=gl --debug \
+	_rig_weston_prepare
+	rig_seatd_start
+	# shellcheck disable=SC2086
+	$RIG_AS_USER LIBSEAT_BACKEND=seatd \
+		weston --backend=drm --renderer=gl --debug \
 		--continue-without-input --socket="$WAYLAND_DISPLAY" \
 		--log="$RIG_OUT/logs/weston.log" "$@" \
 		> "$RIG_OUT/logs/weston.out" 2>&1 &
@@ -138,6 +232,7 @@ rig_weston_start_drm() {
 	rig_wait 120 "Weston's socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
 	kill -0 "$RIG_WESTON_PID" || rig_fail "Weston exited"
 	rig_log "Weston (DRM backend) up (pid $RIG_WESTON_PID)"
+	_rig_weston_fds
 }
 
 # rig_pinned_ini: a weston.ini (its path printed) pinning guest1's
