@@ -73,6 +73,7 @@ struct xd_displif {
 	struct xd_dbuf dbufs[XD_MAX_BUFFERS];
 	struct xd_fbuf fbs[XD_MAX_FBS];
 	uint64_t flips_done;
+	uint32_t refusals_logged;	/* requests answered with an error */
 };
 
 /* requests.c: one request, already copied out of the ring. */

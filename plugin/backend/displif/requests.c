@@ -427,6 +427,43 @@ get_edid(struct xd_connector *c, const struct xendispl_get_edid_req *r,
 	return 0;
 }
 
+/* Logged: a guest that sees an error status (its driver then often
+ * reports the connector gone) has a line saying which request and why;
+ * a guest that keeps sending bad requests cannot fill the log. */
+#define REFUSALS_LOGGED 16
+
+static const char *
+operation_name(uint8_t operation)
+{
+	static const char *const names[] = {
+		[XENDISPL_OP_DBUF_CREATE] = "DBUF_CREATE",
+		[XENDISPL_OP_DBUF_DESTROY] = "DBUF_DESTROY",
+		[XENDISPL_OP_FB_ATTACH] = "FB_ATTACH",
+		[XENDISPL_OP_FB_DETACH] = "FB_DETACH",
+		[XENDISPL_OP_SET_CONFIG] = "SET_CONFIG",
+		[XENDISPL_OP_PG_FLIP] = "PG_FLIP",
+		[XENDISPL_OP_GET_EDID] = "GET_EDID",
+	};
+
+	if (operation < sizeof names / sizeof names[0] && names[operation])
+		return names[operation];
+	return "an unknown operation";
+}
+
+static void
+log_refusal(struct xd_connector *c, uint8_t operation, int32_t status)
+{
+	struct xd_displif *d = c->displif;
+
+	if (d->refusals_logged >= REFUSALS_LOGGED)
+		return;
+	d->refusals_logged++;
+	xd_log("dom%u: connector %u: %s answered %s%s\n", d->domid,
+	       c->index, operation_name(operation), strerror(-status),
+	       d->refusals_logged == REFUSALS_LOGGED ?
+	       " (further refusals are not logged)" : "");
+}
+
 void
 xd_displif_handle_request(struct xd_connector *c,
 			  const struct xendispl_req *req,
@@ -465,6 +502,8 @@ xd_displif_handle_request(struct xd_connector *c,
 		status = -EOPNOTSUPP;
 		break;
 	}
+	if (status < 0)
+		log_refusal(c, req->operation, status);
 	resp->status = status;
 }
 

@@ -122,6 +122,28 @@ now_ms(void)
 	return ts.tv_sec * 1000.0 + ts.tv_nsec / 1e6;
 }
 
+/* The guest kernel's own lines about its display (xen-drm-front says
+ * why it refused or gave up), after an error: the guest's console is
+ * quiet otherwise. */
+static void
+report_kernel_lines(void)
+{
+	char line[1024];
+	ssize_t n;
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	while ((n = read(fd, line, sizeof line - 1)) > 0) {
+		line[n] = '\0';
+		if (strstr(line, "xen") || strstr(line, "drm") ||
+		    strstr(line, "DRM"))
+			printf("XDG kmsg %s", line);
+	}
+	close(fd);
+	fflush(stdout);
+}
+
 static void
 report_error(int conn, const char *step, int err)
 {
@@ -129,6 +151,7 @@ report_error(int conn, const char *step, int err)
 	printf("XDG error conn=%d step=%s errno=%d msg=\"%s\"\n",
 	       conn, step, err, strerror(err));
 	fflush(stdout);
+	report_kernel_lines();
 }
 
 /* ioctl, retried on signals; returns 0 or an errno value. */
