@@ -21,10 +21,13 @@ probe=$RIG_OPT/libexec/xen-display-rig/zcopy-probe
 [ -x "$probe" ] || rig_fail "no $probe in the staging directory"
 . "$RIG_OPT/rig.env"
 
-# Loaded as installed, without parameters: loopback off, the device
-# root's alone (zcopy-probe defaults); then again with loopback, which the
-# checks with dom0's own grants need.
+# Loaded without parameters and before the project's udev rule hands the
+# node to xen-display: loopback off, the device root's alone (zcopy-probe
+# defaults); then again with loopback, which the checks with dom0's own
+# grants need, and the rule applied.
+RIG_ZCOPY_RULES=0
 rig_zcopy_load
+RIG_ZCOPY_RULES=1
 "$probe" defaults > "$RIG_OUT/zcopy-defaults.txt" 2>&1
 rc=$?
 cat "$RIG_OUT/zcopy-defaults.txt"
