@@ -2,7 +2,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -92,18 +91,15 @@ client_destroyed(struct wl_listener *listener, void *data)
 		proc->backoff_ms = BACKOFF_MAX_MS;
 }
 
-/* The sandbox's command line, the backend's after "--": written into
+/* The sandbox's command line, backend_path's after "--": written into
  * words and split there into a NULL-terminated argv (the caller frees
  * the array), or NULL when it does not fit. */
 static char **
-launch_argv(struct xd_backend_process *proc, char *words, size_t size)
+launch_argv(struct xd_backend_process *proc, const char *backend_path,
+	    char *words, size_t size)
 {
 	struct xd_module_config *config = proc->module->config;
 	const uint64_t *share = proc->share.limit;
-	/* The guest's own backend= if its section has one. */
-	const char *backend_path =
-		xd_module_config_backend_path(config, proc->guest_name,
-					      proc->domid);
 	char **argv;
 	size_t n = 0;
 	char *w;
@@ -144,6 +140,7 @@ launch(struct xd_backend_process *proc)
 	char words[1024];
 	char **argv;
 	int store_fd;
+	/* The guest's own backend= if its section has one. */
 	const char *backend_path =
 		xd_module_config_backend_path(config, proc->guest_name,
 					      proc->domid);
@@ -157,7 +154,7 @@ launch(struct xd_backend_process *proc)
 		       config->sandbox_path, config->xen);
 		return;
 	}
-	argv = launch_argv(proc, words, sizeof words);
+	argv = launch_argv(proc, backend_path, words, sizeof words);
 	if (!argv) {
 		xd_module_log(module, "%s: the backend's command line is too "
 			      "long; use shorter paths\n", proc->label);
