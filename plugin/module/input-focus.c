@@ -5,6 +5,7 @@
 
 #include <libweston/libweston.h>
 
+#include "guest-frame.h"
 #include "input-focus.h"
 #include "kiosk-placement.h"
 #include "module-config.h"
@@ -220,6 +221,8 @@ release_guest(struct weston_keyboard *keyboard, const struct timespec *time,
 	 * guest, every key still down there (the modifiers of this
 	 * combination among them). */
 	weston_seat_set_keyboard_focus(keyboard->seat, NULL);
+	/* No activation: the frame learns of it from us. */
+	xd_guest_frames_update(module->frames);
 	if (focus->logger) {
 		struct seat_focus *sf = seat_focus_get(focus, keyboard->seat);
 

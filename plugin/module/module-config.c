@@ -10,6 +10,7 @@
 #include <libweston/weston-log.h>
 
 #include "common/decimal.h"
+#include "common/label-style.h"
 #include "module-config.h"
 
 #define XD_DEFAULT_RELEASE_KEY "ctrl+alt+escape"
@@ -356,6 +357,120 @@ xd_module_config_backend_path(const struct xd_module_config *config,
 	return config->backend_path;
 }
 
+/* label-color=0xRRGGBB (or 0xAARRGGBB, alpha ignored: frames are
+ * opaque) into *color. The colour reserved for dom0 is refused. */
+static bool
+parse_label_color(struct weston_config_section *section, const char *who,
+		  uint32_t *color, struct weston_log_scope *scope)
+{
+	char *text = NULL;
+	uint32_t value;
+	bool ok = false;
+
+	if (weston_config_section_get_string(section, "label-color", &text,
+					     NULL) < 0 || !text)
+		return false;
+	if (strncmp(text, "0x", 2) != 0 || strlen(text) < 3 ||
+	    strlen(text) > 10 ||
+	    strspn(text + 2, "0123456789abcdefABCDEF") != strlen(text + 2)) {
+		weston_log_scope_printf(scope, "config: %s: label-color=%s is "
+			"not a colour like 0xRRGGBB: ignored\n", who, text);
+	} else {
+		value = (uint32_t)strtoul(text + 2, NULL, 16) | 0xff000000u;
+		if (value == XD_LABEL_TRUSTED_COLOR)
+			weston_log_scope_printf(scope, "config: %s: "
+				"label-color=%s is reserved for dom0 "
+				"(doc/xen-display.ini.5.md): ignored\n", who,
+				text);
+		else {
+			*color = value;
+			ok = true;
+		}
+	}
+	free(text);
+	return ok;
+}
+
+/* A section with guest= and label keys: that guest's label. */
+static bool
+read_guest_label(struct weston_config_section *section, const char *guest,
+		 struct xd_module_config *config,
+		 struct weston_log_scope *scope)
+{
+	struct xd_guest_label *l;
+	char who[300];
+	uint32_t color;
+	bool has_color, label, has_label;
+	char *text = NULL;
+
+	snprintf(who, sizeof who, "guest '%s'", guest);
+	has_color = parse_label_color(section, who, &color, scope);
+	has_label = weston_config_section_get_string(section, "label", &text,
+						     NULL) == 0 && text;
+	free(text);
+	if (!has_color && !has_label)
+		return false;
+	weston_config_section_get_bool(section, "label", &label, true);
+	wl_list_for_each(l, &config->labels, link)
+		if (strcmp(l->guest, guest) == 0)
+			break;
+	if (&l->link == &config->labels) {
+		l = calloc(1, sizeof *l);
+		if (!l || !(l->guest = strdup(guest))) {
+			free(l);
+			return true;
+		}
+		l->label = true;
+		wl_list_insert(config->labels.prev, &l->link);
+	}
+	if (has_color) {
+		l->has_color = true;
+		l->color = color;
+	}
+	if (has_label)
+		l->label = label;
+	if (!l->label)
+		weston_log_scope_printf(scope, "config: warning: guest '%s': "
+			"label=false: its displays are shown without the "
+			"frame and name that tell the user whose they are; "
+			"it can pass itself off as dom0 or another guest\n",
+			guest);
+	return true;
+}
+
+static const struct xd_guest_label *
+find_label(const struct xd_module_config *config, const char *name,
+	   uint32_t domid)
+{
+	const struct xd_guest_label *l;
+	char id[16];
+
+	snprintf(id, sizeof id, "%u", domid);
+	wl_list_for_each(l, &config->labels, link)
+		if (strcmp(l->guest, id) == 0 ||
+		    (name && strcmp(l->guest, name) == 0))
+			return l;
+	return NULL;
+}
+
+uint32_t
+xd_module_config_label_color(const struct xd_module_config *config,
+			     const char *name, uint32_t domid)
+{
+	const struct xd_guest_label *l = find_label(config, name, domid);
+
+	return l && l->has_color ? l->color : config->label_color;
+}
+
+bool
+xd_module_config_labelled(const struct xd_module_config *config,
+			  const char *name, uint32_t domid)
+{
+	const struct xd_guest_label *l = find_label(config, name, domid);
+
+	return !l || l->label;
+}
+
 /* budget-mapped-pages-total=: all guests' mapped pages together. */
 static void
 read_total(struct weston_config_section *section,
@@ -407,6 +522,12 @@ read_globals(struct weston_config_section *section,
 				       true);
 	read_budget(section, "global section", &config->budget, scope);
 	read_total(section, config, scope);
+	free(config->labeler_path);
+	weston_config_section_get_string(section, "labeler-path",
+					 &config->labeler_path,
+					 XD_LABELER_PATH);
+	parse_label_color(section, "global section", &config->label_color,
+			  scope);
 }
 
 struct xd_module_config *
@@ -423,6 +544,7 @@ xd_module_config_read(struct weston_config *wc,
 	wl_list_init(&config->placements);
 	wl_list_init(&config->budgets);
 	wl_list_init(&config->backends);
+	wl_list_init(&config->labels);
 	config->budget.limit[XD_BUDGET_MAPPED_PAGES] =
 		XD_BUDGET_DEFAULT_MAPPED_PAGES;
 	config->budget.limit[XD_BUDGET_MEMORY] =
@@ -434,6 +556,8 @@ xd_module_config_read(struct weston_config *wc,
 	config->backend_path = strdup(XD_BACKEND_PATH);
 	config->sandbox_path = strdup(XD_SANDBOX_PATH);
 	config->sandbox = true;
+	config->labeler_path = strdup(XD_LABELER_PATH);
+	config->label_color = XD_LABEL_DEFAULT_COLOR;
 	config->xen = strdup("xen");
 	config->be_alloc = true;
 	xd_key_combo_parse(XD_DEFAULT_RELEASE_KEY, &config->release_key);
@@ -453,7 +577,7 @@ xd_module_config_read(struct weston_config *wc,
 	section = NULL;
 	while (weston_config_next_section(wc, &section, &name)) {
 		char *guest = NULL;
-		bool backend;
+		bool backend, label;
 
 		if (strcmp(name, SECTION) != 0)
 			continue;
@@ -463,10 +587,12 @@ xd_module_config_read(struct weston_config *wc,
 			continue;
 		read_guest_budget(section, guest, config, scope);
 		backend = read_guest_backend(section, guest, config, scope);
-		/* A section of budget or backend keys alone places nothing
-		 * (a section with guest= alone still asks for a window). */
+		label = read_guest_label(section, guest, config, scope);
+		/* A section of budget, backend or label keys alone places
+		 * nothing (a section with guest= alone still asks for a
+		 * window). */
 		if (has_placement_key(section) ||
-		    !(has_budget_key(section) || backend))
+		    !(has_budget_key(section) || backend || label))
 			read_placement(section, guest, config, scope);
 		else
 			free(guest);
@@ -502,6 +628,7 @@ xd_module_config_destroy(struct xd_module_config *config)
 
 	struct xd_guest_budget *b, *btmp;
 	struct xd_guest_backend *be, *betmp;
+	struct xd_guest_label *l, *ltmp;
 
 	wl_list_for_each_safe(placement, tmp, &config->placements, link)
 		placement_destroy(placement);
@@ -511,6 +638,11 @@ xd_module_config_destroy(struct xd_module_config *config)
 		free(be->path);
 		free(be);
 	}
+	wl_list_for_each_safe(l, ltmp, &config->labels, link) {
+		wl_list_remove(&l->link);
+		free(l->guest);
+		free(l);
+	}
 	wl_list_for_each_safe(b, btmp, &config->budgets, link) {
 		wl_list_remove(&b->link);
 		free(b->guest);
@@ -518,6 +650,7 @@ xd_module_config_destroy(struct xd_module_config *config)
 	}
 	free(config->backend_path);
 	free(config->sandbox_path);
+	free(config->labeler_path);
 	free(config->xen);
 	free(config);
 }

@@ -52,6 +52,16 @@ struct xd_guest_backend {
 	char *path;
 };
 
+/* A guest's label (guest-frame.c): its section's label-color= and
+ * label=; a later section of the same guest overrides what it names. */
+struct xd_guest_label {
+	struct wl_list link;		/* xd_module_config::labels */
+	char *guest;			/* domain name, or domid in decimal */
+	bool has_color;
+	uint32_t color;			/* 0xAARRGGBB */
+	bool label;			/* false: no frame, no name (warned) */
+};
+
 struct xd_module_config {
 	char *backend_path;		/* the per-guest backend executable */
 	char *sandbox_path;		/* xen-display-sandbox, which runs it */
@@ -66,6 +76,9 @@ struct xd_module_config {
 	struct xd_budget_limits budget;
 	uint64_t mapped_pages_total;
 	struct wl_list budgets;		/* struct xd_guest_budget::link */
+	char *labeler_path;		/* xen-display-labeler */
+	uint32_t label_color;		/* a guest's frame unless it has one */
+	struct wl_list labels;		/* struct xd_guest_label::link */
 };
 
 /* The budget of the guest named name (or NULL) with domid. */
@@ -78,6 +91,16 @@ xd_module_config_budget(const struct xd_module_config *config,
 const char *
 xd_module_config_backend_path(const struct xd_module_config *config,
 			      const char *name, uint32_t domid);
+
+/* The frame colour of the guest named name (or NULL) with domid, and
+ * whether it is labelled at all. */
+uint32_t
+xd_module_config_label_color(const struct xd_module_config *config,
+			     const char *name, uint32_t domid);
+
+bool
+xd_module_config_labelled(const struct xd_module_config *config,
+			  const char *name, uint32_t domid);
 
 /* Reads every [xen-display] section. Invalid entries are logged to scope
  * and skipped: a typo must not stop the compositor. */

@@ -16,8 +16,10 @@
 #include <libweston/weston-log.h>
 #include <weston.h>
 
+#include "guest-frame.h"
 #include "guest-watch.h"
 #include "input-focus.h"
+#include "label-service.h"
 #include "manager.h"
 #include "module-config.h"
 #include "module.h"
@@ -54,6 +56,8 @@ module_destroy(struct wl_listener *listener, void *data)
 	if (module->watch)
 		xd_guest_watch_destroy(module->watch);
 	xd_input_focus_destroy(module->input_focus);
+	xd_guest_frames_destroy(module->frames);
+	xd_label_service_destroy(module->label_service);
 	if (module->supervisor)
 		xd_supervisor_destroy(module->supervisor);
 	xd_manager_destroy(module);
@@ -93,6 +97,11 @@ wet_module_init(struct weston_compositor *compositor, int *argc, char *argv[])
 		goto err;
 	module->input_focus = xd_input_focus_create(module);
 	if (!module->input_focus)
+		goto err;
+	/* Before any backend: every surface of one is framed. */
+	module->label_service = xd_label_service_create(module);
+	module->frames = xd_guest_frames_create(module);
+	if (!module->label_service || !module->frames)
 		goto err;
 
 	xd_module_log(module, "xen-display %s loaded\n", XD_VERSION);

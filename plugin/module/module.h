@@ -16,6 +16,8 @@ struct xd_module {
 	struct xd_guest_watch *watch;
 	struct xd_store_broker *broker;	/* on watch's XenStore */
 	struct xd_input_focus *input_focus;
+	struct xd_label_service *label_service;	/* guests' names */
+	struct xd_guest_frames *frames;		/* every guest display's */
 	struct wl_global *manager;
 	struct wl_listener destroy_listener;
 };
