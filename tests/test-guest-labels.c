@@ -13,6 +13,7 @@
  *                  picture, the name's strip above it, under each shell
  *   fullscreen     a pinned placement=fullscreen: the frame inside the
  *                  output's edges, the name over the picture's corner
+ *   scale          the same over a picture scaled to fill its output
  *   window         a guest without a section under desktop-shell, a
  *                  window wherever the shell put it: found by its
  *                  picture, framed around it
@@ -26,10 +27,17 @@
  *   focus          a click gives the guest the keyboard: the frame
  *                  widens and the name says so; the release key takes
  *                  both back (input through Weston's VNC backend)
+ *   focus-switch   two guests: only the one with the keyboard shows it,
+ *                  and a click on the other moves that
+ *   labeler-restart  the labeler killed: started again, names back
+ *   remove         a removed guest leaves no frame behind
+ *   hotplug        the guest's output unplugged and back: framed again
  *   forged-name    a backend that names another guest over the private
  *                  protocol is labelled with its own guest's name
  */
 
+#include <dirent.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +47,7 @@
 #include "harness/harness.h"
 #include "harness/rfb-client.h"
 #include "label-render.h"
+#include "sim/backend-process.h"
 #include "sim/sim-pattern.h"
 #include "sim/sim-process.h"
 
@@ -127,6 +136,7 @@ struct expect {
 	const uint32_t *image;
 	bool solid;
 	uint32_t rgb;
+	bool scaled;			/* filtered: the picture unchecked */
 	int top;			/* rows above it not checked */
 };
 
@@ -220,6 +230,9 @@ mismatches(const struct expect *e, const struct xd_label_image *label,
 				if (what) {
 					want = e->color;
 					ok = got == want;
+				} else if (x >= x1 && x < x2 && y >= y1 &&
+					   y < y2 && e->scaled) {
+					continue;
 				} else if (x >= x1 && x < x2 && y >= y1 &&
 					   y < y2) {
 					want = picture_pixel(e, x - x1,
@@ -335,13 +348,32 @@ XD_TEST(fullscreen)
 	expect_display(&e);
 }
 
+/* Scaled to fill its output (160x120 into 320x240): the frame over the
+ * edges of the scaled picture (whose filtered pixels test-module-sim.c
+ * checks). */
+XD_TEST(scale)
+{
+	struct expect e = {
+		.output = "headless", .x1 = 0, .y1 = 0, .x2 = W, .y2 = H,
+		.border = XD_LABEL_BORDER, .inset = true,
+		.color = DEFAULT_RGB, .name = "guest-a", .scaled = true,
+	};
+
+	start("kiosk", "", "[xen-display]\nguest=guest-a\noutput=headless\n"
+	      "placement=scale\n");
+	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 160x120");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 2");
+	expect_display(&e);
+}
+
 /* ---- A window ------------------------------------------------------ */
 
-/* Where img shows the top left corner of dom domid's frame (the
- * pattern's first 8x8 pixels), or false. */
+/* Where img shows the top left corner of dom domid's frame, found by
+ * the pattern's 8x8 pixels at (ox, oy) of it (a corner may lie under
+ * the frame when it is inset), or false. */
 static bool
 find_picture(const struct xd_image *img, uint32_t domid, uint32_t frame,
-	     int *px, int *py)
+	     int ox, int oy, int *px, int *py)
 {
 	int x, y, dx, dy;
 
@@ -354,10 +386,10 @@ find_picture(const struct xd_image *img, uint32_t domid, uint32_t frame,
 					all = xd_image_pixel(img, x + dx,
 							     y + dy) ==
 					      xd_sim_pattern(domid, 0, frame,
-							     dx, dy);
+							     ox + dx, oy + dy);
 			if (all) {
-				*px = x;
-				*py = y;
+				*px = x - ox;
+				*py = y - oy;
 				return true;
 			}
 		}
@@ -395,7 +427,7 @@ XD_TEST(window)
 	/* desktop-shell fades its output in. */
 	for (ms = 0; !found && ms < POLL_MS; ms += 100) {
 		img = xd_capture_output(display, "headless");
-		found = find_picture(img, 1, 6, &x, &y);
+		found = find_picture(img, 1, 6, 100, 60, &x, &y);
 		xd_image_destroy(img);
 		if (!found)
 			usleep(100 * 1000);
@@ -618,6 +650,31 @@ XD_TEST(fake_frame)
 
 /* ---- The keyboard -------------------------------------------------- */
 
+/* Ctrl+Alt+Escape, the default release key. */
+static void
+release_key(void)
+{
+	xd_rfb_key(rfb, XK_Control_L, true);
+	xd_rfb_key(rfb, XK_Alt_L, true);
+	xd_rfb_key(rfb, XK_Escape, true);
+	xd_rfb_key(rfb, XK_Escape, false);
+	xd_rfb_key(rfb, XK_Alt_L, false);
+	xd_rfb_key(rfb, XK_Control_L, false);
+	xd_rfb_sync(rfb);
+}
+
+/* A click at (x, y), the pointer then left outside every frame: its
+ * sprite is not the guest's. */
+static void
+click_then_away(int x, int y)
+{
+	xd_rfb_pointer(rfb, x, y, 0);
+	xd_rfb_pointer(rfb, x, y, XD_RFB_BUTTON_LEFT);
+	xd_rfb_pointer(rfb, x, y, 0);
+	xd_rfb_pointer(rfb, 630, 470, 0);
+	xd_rfb_sync(rfb);
+}
+
 /* alpha (W x H) pinned at (100,80) of a 640x480 VNC output, with a
  * vkbd: a click gives it the keyboard, and its frame and name change;
  * the release key (the default, ctrl+alt+escape) takes both back. */
@@ -644,28 +701,219 @@ XD_TEST(focus)
 	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
 	expect_display(&e);
 
-	/* The pointer is left outside every frame: its sprite is not
-	 * the guest's. */
-	xd_rfb_pointer(rfb, 110, 90, 0);
-	xd_rfb_pointer(rfb, 110, 90, XD_RFB_BUTTON_LEFT);
-	xd_rfb_pointer(rfb, 110, 90, 0);
-	xd_rfb_pointer(rfb, 630, 470, 0);
-	xd_rfb_sync(rfb);
+	click_then_away(110, 90);
 	e.border = XD_LABEL_BORDER_FOCUSED;
 	e.focused = true;
 	expect_display(&e);
 
-	xd_rfb_key(rfb, XK_Control_L, true);
-	xd_rfb_key(rfb, XK_Alt_L, true);
-	xd_rfb_key(rfb, XK_Escape, true);
-	xd_rfb_key(rfb, XK_Escape, false);
-	xd_rfb_key(rfb, XK_Alt_L, false);
-	xd_rfb_key(rfb, XK_Control_L, false);
-	xd_rfb_sync(rfb);
+	release_key();
 	XD_ASSERT(xd_weston_wait_log(weston, "no longer has the keyboard",
 				     5000), "release not logged");
 	e.border = XD_LABEL_BORDER;
 	e.focused = false;
+	expect_display(&e);
+}
+
+/* Two guests side by side: only the one that holds the keyboard has the
+ * wide frame and the focused name, and a click on the other moves both. */
+XD_TEST(focus_switch)
+{
+	struct xd_weston_options opt = {
+		.backend = "vnc",
+		.renderer = "pixman",
+		.width = 640,
+		.height = 480,
+	};
+	struct expect alpha = {
+		.output = "vnc", .x1 = 20, .y1 = 60, .x2 = 300, .y2 = 260,
+		.border = XD_LABEL_BORDER, .color = 0xc03060,
+		.name = "alpha", .domid = 1,
+	};
+	struct expect beta = {
+		.output = "vnc", .x1 = 340, .y1 = 60, .x2 = 620, .y2 = 260,
+		.border = XD_LABEL_BORDER, .color = 0x20a040,
+		.name = "beta", .domid = 2,
+	};
+
+	start_with(&opt, "", "[xen-display]\nguest=alpha\noutput=vnc\n"
+		   "placement=position\nposition=20,60\n"
+		   "label-color=0xc03060\n"
+		   "[xen-display]\nguest=beta\noutput=vnc\n"
+		   "placement=position\nposition=340,60\n"
+		   "label-color=0x20a040\n");
+	rfb = xd_rfb_connect("127.0.0.1", weston->vnc_port, weston->vnc_user,
+			     weston->vnc_password);
+	xd_sim_ok(sim, SIM_MS, "guest 1 alpha 280x200");
+	xd_sim_ok(sim, SIM_MS, "guest 2 beta 280x200");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 0");
+	xd_sim_ok(sim, SIM_MS, "show 2 0 0");
+	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
+	xd_sim_ok(sim, SIM_MS, "vkbd 2 0 beta-0 abs");
+	expect_display(&alpha);
+	expect_display(&beta);
+
+	click_then_away(40, 80);
+	alpha.border = XD_LABEL_BORDER_FOCUSED;
+	alpha.focused = true;
+	expect_display(&alpha);
+	expect_display(&beta);
+
+	click_then_away(360, 80);
+	beta.border = XD_LABEL_BORDER_FOCUSED;
+	beta.focused = true;
+	alpha.border = XD_LABEL_BORDER;
+	alpha.focused = false;
+	expect_display(&beta);
+	expect_display(&alpha);
+
+	release_key();
+	beta.border = XD_LABEL_BORDER;
+	beta.focused = false;
+	expect_display(&beta);
+	expect_display(&alpha);
+}
+
+/* ---- The frame's life ---------------------------------------------- */
+
+/* The labeler the module launched: a child of Weston running
+ * XD_LABELER_PATH, or 0. */
+static int
+labeler_find(void)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *d;
+	int pid = 0;
+
+	while (proc && !pid && (d = readdir(proc))) {
+		char path[300], buf[512], *p;
+		int ppid = 0;
+		size_t n;
+		FILE *f;
+
+		if (d->d_name[0] < '0' || d->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/cmdline", d->d_name);
+		f = fopen(path, "r");
+		n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		if (strcmp(buf, XD_LABELER_PATH) != 0)
+			continue;
+		snprintf(path, sizeof path, "/proc/%s/stat", d->d_name);
+		f = fopen(path, "r");
+		n = f ? fread(buf, 1, sizeof buf - 1, f) : 0;
+		if (f)
+			fclose(f);
+		buf[n] = '\0';
+		/* pid (comm) state ppid: comm may hold spaces. */
+		p = strrchr(buf, ')');
+		if (p && sscanf(p + 1, " %*c %d", &ppid) == 1 &&
+		    ppid == weston->pid)
+			pid = atoi(d->d_name);
+	}
+	if (proc)
+		closedir(proc);
+	return pid;
+}
+
+/* The labeler dies: the module starts it again, and the names come
+ * back, the frames staying all along. */
+XD_TEST(labeler_restart)
+{
+	struct expect e = {
+		.output = "headless", .x1 = 40, .y1 = 50, .x2 = 240,
+		.y2 = 170, .border = XD_LABEL_BORDER, .color = DEFAULT_RGB,
+		.name = "guest-a", .domid = 1, .frame = 1,
+	};
+	int pid, again = 0, ms;
+
+	start("kiosk", "", "[xen-display]\nguest=guest-a\noutput=headless\n"
+	      "placement=position\nposition=40,50\n");
+	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 200x120");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+	expect_display(&e);
+	pid = labeler_find();
+	XD_ASSERT(pid > 0, "no labeler under Weston");
+	kill(pid, SIGKILL);
+	XD_ASSERT(xd_weston_wait_log(weston, "labeler gone", 5000),
+		  "the labeler's death not logged");
+	for (ms = 0; ms < POLL_MS; ms += 100) {
+		again = labeler_find();
+		if (again > 0 && again != pid)
+			break;
+		usleep(100 * 1000);
+	}
+	XD_ASSERT(again > 0 && again != pid, "the labeler is not restarted");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 2");
+	e.frame = 2;
+	expect_display(&e);
+}
+
+/* Pixels of rgb on output, polled for up to POLL_MS until there are
+ * none. */
+static long
+color_stays(const char *output, uint32_t rgb)
+{
+	long n = 0;
+	int ms;
+
+	for (ms = 0; ms < POLL_MS; ms += 100) {
+		struct xd_image *img = xd_capture_output(display, output);
+
+		n = xd_image_count(img, 0, 0, img->width, img->height, rgb);
+		xd_image_destroy(img);
+		if (n == 0)
+			break;
+		usleep(100 * 1000);
+	}
+	return n;
+}
+
+/* A removed guest leaves no frame and no name behind. */
+XD_TEST(remove)
+{
+	struct expect e = {
+		.output = "headless", .x1 = 40, .y1 = 50, .x2 = 240,
+		.y2 = 170, .border = XD_LABEL_BORDER, .color = 0xc03060,
+		.name = "guest-a", .domid = 1, .frame = 1,
+	};
+	long n;
+
+	start("kiosk", "", "[xen-display]\nguest=guest-a\noutput=headless\n"
+	      "placement=position\nposition=40,50\nlabel-color=0xc03060\n");
+	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 200x120");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+	expect_display(&e);
+	xd_sim_ok(sim, SIM_MS, "remove 1");
+	n = color_stays("headless", 0xc03060);
+	XD_ASSERT(n == 0, "%ld pixels of the removed guest's frame stay", n);
+}
+
+/* The guest's output unplugged and plugged again (test-outputs-module.c,
+ * SIGUSR1): its display comes back framed and named; nothing of its
+ * frame stays on the other output meanwhile. */
+XD_TEST(hotplug)
+{
+	struct expect e = {
+		.output = "headless-2", .x1 = 40, .y1 = 50, .x2 = 240,
+		.y2 = 170, .border = XD_LABEL_BORDER, .color = 0x20a040,
+		.name = "guest-b", .domid = 2, .frame = 0,
+	};
+
+	start("kiosk", "", "[xen-display]\nguest=guest-b\n"
+	      "output=headless-2\nplacement=position\nposition=40,50\n"
+	      "label-color=0x20a040\n");
+	xd_sim_ok(sim, SIM_MS, "guest 2 guest-b 200x120");
+	xd_sim_ok(sim, SIM_MS, "show 2 0 0");
+	expect_display(&e);
+	kill(weston->pid, SIGUSR1);
+	xd_sim_ok(sim, SIM_MS, "show 2 0 1");
+	XD_ASSERT(color_stays("headless", 0x20a040) == 0,
+		  "guest-b's frame on headless while its output is gone");
+	kill(weston->pid, SIGUSR1);
+	xd_sim_ok(sim, SIM_MS, "show 2 0 3");
+	e.frame = 3;
 	expect_display(&e);
 }
 
