@@ -14,6 +14,7 @@
  *   fullscreen     a pinned placement=fullscreen: the frame inside the
  *                  output's edges, the name over the picture's corner
  *   scale          the same over a picture scaled to fill its output
+ *   two-connectors one guest's two displays, each framed and named
  *   window         a guest without a section under desktop-shell, a
  *                  window wherever the shell put it: found by its
  *                  picture, framed around it
@@ -27,6 +28,8 @@
  *   focus          a click gives the guest the keyboard: the frame
  *                  widens and the name says so; the release key takes
  *                  both back (input through Weston's VNC backend)
+ *   window-focus   the same for a window clicked, which the shell
+ *                  activates
  *   focus-switch   two guests: only the one with the keyboard shows it,
  *                  and a click on the other moves that
  *   labeler-restart  the labeler killed: started again, names back
@@ -120,6 +123,61 @@ start(const char *shell, const char *globals, const char *sections)
 	start_with(&opt, globals, sections);
 }
 
+/* Ctrl+Alt+Escape, the default release key. */
+static void
+release_key(void)
+{
+	xd_rfb_key(rfb, XK_Control_L, true);
+	xd_rfb_key(rfb, XK_Alt_L, true);
+	xd_rfb_key(rfb, XK_Escape, true);
+	xd_rfb_key(rfb, XK_Escape, false);
+	xd_rfb_key(rfb, XK_Alt_L, false);
+	xd_rfb_key(rfb, XK_Control_L, false);
+	xd_rfb_sync(rfb);
+}
+
+/* A click at (x, y), the pointer then left outside every frame: its
+ * sprite is not the guest's. */
+static void
+click_then_away(int x, int y)
+{
+	xd_rfb_pointer(rfb, x, y, 0);
+	xd_rfb_pointer(rfb, x, y, XD_RFB_BUTTON_LEFT);
+	xd_rfb_pointer(rfb, x, y, 0);
+	xd_rfb_pointer(rfb, 630, 470, 0);
+	xd_rfb_sync(rfb);
+}
+
+
+/* Where img shows the top left corner of dom domid's frame, found by
+ * the pattern's 8x8 pixels at (ox, oy) of it (a corner may lie under
+ * the frame when it is inset), or false. */
+static bool
+find_picture(const struct xd_image *img, uint32_t domid, uint32_t frame,
+	     int ox, int oy, int *px, int *py)
+{
+	int x, y, dx, dy;
+
+	for (y = 0; y + 8 <= img->height; y++) {
+		for (x = 0; x + 8 <= img->width; x++) {
+			bool all = true;
+
+			for (dy = 0; dy < 8 && all; dy++)
+				for (dx = 0; dx < 8 && all; dx++)
+					all = xd_image_pixel(img, x + dx,
+							     y + dy) ==
+					      xd_sim_pattern(domid, 0, frame,
+							     ox + dx, oy + dy);
+			if (all) {
+				*px = x - ox;
+				*py = y - oy;
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* ---- What a guest's display must look like ------------------------- */
 
 struct expect {
@@ -132,7 +190,7 @@ struct expect {
 	bool focused;			/* the name says it has the keyboard */
 	/* The picture: sim-pattern.h's frame of domid, or image (the
 	 * picture's width a row), or one colour (rgb). */
-	uint32_t domid, frame;
+	uint32_t domid, conn, frame;
 	const uint32_t *image;
 	bool solid;
 	uint32_t rgb;
@@ -147,7 +205,7 @@ picture_pixel(const struct expect *e, int x, int y)
 		return RGB(e->image[(size_t)y * (e->x2 - e->x1) + x]);
 	if (e->solid)
 		return e->rgb;
-	return xd_sim_pattern(e->domid, 0, e->frame, x, y);
+	return xd_sim_pattern(e->domid, e->conn, e->frame, x, y);
 }
 
 struct rect {
@@ -256,6 +314,14 @@ mismatches(const struct expect *e, const struct xd_label_image *label,
 	return bad;
 }
 
+/* What output shows now; a VNC output as its user sees it
+ * (rfb-client.h). */
+static struct xd_image *
+capture(const char *output)
+{
+	return rfb ? xd_rfb_capture(rfb) : xd_capture_output(display, output);
+}
+
 /* Polls output until it shows e (the labeler and a focus change come
  * asynchronously), for up to POLL_MS. */
 static void
@@ -268,9 +334,7 @@ expect_display(const struct expect *e)
 	int ms;
 
 	for (ms = 0;; ms += 100) {
-		/* A VNC output as its user sees it (rfb-client.h). */
-		img = rfb ? xd_rfb_capture(rfb) :
-		      xd_capture_output(display, e->output);
+		img = capture(e->output);
 		bad = mismatches(e, label, img, why, sizeof why);
 		if (!bad || ms >= POLL_MS)
 			break;
@@ -366,35 +430,66 @@ XD_TEST(scale)
 	expect_display(&e);
 }
 
+/* One guest, two connectors on two outputs: each display framed and
+ * named as the guest's. */
+XD_TEST(two_connectors)
+{
+	struct expect c0 = {
+		.output = "headless", .x1 = 0, .y1 = 0, .x2 = W, .y2 = H,
+		.border = XD_LABEL_BORDER, .inset = true, .color = 0xc03060,
+		.name = "guest-a", .domid = 1, .conn = 0, .frame = 1,
+	};
+	struct expect c1 = {
+		.output = "headless-2", .x1 = 40, .y1 = 50, .x2 = 240,
+		.y2 = 170, .border = XD_LABEL_BORDER, .color = 0xc03060,
+		.name = "guest-a", .domid = 1, .conn = 1, .frame = 2,
+	};
+
+	start("kiosk", "", "[xen-display]\nguest=guest-a\nconnector=0\n"
+	      "output=headless\nplacement=fullscreen\n"
+	      "[xen-display]\nguest=guest-a\nconnector=1\n"
+	      "output=headless-2\nplacement=position\nposition=40,50\n"
+	      "[xen-display]\nguest=guest-a\nlabel-color=0xc03060\n");
+	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a %dx%d,200x120", W, H);
+	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+	xd_sim_ok(sim, SIM_MS, "show 1 1 2");
+	expect_display(&c0);
+	expect_display(&c1);
+}
+
 /* ---- A window ------------------------------------------------------ */
 
-/* Where img shows the top left corner of dom domid's frame, found by
- * the pattern's 8x8 pixels at (ox, oy) of it (a corner may lie under
- * the frame when it is inset), or false. */
-static bool
-find_picture(const struct xd_image *img, uint32_t domid, uint32_t frame,
-	     int ox, int oy, int *px, int *py)
+/* Finds e's guest (domid, frame; 240x160), a window, on its output
+ * (ow x oh) and sets e's place and whether its frame is inset. */
+static void
+locate_window(struct expect *e, int ow, int oh)
 {
-	int x, y, dx, dy;
+	struct xd_image *img;
+	int ms, x = 0, y = 0;
+	bool found = false;
 
-	for (y = 0; y + 8 <= img->height; y++) {
-		for (x = 0; x + 8 <= img->width; x++) {
-			bool all = true;
-
-			for (dy = 0; dy < 8 && all; dy++)
-				for (dx = 0; dx < 8 && all; dx++)
-					all = xd_image_pixel(img, x + dx,
-							     y + dy) ==
-					      xd_sim_pattern(domid, 0, frame,
-							     ox + dx, oy + dy);
-			if (all) {
-				*px = x - ox;
-				*py = y - oy;
-				return true;
-			}
-		}
+	XD_ASSERT(xd_weston_wait_log(weston, "(240x160): window", 5000),
+		  "%s is not a window", e->name);
+	/* desktop-shell fades its output in. */
+	for (ms = 0; !found && ms < POLL_MS; ms += 100) {
+		img = capture(e->output);
+		found = find_picture(img, e->domid, e->frame, 100, 60, &x,
+				     &y);
+		xd_image_destroy(img);
+		if (!found)
+			usleep(100 * 1000);
 	}
-	return false;
+	XD_ASSERT(found, "%s's window is not on the output", e->name);
+	e->x1 = x;
+	e->y1 = y;
+	e->x2 = x + 240;
+	e->y2 = y + 160;
+	/* As the module decides: the frame, focused or not, and the
+	 * strip fit on the output. */
+	e->inset = x - XD_LABEL_BORDER_FOCUSED < 0 ||
+		   y - XD_LABEL_BORDER_FOCUSED - LH < 0 ||
+		   e->x2 + XD_LABEL_BORDER_FOCUSED > ow ||
+		   e->y2 + XD_LABEL_BORDER_FOCUSED > oh;
 }
 
 /* Under desktop-shell a guest without a section is a window the shell
@@ -415,34 +510,48 @@ XD_TEST(window)
 		.color = DEFAULT_RGB, .name = "guest-a", .domid = 1,
 		.frame = 6, .top = PANEL_H,
 	};
-	struct xd_image *img;
-	int ms, x = 0, y = 0;
-	bool found = false;
 
 	start_with(&opt, "", "");
 	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 240x160");
 	xd_sim_ok(sim, SIM_MS, "show 1 0 6");
-	XD_ASSERT(xd_weston_wait_log(weston, "(240x160): window", 5000),
-		  "guest-a is not a window");
-	/* desktop-shell fades its output in. */
-	for (ms = 0; !found && ms < POLL_MS; ms += 100) {
-		img = xd_capture_output(display, "headless");
-		found = find_picture(img, 1, 6, 100, 60, &x, &y);
-		xd_image_destroy(img);
-		if (!found)
-			usleep(100 * 1000);
-	}
-	XD_ASSERT(found, "guest-a's window is not on the output");
-	e.x1 = x;
-	e.y1 = y;
-	e.x2 = x + 240;
-	e.y2 = y + 160;
-	/* As the module decides: the frame, focused or not, and the
-	 * strip fit on the output. */
-	e.inset = x - XD_LABEL_BORDER_FOCUSED < 0 ||
-		  y - XD_LABEL_BORDER_FOCUSED - LH < 0 ||
-		  e.x2 + XD_LABEL_BORDER_FOCUSED > 640 ||
-		  e.y2 + XD_LABEL_BORDER_FOCUSED > 480;
+	locate_window(&e, 640, 480);
+	expect_display(&e);
+}
+
+/* The same window (on a VNC output) clicked: desktop-shell activates it
+ * and gives it the keyboard, which its frame and name show; the release
+ * key takes both back. It did not have the keyboard before: the shell
+ * gave it as it mapped the window, and the module took it back. */
+XD_TEST(window_focus)
+{
+	struct xd_weston_options opt = {
+		.backend = "vnc",
+		.renderer = "pixman",
+		.shell = "desktop",
+		.width = 640,
+		.height = 480,
+	};
+	struct expect e = {
+		.output = "vnc", .border = XD_LABEL_BORDER,
+		.color = DEFAULT_RGB, .name = "alpha", .domid = 1,
+		.frame = 6, .top = PANEL_H,
+	};
+
+	start_with(&opt, "", "");
+	rfb = xd_rfb_connect("127.0.0.1", weston->vnc_port, weston->vnc_user,
+			     weston->vnc_password);
+	xd_sim_ok(sim, SIM_MS, "guest 1 alpha 240x160");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 6");
+	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
+	locate_window(&e, 640, 480);
+	expect_display(&e);
+	click_then_away((e.x1 + e.x2) / 2, (e.y1 + e.y2) / 2);
+	e.border = XD_LABEL_BORDER_FOCUSED;
+	e.focused = true;
+	expect_display(&e);
+	release_key();
+	e.border = XD_LABEL_BORDER;
+	e.focused = false;
 	expect_display(&e);
 }
 
@@ -649,31 +758,6 @@ XD_TEST(fake_frame)
 }
 
 /* ---- The keyboard -------------------------------------------------- */
-
-/* Ctrl+Alt+Escape, the default release key. */
-static void
-release_key(void)
-{
-	xd_rfb_key(rfb, XK_Control_L, true);
-	xd_rfb_key(rfb, XK_Alt_L, true);
-	xd_rfb_key(rfb, XK_Escape, true);
-	xd_rfb_key(rfb, XK_Escape, false);
-	xd_rfb_key(rfb, XK_Alt_L, false);
-	xd_rfb_key(rfb, XK_Control_L, false);
-	xd_rfb_sync(rfb);
-}
-
-/* A click at (x, y), the pointer then left outside every frame: its
- * sprite is not the guest's. */
-static void
-click_then_away(int x, int y)
-{
-	xd_rfb_pointer(rfb, x, y, 0);
-	xd_rfb_pointer(rfb, x, y, XD_RFB_BUTTON_LEFT);
-	xd_rfb_pointer(rfb, x, y, 0);
-	xd_rfb_pointer(rfb, 630, 470, 0);
-	xd_rfb_sync(rfb);
-}
 
 /* alpha (W x H) pinned at (100,80) of a 640x480 VNC output, with a
  * vkbd: a click gives it the keyboard, and its frame and name change;
