@@ -3,17 +3,11 @@
  * The guests' names as the labeler renders them (plugin/labeler/): the
  * size the module asked for, the colours the protocol promises, the
  * padding, the width bound, the same pixels twice, and no crash on
- * whatever text; and the labeler itself refusing to run without its
- * compositor.
+ * whatever text. The labeler process is tests/test-labeler.c's.
  */
 
-#include <errno.h>
 #include <stdbool.h>
-#include <fcntl.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "common/label-style.h"
 #include "harness/harness.h"
@@ -294,36 +288,4 @@ XD_TEST(bounds)
 	XD_ASSERT(image && image->width == 2 * XD_LABEL_PAD + 1,
 		  "label with room for one pixel of text");
 	xd_label_image_destroy(image);
-}
-
-/* Without its compositor, the labeler says so and fails, cleanly. */
-XD_TEST(labeler_without_compositor)
-{
-	char dir[] = "/tmp/xd-labeler-XXXXXX";
-	char err[512] = "";
-	int pipefd[2], status;
-	ssize_t n;
-	pid_t pid;
-
-	XD_ASSERT(mkdtemp(dir), "mkdtemp: %s", strerror(errno));
-	XD_ASSERT(pipe2(pipefd, O_CLOEXEC) == 0, "pipe: %s", strerror(errno));
-	pid = fork();
-	XD_ASSERT(pid >= 0, "fork: %s", strerror(errno));
-	if (pid == 0) {
-		dup2(pipefd[1], STDERR_FILENO);
-		unsetenv("WAYLAND_SOCKET");
-		setenv("XDG_RUNTIME_DIR", dir, 1);
-		setenv("WAYLAND_DISPLAY", "xd-no-compositor", 1);
-		execl(XD_LABELER_PATH, XD_LABELER_PATH, (char *)NULL);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	n = read(pipefd[0], err, sizeof err - 1);
-	close(pipefd[0]);
-	XD_ASSERT(waitpid(pid, &status, 0) == pid, "waitpid");
-	rmdir(dir);
-	XD_ASSERT(WIFEXITED(status) && WEXITSTATUS(status) == 1,
-		  "status %#x, stderr: %s", status, err);
-	XD_ASSERT(n > 0 && strstr(err, "xen-display-labeler: cannot connect"),
-		  "stderr: %s", err);
 }

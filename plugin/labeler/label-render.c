@@ -267,8 +267,8 @@ xd_label_render_release(void)
 	if (font_map)
 		g_object_unref(font_map);
 	font_map = NULL;
-	/* Cairo's font faces, then the fontconfig patterns they held and
-	 * the configuration Pango had fontconfig load. */
-	cairo_debug_reset_static_data();
+	/* The configuration Pango had fontconfig load. (Not
+	 * cairo_debug_reset_static_data(): it aborts while a font Pango
+	 * still caches is alive.) */
 	FcFini();
 }

@@ -24,12 +24,14 @@ struct xd_label_image {
 };
 
 /*
- * Renders text (UTF-8) on one line: invalid sequences, control and format
- * characters (newlines, bidi overrides) are shown as U+FFFD. Over an opaque background (0xAARRGGBB, alpha ignored), in black or
- * white, whichever contrasts more. The image is height tall and as wide
- * as the text plus XD_LABEL_PAD on each side, at least 2 * XD_LABEL_PAD
- * + 1 and at most max_width: a longer text is ellipsized at its end.
- * The same arguments give the same pixels on the same font stack.
+ * Renders text (UTF-8) on one line, invalid sequences and control and
+ * format characters (newlines, bidi overrides) shown as U+FFFD, over an
+ * opaque background (0xAARRGGBB, alpha ignored), in black or white,
+ * whichever contrasts more (WCAG contrast ratio). The image is height
+ * tall and as wide as the text plus XD_LABEL_PAD on each side, at least
+ * 2 * XD_LABEL_PAD + 1 and at most max_width: a longer text is
+ * ellipsized at its end. The padding is always background only. The
+ * same arguments give the same pixels on the same font stack.
  *
  * Returns NULL when text is NULL or longer than XD_LABEL_RENDER_TEXT_MAX,
  * height is not in 1..XD_LABEL_RENDER_HEIGHT_MAX, max_width not in

@@ -174,6 +174,7 @@ labeler_finish(struct labeler *l)
 	if (l->registry)
 		wl_registry_destroy(l->registry);
 	wl_display_disconnect(l->display);
+	xd_label_render_release();
 }
 
 int
