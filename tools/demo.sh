@@ -9,7 +9,8 @@
 # trixie build root, boots Xen 4.20 with a trixie dom0 running Weston and
 # our module, starts a PV guest whose xen-drm-front draws four frames, and
 # checks each frame captured from dom0 Weston (run by an ordinary user,
-# not root) pixel for pixel. Leaves
+# not root) pixel for pixel, with the frame and name the module draws
+# around every guest display (doc/security.md). Leaves
 # OUT_DIR/screen.png (the dom0 screen) and OUT_DIR/report.txt. A fresh
 # machine first builds the cached images (about 10 minutes); then a run
 # takes 2 to 4 minutes (TCG).
@@ -74,6 +75,14 @@ provider=$(grep -ho "provider '[a-z-]*'[^]]*" "$rig/logs/weston.log" \
 # user"); its uid as dom0 saw it.
 weston_uid=$(awk '/^Uid:/ { print $2 }' "$rig/logs/weston-fds.txt" \
 	2>/dev/null || true)
+# The module's frame and the guest's name, checked pixel for pixel in
+# every frame's capture by guest-frames.sh (check-capture.c, "framed").
+label=$(tail -1 "$rig/checks.txt" 2>/dev/null |
+	grep -o 'frame_pixels=[0-9]* label="[^"]*" label_pixels=[0-9]*' || true)
+if [ -z "$label" ] || ! tail -1 "$rig/checks.txt" | grep -q ' mismatched=0'; then
+	echo "demo.sh: screen.png does not carry the guest's frame and name" >&2
+	status=1
+fi
 if [ "${weston_uid:-0}" = 0 ]; then
 	echo "demo.sh: Weston did not run as an ordinary user" >&2
 	status=1
@@ -85,6 +94,7 @@ frames shown:      ${shown:-0} (each captured in dom0 and checked pixel for pixe
 guest's result:    ${result:-none}
 buffer provider:   ${provider:-unknown}
 Weston's user:     uid ${weston_uid:-unknown} in dom0 (xd: not root)
+frame and name:    ${label:-MISSING} (drawn by Weston's module, checked pixel for pixel)
 status:            $([ $status = 0 ] && echo pass || echo "FAIL (logs: $rig)")
 screen:            $out/screen.png
 EOR

@@ -5,10 +5,17 @@
  *
  *   check-capture FILE.png X Y W H solid RRGGBB
  *   check-capture FILE.png X Y W H pattern FRAME CONN
+ *   check-capture FILE.png X Y W H framed FRAME CONN (RRGGBB|default) NAME
  *
  * "pattern" is the guest test client's frame (pattern.h), drawn at the
- * rectangle's size. Prints one CHECK line; exits 0 only when every pixel
- * of the rectangle matches, 1 on a mismatch, 2 on bad input.
+ * rectangle's size. "framed" is that pattern under the module's frame
+ * drawn over its edges (plugin/common/label-style.h: a picture that
+ * fills its output has no room around it): XD_LABEL_BORDER pixels of
+ * RRGGBB along each edge, and NAME's label as the labeler renders it
+ * (plugin/labeler/label-render.c) at its top left corner inside the
+ * frame; the pattern everywhere else. Prints one CHECK line; exits 0
+ * only when every pixel of the rectangle matches, 1 on a mismatch, 2 on
+ * bad input.
  */
 #include <png.h>
 #include <stdint.h>
@@ -16,7 +23,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/label-style.h"
 #include "guest/pattern.h"
+#include "labeler/label-render.h"
 
 static unsigned long
 parse_number(const char *s, int base)
@@ -31,6 +40,28 @@ parse_number(const char *s, int base)
 	return v;
 }
 
+/* Whether (x, y) of a w x h picture is under the module's frame drawn
+ * over its edges (1) or its label (2), and what it shows there. */
+static int
+expect_framed(const struct xd_label_image *label, uint32_t color,
+	      unsigned long x, unsigned long y, unsigned long w,
+	      unsigned long h, uint32_t *want)
+{
+	const unsigned long b = XD_LABEL_BORDER;
+
+	if (x >= b && y >= b && x - b < label->width &&
+	    y - b < label->height) {
+		*want = label->pixels[(y - b) * (label->stride / 4) + x - b] &
+			0xffffff;
+		return 2;
+	}
+	if (x < b || y < b || x >= w - b || y >= h - b) {
+		*want = color;
+		return 1;
+	}
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -40,19 +71,36 @@ main(int argc, char *argv[])
 	uint32_t solid = 0, want, got;
 	unsigned long x, y, bad = 0, first_x = 0, first_y = 0;
 	uint32_t first_got = 0, first_want = 0;
+	struct xd_label_image *label = NULL;
+	unsigned long framed_px = 0, label_px = 0;
 	int pattern;
 
 	if (argc < 8) {
 		fprintf(stderr, "usage: check-capture FILE X Y W H "
-			"(solid RRGGBB | pattern FRAME CONN)\n");
+			"(solid RRGGBB | pattern FRAME CONN | "
+			"framed FRAME CONN RRGGBB NAME)\n");
 		return 2;
 	}
 	x0 = parse_number(argv[2], 10);
 	y0 = parse_number(argv[3], 10);
 	w = parse_number(argv[4], 10);
 	h = parse_number(argv[5], 10);
-	pattern = !strcmp(argv[6], "pattern");
-	if (pattern && argc == 9) {
+	pattern = !strcmp(argv[6], "pattern") || !strcmp(argv[6], "framed");
+	if (!strcmp(argv[6], "framed") && argc == 11) {
+		frame = parse_number(argv[7], 10);
+		conn = parse_number(argv[8], 10);
+		/* "default": a guest whose weston.ini names no colour. */
+		solid = strcmp(argv[9], "default") == 0 ?
+			XD_LABEL_DEFAULT_COLOR & 0xffffff :
+			parse_number(argv[9], 16);
+		label = xd_label_render(argv[10], 0xff000000u | solid,
+					XD_LABEL_HEIGHT, XD_LABEL_MAX_WIDTH);
+		if (!label) {
+			fprintf(stderr, "check-capture: cannot render %s\n",
+				argv[10]);
+			return 2;
+		}
+	} else if (!strcmp(argv[6], "pattern") && argc == 9) {
 		frame = parse_number(argv[7], 10);
 		conn = parse_number(argv[8], 10);
 	} else if (!strcmp(argv[6], "solid") && argc == 8) {
@@ -92,6 +140,15 @@ main(int argc, char *argv[])
 			want = pattern ?
 				xd_pattern_pixel(frame, conn, x, y, w, h) :
 				solid;
+			switch (label ? expect_framed(label, solid, x, y, w,
+						      h, &want) : 0) {
+			case 1:
+				framed_px++;
+				break;
+			case 2:
+				label_px++;
+				break;
+			}
 			want &= 0xffffff;
 			if (got == want)
 				continue;
@@ -106,12 +163,16 @@ main(int argc, char *argv[])
 
 	printf("CHECK file=%s size=%ux%u rect=%lu,%lu,%lux%lu %s "
 	       "matched=%lu mismatched=%lu", argv[1], image.width,
-	       image.height, x0, y0, w, h, pattern ? "pattern" : "solid",
-	       w * h - bad, bad);
+	       image.height, x0, y0, w, h, argv[6], w * h - bad, bad);
+	if (label)
+		printf(" frame_pixels=%lu label=\"%s\" label_pixels=%lu",
+		       framed_px, argv[10], label_px);
 	if (bad)
 		printf(" first=%lu,%lu got=%06x want=%06x", first_x, first_y,
 		       first_got, first_want);
 	printf("\n");
+	xd_label_image_destroy(label);
+	xd_label_render_release();
 	free(rgb);
 	return bad ? 1 : 0;
 }

@@ -26,7 +26,7 @@ status=0
 for f in $(seq 0 $((frames - 1))); do
 	if [ -r "$out/frame-$f.png" ]; then
 		"$here/check-capture.sh" "$out/frame-$f.png" 0 0 800 600 \
-			pattern "$f" 0 || status=1
+			framed "$f" 0 default guestB || status=1
 	else
 		echo "compromised-backend: no capture of guest B's frame $f"
 		status=1

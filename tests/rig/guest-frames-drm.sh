@@ -18,6 +18,7 @@ out=$(cd "$out" && pwd)
 "$repo/tools/rig/run.sh" --display --out "$out" --timeout 900 "$staging" \
 	"$here/scenarios/guest-frames-drm.sh"
 for f in $(seq 0 $((frames - 1))); do
-	"$here/check-capture.sh" "$out/screen-$f.png" 0 0 800 600 pattern "$f" 0
+	"$here/check-capture.sh" "$out/screen-$f.png" 0 0 800 600 \
+		framed "$f" 0 default guest1
 done
 echo "guest-frames-drm: $frames frames on QEMU's display, pixel for pixel"

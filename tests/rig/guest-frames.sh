@@ -38,10 +38,14 @@ if [ $kind = zero-copy ]; then
 fi
 "$repo/tools/rig/run.sh" --out "$out" --timeout 900 "$staging" \
 	"$here/scenarios/guest-frames.sh"
+: > "$out/checks.txt"
 for f in $(seq 0 $((frames - 1))); do
-	"$here/check-capture.sh" "$out/frame-$f.png" 0 0 800 600 pattern "$f" 0
+	# Fullscreen under kiosk-shell: the module's frame and guest1's
+	# name over the picture's edges, the guest's pixels everywhere else.
+	"$here/check-capture.sh" "$out/frame-$f.png" 0 0 800 600 \
+		framed "$f" 0 default guest1 | tee -a "$out/checks.txt"
 done
-echo "guest-frames: $frames frames shown in dom0 Weston, pixel for pixel"
+echo "guest-frames: $frames frames shown in dom0 Weston, pixel for pixel, framed and named guest1"
 # The backend's counters around the guest's burst of $burst flips
 # (scenarios/guest-frames.sh): per flip, with TCG's times.
 "$here/burst-figures.sh" guest-frames "$out" "$burst" $kind 800x600

@@ -16,7 +16,8 @@ mkdir -p "$out"
 out=$(cd "$out" && pwd)
 "$repo/tools/rig/run.sh" --out "$out" --timeout 600 "$1" \
 	"$here/scenarios/kmod.sh"
-"$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 pattern 1 0
+"$here/check-capture.sh" "$out/kmod-frame-1.png" 0 0 800 600 framed 1 0 \
+	default guest1
 grep -h 'reads every byte' "$out/zcopy-readback.txt"
 grep -h '^PROBE result' "$out/zcopy-defaults.txt" \
 	"$out/zcopy-loopback.txt" "$out/zcopy-readback.txt" \

@@ -2,8 +2,9 @@
 /*
  * xd-demo: the headless demo behind tools/demo.sh. A simulated guest
  * (xd-sim) with one 640x480 connector flips FRAMES frames through the
- * real backend into headless Weston with our module; the demo leaves a
- * PNG of Weston's output and a short report in OUT_DIR.
+ * real backend into headless Weston with our module, which frames and
+ * names it (over its edges: it fills the output); the demo leaves a PNG
+ * of Weston's output and a short report in OUT_DIR.
  *
  *   xd-demo OUT_DIR [FRAMES]
  */
@@ -13,7 +14,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/label-style.h"
 #include "harness/harness.h"
+#include "label-render.h"
 #include "sim-pattern.h"
 #include "sim-process.h"
 
@@ -27,6 +30,22 @@ now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* What the output shows at (x, y): the module's frame and name over the
+ * picture's edges, the guest's pattern elsewhere. */
+static uint32_t
+expected(const struct xd_label_image *label, int frame, int x, int y)
+{
+	const int b = XD_LABEL_BORDER;
+
+	if (label && x >= b && y >= b && x - b < (int)label->width &&
+	    y - b < (int)label->height)
+		return label->pixels[(y - b) * (label->stride / 4) + x - b] &
+		       0xffffff;
+	if (x < b || y < b || x >= W - b || y >= H - b)
+		return XD_LABEL_DEFAULT_COLOR & 0xffffff;
+	return xd_sim_pattern(1, 0, frame, x, y);
 }
 
 /* The value after key in Weston's log, up to the line's end. */
@@ -56,6 +75,7 @@ main(int argc, char *argv[])
 	struct xd_weston *weston;
 	struct wl_display *display;
 	struct xd_image *img;
+	struct xd_label_image *label;
 	const char *line;
 	int frames = argc > 2 ? atoi(argv[2]) : 120;
 	int shown = 0, f;
@@ -71,8 +91,10 @@ main(int argc, char *argv[])
 	}
 	XD_ASSERT(mkdtemp(dir), "mkdtemp");
 	sim = xd_sim_process_start(dir);
-	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n",
-			   sim->socket, XD_BACKEND_PATH) > 0, "asprintf");
+	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
+			   "sandbox-path=%s\nlabeler-path=%s\n", sim->socket,
+			   XD_BACKEND_PATH, XD_SANDBOX_PATH,
+			   XD_LABELER_PATH) > 0, "asprintf");
 	opt.config = config;
 	weston = xd_weston_start(&opt);
 	free(config);
@@ -89,11 +111,14 @@ main(int argc, char *argv[])
 	}
 	t = now_s() - t0;
 
+	label = xd_label_render("demo-guest", XD_LABEL_DEFAULT_COLOR,
+				XD_LABEL_HEIGHT, XD_LABEL_MAX_WIDTH);
+	XD_ASSERT(label, "cannot render the expected label");
 	img = xd_capture_output(display, NULL);
 	for (y = 0; y < H; y++)
 		for (x = 0; x < W; x++)
 			if (xd_image_pixel(img, x, y) !=
-			    xd_sim_pattern(1, 0, frames - 1, x, y))
+			    expected(label, frames - 1, x, y))
 				bad++;
 	snprintf(path, sizeof path, "%s/screen.png", argv[1]);
 	XD_ASSERT(xd_image_write_png(img, path) == 0, "cannot write %s", path);
@@ -111,7 +136,8 @@ main(int argc, char *argv[])
 		"frames flipped:   %d of %d, each completed by "
 		"PG_FLIP_COMPLETE\n"
 		"frame rate:       %.1f frames/s (Weston paced)\n"
-		"last frame:       %s on Weston's output (%ld pixels differ)\n"
+		"last frame:       %s on Weston's output (%ld pixels differ),\n"
+		"                  framed and named demo-guest by the module\n"
 		"buffer provider:  %s\n",
 		W, H, shown, frames, shown / t,
 		bad ? "WRONG" : "pixel-exact", bad, provider);
@@ -121,6 +147,7 @@ main(int argc, char *argv[])
 		return 1;
 
 	free(log);
+	xd_label_image_destroy(label);
 	xd_image_destroy(img);
 	xd_weston_stop(weston);
 	xd_sim_process_stop(sim);
