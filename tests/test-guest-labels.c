@@ -34,6 +34,7 @@
  *                  and a click on the other moves that
  *   labeler-restart  the labeler killed: started again, names back
  *   remove         a removed guest leaves no frame behind
+ *   backend-restart  a killed backend's successor framed and named
  *   hotplug        the guest's output unplugged and back: framed again
  *   forged-name    a backend that names another guest over the private
  *                  protocol is labelled with its own guest's name
@@ -972,6 +973,50 @@ XD_TEST(remove)
 	xd_sim_ok(sim, SIM_MS, "remove 1");
 	n = color_stays("headless", 0xc03060);
 	XD_ASSERT(n == 0, "%ld pixels of the removed guest's frame stay", n);
+}
+
+/* The guest's backend killed: the module's new one shows the guest on a
+ * new surface, framed and named like the first. */
+XD_TEST(backend_restart)
+{
+	struct expect e = {
+		.output = "headless", .x1 = 40, .y1 = 50, .x2 = 240,
+		.y2 = 170, .border = XD_LABEL_BORDER, .color = 0xc03060,
+		.name = "guest-a", .domid = 1, .frame = 1,
+	};
+	const char *connected = "guest-a: dom1: display connected";
+	int pid, again = 0, ms, n;
+
+	start("kiosk", "", "[xen-display]\nguest=guest-a\noutput=headless\n"
+	      "placement=position\nposition=40,50\nlabel-color=0xc03060\n");
+	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 200x120");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+	expect_display(&e);
+	pid = xd_backend_find(weston, 1);
+	XD_ASSERT(pid > 0, "no backend for guest-a");
+	kill(pid, SIGKILL);
+	for (ms = 0; ms < 15000; ms += 100) {
+		again = xd_backend_find(weston, 1);
+		if (again > 0 && again != pid)
+			break;
+		usleep(100 * 1000);
+	}
+	XD_ASSERT(again > 0 && again != pid, "backend not restarted");
+	/* The guest reconnects to the new backend (test-module-sim.c's
+	 * restart case waits the same way). */
+	for (ms = 0, n = 0; n < 2 && ms < 15000; ms += 100) {
+		char *log = xd_weston_read_log(weston), *p = log;
+
+		for (n = 0; p && (p = strstr(p, connected)); p++)
+			n++;
+		free(log);
+		if (n < 2)
+			usleep(100 * 1000);
+	}
+	XD_ASSERT(n >= 2, "guest-a not reconnected");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 2");
+	e.frame = 2;
+	expect_display(&e);
 }
 
 /* The guest's output unplugged and plugged again (test-outputs-module.c,
