@@ -669,7 +669,8 @@ XD_TEST(reserved_color)
 	      "placement=position\nposition=40,50\nlabel-color=0xffffff\n");
 	XD_ASSERT(xd_weston_wait_log(weston, "guest 'guest-a': "
 				     "label-color=0xffffff is reserved for "
-				     "dom0", 1000), "the refusal is not logged");
+				     "dom0", 1000),
+		  "the refusal is not logged");
 	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 200x120");
 	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
 	expect_display(&a);
@@ -682,12 +683,14 @@ static void
 paste(uint32_t *picture, int pw, const struct xd_label_image *label, int x,
       int y)
 {
+	const uint32_t *row;
 	uint32_t r, c;
 
-	for (r = 0; r < label->height; r++)
+	for (r = 0; r < label->height; r++) {
+		row = label->pixels + (size_t)r * label->stride / 4;
 		for (c = 0; c < label->width; c++)
-			picture[(size_t)(y + r) * pw + x + c] =
-				label->pixels[(size_t)r * label->stride / 4 + c];
+			picture[(size_t)(y + r) * pw + x + c] = row[c];
+	}
 }
 
 static void
