@@ -15,6 +15,7 @@
  *                  output's edges, the name over the picture's corner
  *   scale          the same over a picture scaled to fill its output
  *   two-connectors one guest's two displays, each framed and named
+ *   no-room        a name wider than its frame's room is not shown
  *   window         a guest without a section under desktop-shell, a
  *                  window wherever the shell put it: found by its
  *                  picture, framed around it
@@ -189,6 +190,7 @@ struct expect {
 	uint32_t color;			/* 0xRRGGBB */
 	const char *name;		/* the guest's, as the toolstack's */
 	bool focused;			/* the name says it has the keyboard */
+	bool no_label;			/* the name has no room: not shown */
 	/* The picture: sim-pattern.h's frame of domid, or image (the
 	 * picture's width a row), or one colour (rgb). */
 	uint32_t domid, conn, frame;
@@ -251,7 +253,8 @@ mismatches(const struct expect *e, const struct xd_label_image *label,
 		bars[2] = (struct rect){ x1 - b, y2, w + 2 * b, b };
 		bars[3] = (struct rect){ x1 - b, y1, b, h };
 		bars[4] = (struct rect){ x2, y1, b, h };
-		lab = (struct rect){ x1 - b, y1 - b - LH, label->width, LH };
+		lab = (struct rect){ x1 - b, y1 - b - LH,
+				     e->no_label ? 0 : (int)label->width, LH };
 		/* With a ring a pixel wide around it: the frame is no
 		 * wider than b. */
 		area = (struct rect){ x1 - b - 1, y1 - b - LH - 1,
@@ -262,7 +265,8 @@ mismatches(const struct expect *e, const struct xd_label_image *label,
 		bars[2] = (struct rect){ x1, y2 - b, w, b };
 		bars[3] = (struct rect){ x1, y1 + b, b, h - 2 * b };
 		bars[4] = (struct rect){ x2 - b, y1 + b, b, h - 2 * b };
-		lab = (struct rect){ x1 + b, y1 + b, label->width, LH };
+		lab = (struct rect){ x1 + b, y1 + b,
+				     e->no_label ? 0 : (int)label->width, LH };
 		area = (struct rect){ x1, y1, w, h };
 	}
 	why[0] = '\0';
@@ -456,6 +460,54 @@ XD_TEST(two_connectors)
 	xd_sim_ok(sim, SIM_MS, "show 1 1 2");
 	expect_display(&c0);
 	expect_display(&c1);
+}
+
+/* Pictures too small for their name: no name rather than one lying
+ * beyond the frame, over what is beside it (another guest's display
+ * maybe). guest-a 30 wide, its strip narrower than "guest-a"; guest-b
+ * 40x40 in the output's corner, its frame inset, room for no name
+ * inside; guest-c beside guest-b, framed and named as ever. */
+XD_TEST(no_room)
+{
+	struct expect a = {
+		.output = "headless", .x1 = 40, .y1 = 50, .x2 = 70,
+		.y2 = 150, .border = XD_LABEL_BORDER, .color = 0xc03060,
+		.name = "guest-a", .no_label = true, .domid = 1, .frame = 1,
+	};
+	struct expect b = {
+		.output = "headless-2", .x1 = 0, .y1 = 0, .x2 = 40, .y2 = 40,
+		.border = XD_LABEL_BORDER, .inset = true, .color = 0x20a040,
+		.name = "guest-b", .no_label = true, .domid = 2, .frame = 2,
+	};
+	struct expect c = {
+		.output = "headless-2", .x1 = 45, .y1 = 0, .x2 = 245,
+		.y2 = 150, .border = XD_LABEL_BORDER, .inset = true,
+		.color = 0x6040c0, .name = "guest-c", .domid = 3, .frame = 3,
+	};
+	struct xd_image *img;
+	long n;
+
+	start("kiosk", "", "[xen-display]\nguest=guest-a\noutput=headless\n"
+	      "placement=position\nposition=40,50\nlabel-color=0xc03060\n"
+	      "[xen-display]\nguest=guest-b\noutput=headless-2\n"
+	      "placement=position\nposition=0,0\nlabel-color=0x20a040\n"
+	      "[xen-display]\nguest=guest-c\noutput=headless-2\n"
+	      "placement=position\nposition=45,0\nlabel-color=0x6040c0\n");
+	xd_sim_ok(sim, SIM_MS, "guest 1 guest-a 30x100");
+	xd_sim_ok(sim, SIM_MS, "guest 2 guest-b 40x40");
+	xd_sim_ok(sim, SIM_MS, "guest 3 guest-c 200x150");
+	xd_sim_ok(sim, SIM_MS, "show 1 0 1");
+	xd_sim_ok(sim, SIM_MS, "show 2 0 2");
+	xd_sim_ok(sim, SIM_MS, "show 3 0 3");
+	expect_display(&c);
+	expect_display(&a);
+	expect_display(&b);
+	img = xd_capture_output(display, "headless-2");
+	n = xd_image_count(img, 0, 0, W, H, 0x20a040) -
+	    xd_image_count(img, 0, 0, 40, 40, 0x20a040);
+	XD_ASSERT(n == 0, "%ld pixels of guest-b's colour beyond its picture",
+		  n);
+	xd_image_destroy(img);
 }
 
 /* ---- A window ------------------------------------------------------ */
