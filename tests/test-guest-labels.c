@@ -31,6 +31,7 @@
  *                  both back (input through Weston's VNC backend)
  *   window-focus   the same for a window clicked, which the shell
  *                  activates
+ *   focus-fullscreen  the same for a fullscreen guest, its frame inset
  *   focus-switch   two guests: only the one with the keyboard shows it,
  *                  and a click on the other moves that
  *   labeler-restart  the labeler killed: started again, names back
@@ -138,15 +139,19 @@ release_key(void)
 	xd_rfb_sync(rfb);
 }
 
-/* A click at (x, y), the pointer then left outside every frame: its
- * sprite is not the guest's. */
+/* A click at (x, y), the pointer then left in the output's bottom right
+ * corner, outside every frame where there is room (the VNC backend
+ * shows its sprite to the client apart, not in the framebuffer). */
 static void
 click_then_away(int x, int y)
 {
+	int w, h;
+
+	xd_rfb_size(rfb, &w, &h);
 	xd_rfb_pointer(rfb, x, y, 0);
 	xd_rfb_pointer(rfb, x, y, XD_RFB_BUTTON_LEFT);
 	xd_rfb_pointer(rfb, x, y, 0);
-	xd_rfb_pointer(rfb, 630, 470, 0);
+	xd_rfb_pointer(rfb, w - 1, h - 1, 0);
 	xd_rfb_sync(rfb);
 }
 
@@ -849,6 +854,40 @@ XD_TEST(focus)
 	release_key();
 	XD_ASSERT(xd_weston_wait_log(weston, "no longer has the keyboard",
 				     5000), "release not logged");
+	e.border = XD_LABEL_BORDER;
+	e.focused = false;
+	expect_display(&e);
+}
+
+/* The same fullscreen: the inset frame widens inside the picture's
+ * edges, the focused name over its corner. */
+XD_TEST(focus_fullscreen)
+{
+	struct xd_weston_options opt = {
+		.backend = "vnc",
+		.renderer = "pixman",
+		.width = W,
+		.height = H,
+	};
+	struct expect e = {
+		.output = "vnc", .x1 = 0, .y1 = 0, .x2 = W, .y2 = H,
+		.border = XD_LABEL_BORDER, .inset = true,
+		.color = DEFAULT_RGB, .name = "alpha", .domid = 1,
+	};
+
+	start_with(&opt, "", "[xen-display]\nguest=alpha\noutput=vnc\n"
+		   "placement=fullscreen\n");
+	rfb = xd_rfb_connect("127.0.0.1", weston->vnc_port, weston->vnc_user,
+			     weston->vnc_password);
+	xd_sim_ok(sim, SIM_MS, "guest 1 alpha %dx%d", W, H);
+	xd_sim_ok(sim, SIM_MS, "show 1 0 0");
+	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
+	expect_display(&e);
+	click_then_away(W / 2, H / 2);
+	e.border = XD_LABEL_BORDER_FOCUSED;
+	e.focused = true;
+	expect_display(&e);
+	release_key();
 	e.border = XD_LABEL_BORDER;
 	e.focused = false;
 	expect_display(&e);
