@@ -122,10 +122,13 @@ start(void)
 			*p = '\n';
 	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
 			   "sandbox-path=" XD_SANDBOX_PATH "\n"
+			   /* Without the frames over the pictures' edges
+			    * (test-guest-labels.c): compared pixel for
+			    * pixel. */
 			   "[xen-display]\nguest=attacker\noutput=headless\n"
-			   "placement=fullscreen\n%s%s\n"
+			   "placement=fullscreen\nlabel=false\n%s%s\n"
 			   "[xen-display]\nguest=victim\noutput=headless-2\n"
-			   "placement=fullscreen\n", sim->socket,
+			   "placement=fullscreen\nlabel=false\n", sim->socket,
 			   XD_BACKEND_PATH, attacker_ini, more) > 0,
 		  "asprintf");
 	free(more);

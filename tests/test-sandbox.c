@@ -71,7 +71,11 @@ start(const char *backend)
 	atexit(stop_all);
 	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\nbackend=%s\n"
 			   "sandbox-path=%s\n[xen-display]\nguest=guest-a\n"
-			   "output=headless\nplacement=fullscreen\n",
+			   /* Without the frame over the picture's edges
+			    * (test-guest-labels.c): compared pixel for
+			    * pixel. */
+			   "output=headless\nplacement=fullscreen\n"
+			   "label=false\n",
 			   sim->socket, backend, XD_SANDBOX_PATH) > 0,
 		  "asprintf");
 	snprintf(env, sizeof env, "XD_PROBE_DIR=%s", dir);

@@ -77,9 +77,12 @@ start(const char *mode)
 	XD_ASSERT(asprintf(&config, "[xen-display]\nxen=sim:%s\n"
 			   "backend=" XD_BACKEND_PATH "\n"
 			   "sandbox-path=" XD_SANDBOX_PATH "\n"
+			   /* Without the frame over the picture's
+			    * edges (test-guest-labels.c), compared
+			    * here pixel for pixel. */
 			   "[xen-display]\nguest=victim\noutput=headless\n"
-			   "placement=fullscreen\n"
-			   "[xen-display]\nguest=attacker\n"
+			   "placement=fullscreen\nlabel=false\n"
+			   "[xen-display]\nguest=attacker\nlabel=false\n"
 			   "backend=" BROKER_HOSTILE_PATH "\n",
 			   sim->socket) > 0, "asprintf");
 	opt.config = config;

@@ -354,7 +354,8 @@ holds_keyboard(struct weston_compositor *compositor, struct wl_client *client)
 	return false;
 }
 
-/* The bars around box, or over its edges when inset. */
+/* The bars around box, or over its edges when inset; label: the name's
+ * corner and the room it has there (the strip, or inside the bars). */
 static void
 layout(const pixman_box32_t *box, int32_t b, bool inset,
        struct rect bars[BAR_COUNT], struct rect *label)
@@ -369,7 +370,7 @@ layout(const pixman_box32_t *box, int32_t b, bool inset,
 		bars[BAR_BOTTOM] = (struct rect){ x - b, y + h, w + 2 * b, b };
 		bars[BAR_LEFT] = (struct rect){ x - b, y, b, h };
 		bars[BAR_RIGHT] = (struct rect){ x + w, y, b, h };
-		*label = (struct rect){ x - b, y - b - H, 0, 0 };
+		*label = (struct rect){ x - b, y - b - H, w + 2 * b, H };
 		return;
 	}
 	if (w < 2 * b || h < 2 * b)
@@ -379,7 +380,7 @@ layout(const pixman_box32_t *box, int32_t b, bool inset,
 	bars[BAR_BOTTOM] = (struct rect){ x, y + h - b, w, b };
 	bars[BAR_LEFT] = (struct rect){ x, y + b, b, h - 2 * b };
 	bars[BAR_RIGHT] = (struct rect){ x + w - b, y + b, b, h - 2 * b };
-	*label = (struct rect){ x + b, y + b, 0, 0 };
+	*label = (struct rect){ x + b, y + b, w - 2 * b, h - 2 * b };
 }
 
 /* Puts view directly above below in below's layer (or in none). */
@@ -514,6 +515,14 @@ view_frame_update(struct view_frame *vf)
 	label_surface = fs->look->label[focused] ?
 			xd_label_surface(fs->look->label[focused]) : NULL;
 	label = label_view_get(vf, label_surface);
+	/* A name larger than its room would lie beyond this frame, over
+	 * what is beside it, another guest's display maybe: none rather
+	 * than one that seems to name that. */
+	if (label && (label->surface->width > label_at.w ||
+		      label->surface->height > label_at.h)) {
+		changed |= hide(label);
+		label = NULL;
+	}
 	if (label) {
 		changed |= place(label, NULL, &label_at);
 		changed |= stack_above(label, below);

@@ -23,6 +23,7 @@
 #define RETRY_MS 50
 
 enum {
+	MSG_SET_PIXEL_FORMAT = 0,
 	MSG_SET_ENCODINGS = 2,
 	MSG_FB_UPDATE_REQUEST = 3,
 	MSG_KEY = 4,
@@ -415,6 +416,82 @@ xd_rfb_sync(struct xd_rfb *rfb)
 	send_message(rfb, msg, sizeof msg);
 	while (!read_server_message(rfb, deadline))
 		;
+}
+
+struct xd_image *
+xd_rfb_capture(struct xd_rfb *rfb)
+{
+	long deadline = now_ms() + XD_RFB_TIMEOUT_MS;
+	/* 32 bits a pixel, depth 24, little endian, true colour, 8 bits a
+	 * channel at 16, 8, 0: XRGB8888 words, as xd_image holds. */
+	uint8_t format[20] = { MSG_SET_PIXEL_FORMAT, 0, 0, 0, 32, 24, 0, 1,
+			       0, 255, 0, 255, 0, 255, 16, 8, 0 };
+	uint8_t msg[10] = { MSG_FB_UPDATE_REQUEST, 0 };
+	struct xd_image *img = calloc(1, sizeof *img);
+	uint8_t type, head[12];
+	uint16_t rects, i;
+	long covered = 0;
+
+	XD_ASSERT(img, "out of memory");
+	img->width = rfb->width;
+	img->height = rfb->height;
+	img->pixels = calloc((size_t)img->width * img->height, 4);
+	XD_ASSERT(img->pixels, "out of memory");
+	send_message(rfb, format, sizeof format);
+	rfb->bytes_per_pixel = 4;
+	/* Non-incremental: the whole framebuffer as it is now. */
+	put16(msg + 6, rfb->width);
+	put16(msg + 8, rfb->height);
+	send_message(rfb, msg, sizeof msg);
+	while (covered < (long)img->width * img->height) {
+		XD_ASSERT(read_full(rfb->fd, &type, 1, deadline),
+			  "RFB: no server message in time (or connection "
+			  "lost)");
+		if (type != SERVER_FB_UPDATE) {
+			XD_ASSERT(type == SERVER_BELL ||
+				  (type == SERVER_CUT_TEXT &&
+				   read_full(rfb->fd, head, 7, deadline) &&
+				   skip_bytes(rfb->fd, get32(head + 3),
+					      deadline)),
+				  "RFB: unexpected server message %u", type);
+			continue;
+		}
+		XD_ASSERT(read_full(rfb->fd, head, 3, deadline),
+			  "RFB: short FramebufferUpdate");
+		rects = get16(head + 1);
+		for (i = 0; i < rects; i++) {
+			int x, y, w, h, r;
+
+			XD_ASSERT(read_full(rfb->fd, head, 12, deadline),
+				  "RFB: short rectangle header");
+			x = get16(head);
+			y = get16(head + 2);
+			w = get16(head + 4);
+			h = get16(head + 6);
+			XD_ASSERT(get32(head + 8) == 0 &&
+				  x + w <= img->width && y + h <= img->height,
+				  "RFB: rectangle %dx%d+%d+%d encoding %d", w,
+				  h, x, y, (int32_t)get32(head + 8));
+			/* Little-endian words, as asked, into ours. */
+			for (r = 0; r < h; r++) {
+				uint8_t *row = (uint8_t *)(img->pixels +
+					(size_t)(y + r) * img->width + x);
+				int c;
+
+				XD_ASSERT(read_full(rfb->fd, row, (size_t)w * 4,
+						    deadline),
+					  "RFB: short rectangle");
+				for (c = 0; c < w; c++)
+					img->pixels[(size_t)(y + r) *
+						    img->width + x + c] =
+						(uint32_t)row[4 * c] |
+						(uint32_t)row[4 * c + 1] << 8 |
+						(uint32_t)row[4 * c + 2] << 16;
+			}
+			covered += (long)w * h;
+		}
+	}
+	return img;
 }
 
 void

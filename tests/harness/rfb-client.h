@@ -30,6 +30,7 @@
 #define XD_RFB_WHEEL_DOWN	(1 << 4)
 
 struct xd_rfb;
+struct xd_image;
 
 /* Connects to host:port, speaks RFB 3.8, authenticates with user and
  * password (Apple-DH, security type 30) and completes ClientInit as a
@@ -57,6 +58,13 @@ xd_rfb_pointer(struct xd_rfb *rfb, int x, int y, uint32_t buttons);
  * FramebufferUpdateRequest answered. */
 void
 xd_rfb_sync(struct xd_rfb *rfb);
+
+/* What a VNC user sees now: the whole framebuffer, asked for in raw
+ * XRGB8888 (the output's pixels; weston_capture_v1 of a VNC output can
+ * trip Weston's capture assertion when nothing was damaged). Free with
+ * xd_image_destroy(). */
+struct xd_image *
+xd_rfb_capture(struct xd_rfb *rfb);
 
 void
 xd_rfb_close(struct xd_rfb *rfb);

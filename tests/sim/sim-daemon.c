@@ -18,6 +18,10 @@
  *   show DOMID CONN FRAME [FOURCC]  draw sim-pattern.h's FRAME (in FOURCC,
  *                                  e.g. RG16; default XR24), flip it, wait
  *                                  for the backend's flip event
+ *   image DOMID CONN PATH          like show, the picture read from PATH:
+ *                                  raw XRGB8888 rows of the connector's
+ *                                  width, top first (a guest's arbitrary
+ *                                  pixels: test-guest-labels.c's fakes)
  *   edid DOMID CONN                GET_EDID; answers the EDID in hex
  *   reboot DOMID                   the frontend disconnects and connects
  *                                  again, as across a guest reboot
@@ -286,8 +290,30 @@ setup_connector(struct sim_guest *g, uint32_t conn, uint32_t format,
 	return 0;
 }
 
+/* The picture in the raw XRGB8888 file path (rows of the connector's
+ * width, top first, no header) into b; false if the file is not exactly
+ * that big. */
+static bool
+draw_image(const char *path, struct xd_sim_buffer *b)
+{
+	FILE *f = fopen(path, "rb");
+	bool ok = f != NULL;
+	uint32_t y;
+
+	for (y = 0; ok && y < b->height; y++)
+		ok = fread((uint8_t *)b->pixels + (size_t)y * b->pitch, 4,
+			   b->width, f) == b->width;
+	if (ok)
+		ok = fgetc(f) == EOF;
+	if (f)
+		fclose(f);
+	return ok;
+}
+
+/* show, or image when path is not NULL. */
 static void
-cmd_show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format)
+show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format,
+     const char *path)
 {
 	struct sim_guest *g = find_guest(domid);
 	struct sim_connector *c;
@@ -320,8 +346,14 @@ cmd_show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format)
 	}
 	b = c->buffers[c->shown % 2];
 	fb = b->cookie | 1;
-	xd_sim_draw(format, domid, conn, frame, b->width, b->height, b->pitch,
-		    b->pixels);
+	if (path && !draw_image(path, b)) {
+		reply("error image %s: not %ux%u XRGB8888", path, b->width,
+		      b->height);
+		return;
+	}
+	if (!path)
+		xd_sim_draw(format, domid, conn, frame, b->width, b->height,
+			    b->pitch, b->pixels);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (!c->configured) {
 		ret = xd_sim_front_set_config(g->front, conn, fb, b->width,
@@ -345,6 +377,18 @@ cmd_show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format)
 	reply("ok shown %u %u %u ms=%ld", domid, conn, frame,
 	      (t1.tv_sec - t0.tv_sec) * 1000 +
 	      (t1.tv_nsec - t0.tv_nsec) / 1000000);
+}
+
+static void
+cmd_show(uint32_t domid, uint32_t conn, uint32_t frame, uint32_t format)
+{
+	show(domid, conn, frame, format, NULL);
+}
+
+static void
+cmd_image(uint32_t domid, uint32_t conn, const char *path)
+{
+	show(domid, conn, 0, DRM_FORMAT_XRGB8888, path);
 }
 
 static void
@@ -999,6 +1043,8 @@ run_command(char *line)
 		cmd_show(a, b, c, n == 4 && strlen(fourcc) == 4 ?
 			 fourcc_code(fourcc[0], fourcc[1], fourcc[2],
 				     fourcc[3]) : DRM_FORMAT_XRGB8888);
+	} else if (sscanf(line, "image %u %u %255s", &a, &b, path) == 3) {
+		cmd_image(a, b, path);
 	} else if (sscanf(line, "edid %u %u", &a, &b) == 2) {
 		cmd_edid(a, b);
 	} else if (sscanf(line, "reboot %u", &a) == 1) {
