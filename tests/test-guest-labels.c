@@ -196,6 +196,7 @@ struct expect {
 	const char *name;		/* the guest's, as the toolstack's */
 	bool focused;			/* the name says it has the keyboard */
 	bool no_label;			/* the name has no room: not shown */
+	bool label_bottom;		/* inset, its top under the panel */
 	/* The picture: sim-pattern.h's frame of domid, or image (the
 	 * picture's width a row), or one colour (rgb). */
 	uint32_t domid, conn, frame;
@@ -270,7 +271,8 @@ mismatches(const struct expect *e, const struct xd_label_image *label,
 		bars[2] = (struct rect){ x1, y2 - b, w, b };
 		bars[3] = (struct rect){ x1, y1 + b, b, h - 2 * b };
 		bars[4] = (struct rect){ x2 - b, y1 + b, b, h - 2 * b };
-		lab = (struct rect){ x1 + b, y1 + b,
+		lab = (struct rect){ x1 + b,
+				     e->label_bottom ? y2 - b - LH : y1 + b,
 				     e->no_label ? 0 : (int)label->width, LH };
 		area = (struct rect){ x1, y1, w, h };
 	}
@@ -543,18 +545,23 @@ locate_window(struct expect *e, int ow, int oh)
 	e->x2 = x + 240;
 	e->y2 = y + 160;
 	/* As the module decides: the frame, focused or not, and the
-	 * strip fit on the output. */
+	 * strip fit on the output, clear of the shell's panel. */
 	e->inset = x - XD_LABEL_BORDER_FOCUSED < 0 ||
-		   y - XD_LABEL_BORDER_FOCUSED - LH < 0 ||
+		   y - XD_LABEL_BORDER_FOCUSED - LH < PANEL_H ||
 		   e->x2 + XD_LABEL_BORDER_FOCUSED > ow ||
 		   e->y2 + XD_LABEL_BORDER_FOCUSED > oh;
+	/* A window the shell placed under its panel: the name moves to
+	 * the bottom corner, where it can be read. */
+	e->label_bottom = e->inset && y + XD_LABEL_BORDER < PANEL_H;
 }
 
 /* Under desktop-shell a guest without a section is a window the shell
  * places (at random in the output's work area): find it, then its frame
- * must be around it, or over its edges where it would leave the output.
- * The panel (desktop-shell's UI layer, above all windows) may cover the
- * name's strip: rows under it are not checked. */
+ * must be around it, or over its edges where it would leave the output
+ * or go under the panel (desktop-shell's UI layer, above all windows),
+ * which would hide the name. A window under the panel (the shell places
+ * it so when the panel is not up yet) has its name at the bottom corner;
+ * the rows under the panel are not checked. */
 XD_TEST(window)
 {
 	struct xd_weston_options opt = {

@@ -314,9 +314,43 @@ picture_box(struct weston_view *view, pixman_box32_t *box)
 	}
 }
 
-/* Whether the frame fits around box on the outputs. */
+/* Whether a view of the shell's own UI (a panel: the layers from
+ * WESTON_LAYER_POSITION_UI up to the lock screen's) lies over outer, above
+ * a view in layer. */
 static bool
-fits_outside(struct weston_compositor *compositor, const pixman_box32_t *box)
+under_shell_ui(struct weston_compositor *compositor,
+	       const struct weston_layer *layer, const pixman_box32_t *outer)
+{
+	struct weston_layer *l;
+	struct weston_view *v;
+
+	wl_list_for_each(l, &compositor->layer_list, link) {
+		if (l->position < WESTON_LAYER_POSITION_UI ||
+		    l->position >= WESTON_LAYER_POSITION_LOCK ||
+		    l->position <= layer->position)
+			continue;
+		wl_list_for_each(v, &l->view_list.link, layer_link.link) {
+			pixman_region32_t overlap;
+			bool covered;
+
+			pixman_region32_init_rects(&overlap, outer, 1);
+			pixman_region32_intersect(&overlap, &overlap,
+						  &v->transform.boundingbox);
+			covered = pixman_region32_not_empty(&overlap);
+			pixman_region32_fini(&overlap);
+			if (covered)
+				return true;
+		}
+	}
+	return false;
+}
+
+/* Whether the frame fits around box on the outputs, clear of the shell's
+ * panels: else a window at the top of the work area would have its name
+ * under desktop-shell's panel. */
+static bool
+fits_outside(struct weston_compositor *compositor,
+	     const struct weston_layer *layer, const pixman_box32_t *box)
 {
 	const int32_t b = XD_LABEL_BORDER_FOCUSED;
 	pixman_region32_t outputs;
@@ -333,7 +367,7 @@ fits_outside(struct weston_compositor *compositor, const pixman_box32_t *box)
 	in = pixman_region32_contains_rectangle(&outputs, &outer) ==
 	     PIXMAN_REGION_IN;
 	pixman_region32_fini(&outputs);
-	return in;
+	return in && !under_shell_ui(compositor, layer, &outer);
 }
 
 static bool
@@ -483,7 +517,8 @@ view_frame_update(struct view_frame *vf)
 	struct weston_view *label, *below = vf->view;
 	struct weston_surface *label_surface;
 	pixman_box32_t box;
-	bool focused, shown, changed = false;
+	bool focused, inset, shown, changed = false;
+	int32_t b;
 	enum bar i;
 
 	shown = vf->view->layer_link.layer && picture_box(vf->view, &box);
@@ -491,8 +526,9 @@ view_frame_update(struct view_frame *vf)
 		return view_frame_hide(vf);
 
 	focused = holds_keyboard(compositor, fs->client);
-	layout(&box, focused ? XD_LABEL_BORDER_FOCUSED : XD_LABEL_BORDER,
-	       !fits_outside(compositor, &box), bars, &label_at);
+	b = focused ? XD_LABEL_BORDER_FOCUSED : XD_LABEL_BORDER;
+	inset = !fits_outside(compositor, vf->view->layer_link.layer, &box);
+	layout(&box, b, inset, bars, &label_at);
 
 	/* Bottom to top, each directly above the last: the frame over the
 	 * picture, the name over the strip. */
@@ -522,6 +558,19 @@ view_frame_update(struct view_frame *vf)
 		      label->surface->height > label_at.h)) {
 		changed |= hide(label);
 		label = NULL;
+	}
+	/* Inset under a panel (a window the shell placed beneath it): the
+	 * name goes to the bottom corner, where it can be read. */
+	if (label && inset) {
+		pixman_box32_t at = {
+			label_at.x, label_at.y,
+			label_at.x + label->surface->width,
+			label_at.y + label->surface->height,
+		};
+
+		if (under_shell_ui(compositor, vf->view->layer_link.layer,
+				   &at))
+			label_at.y = box.y2 - b - XD_LABEL_HEIGHT;
 	}
 	if (label) {
 		changed |= place(label, NULL, &label_at);
