@@ -13,6 +13,8 @@
 # the guest sees its modifiers released and no key after it.
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
+# XD_GUEST_TYPE (guest-input.sh --pvh): pv (default) or pvh.
+RIG_GUEST_TYPE=${XD_GUEST_TYPE:-pv}
 inject=$RIG_OPT/libexec/xen-display-rig/uinput-inject
 
 udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
