@@ -44,7 +44,7 @@ RIG_VKB=id0
 cfg=$(rig_guest_config guest1 "id0:800x600" \
 	"xd.frames=1 xd.hold=0 xd.linger=600 xd.input=600 xd.after=stay")
 rig_guest_create "$cfg"
-rig_guest_wait_line guest1 120 "XDG shown conn=0 frame=0 "
+rig_guest_wait_line guest1 180 "XDG shown conn=0 frame=0 "
 for dev in kbd ptr mt; do
 	rig_guest_wait_line guest1 60 "XDG input-device dev=$dev "
 done
