@@ -325,6 +325,9 @@ rig_guest_config() {
 		echo "vkb = [ 'backend=Domain-0,backend-type=linux,unique-id=$RIG_VKB' ]" \
 			>> "$_cfg"
 	fi
+	# A PVH guest on a physical CPU of its own, dom0 on the other
+	# (rig_guest_create): see doc/rig.md, "PVH guests".
+	[ "$_type" = pvh ] && echo 'cpus = "1"' >> "$_cfg"
 	echo "$_cfg"
 }
 
@@ -346,6 +349,10 @@ rig_guest_create() {
 		wc -l < "$_log" > "/tmp/rig-mark-$_name"
 	else
 		echo 0 > "/tmp/rig-mark-$_name"
+	fi
+	if grep -q '^type = "pvh"' "$1"; then
+		xl vcpu-pin Domain-0 all 0 ||
+			rig_fail "cannot pin dom0's vCPUs to CPU 0"
 	fi
 	if ! timeout 120 xl create "$1" >> "$RIG_OUT/logs/xl-create-$_name.log" 2>&1; then
 		tail -20 "$RIG_OUT/logs/xl-create-$_name.log"
