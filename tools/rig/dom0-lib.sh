@@ -350,6 +350,8 @@ rig_guest_create() {
 	else
 		echo 0 > "/tmp/rig-mark-$_name"
 	fi
+	# Dom0 off the PVH guest's CPU ("cpus" in its config; doc/rig.md,
+	# "PVH guests": unpinned, PVH guests crashed under TCG).
 	if grep -q '^type = "pvh"' "$1"; then
 		xl vcpu-pin Domain-0 all 0 ||
 			rig_fail "cannot pin dom0's vCPUs to CPU 0"
@@ -487,8 +489,8 @@ rig_guest_wait_gone() {
 # domain here (its ACPI has S0 only): its kernel runs every device's
 # shutdown, prints "reboot: Power down" and keeps running (doc/rig.md,
 # "PVH guests"). Waits up to SECONDS for that line or the domain's end
-# (neither fails the scenario, as a PV guest that does not power off
-# does); a domain still there RIG_PVH_POWEROFF_WAIT s (3) after the line
+# (neither in time fails the scenario, as a PV guest that does not power
+# off does); a domain still there RIG_PVH_POWEROFF_WAIT s (3) after the line
 # is destroyed, logged so. Then the domain must be freed
 # (rig_guest_released): the backend and the kmod released its pages.
 _rig_pvh_power_off() {
