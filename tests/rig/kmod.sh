@@ -13,6 +13,8 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=${2:-$PWD/rig-out/kmod}
+# guest2 is PVH: multi-threaded TCG, as guest-frames.sh --pvh says.
+export RIG_TCG_THREAD=${RIG_TCG_THREAD:-multi}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 "$repo/tools/rig/run.sh" --out "$out" --timeout 600 "$1" \
