@@ -110,7 +110,8 @@ stage_rig() {
 	# path of tools/demo.sh --zero-copy --pvh (the kmod in dom0, a PVH
 	# guest); guest-input-zero-copy-pvh the same for input (the vkbd page
 	# through the kmod). With kmod's second guest these are the PVH runs:
-	# every run proves PV and PVH guests (doc/rig.md, "PVH guests").
+	# every run proves PV and PVH guests (doc/rig.md, "PVH guests"; these
+	# three run QEMU on multi-threaded TCG).
 	# guest-frames-drm is out of the default run until its first frame
 	# reaches the screendump again: run it by hand (doc/rig.md).
 	# compromised-backend: an attacker as guest A's backend beside guest
