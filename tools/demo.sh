@@ -3,7 +3,8 @@
 #
 # README's main job: a real Xen guest's display shown in Weston.
 #
-#   tools/demo.sh [--sim | --zero-copy] [OUT_DIR]   (default OUT_DIR: out/demo)
+#   tools/demo.sh [--sim | [--zero-copy] [--pvh]] [OUT_DIR]
+#                                                   (default OUT_DIR: out/demo)
 #
 # Default: the Xen-in-QEMU rig (doc/rig.md). Builds the project in the
 # trixie build root, boots Xen 4.20 with a trixie dom0 running Weston and
@@ -19,6 +20,9 @@
 # copies each frame once (provider 'map', as the report says).
 # --zero-copy: the same with our kmod loaded in dom0 first: the guest's
 # pages go to Weston as a dma-buf, nothing copied or mapped per flip.
+# --pvh: the guest is PVH instead of PV (the same kernel and devices in
+# an HVM container, as Qubes OS runs its guests; doc/rig.md, "PVH
+# guests"); with or without --zero-copy.
 #
 # --sim: the same backend and module with a simulated guest instead, in
 # seconds, no QEMU.
@@ -28,10 +32,20 @@ here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
 mode=rig
 frames_args=()
-case "${1:-}" in
---sim) mode=sim; shift ;;
---zero-copy) frames_args=(--zero-copy); shift ;;
-esac
+guest_type=PV
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--sim) mode=sim; shift ;;
+	--zero-copy) frames_args+=(--zero-copy); shift ;;
+	--pvh) frames_args+=(--pvh); guest_type=PVH; shift ;;
+	-*) echo "demo.sh: unknown option $1" >&2; exit 2 ;;
+	*) break ;;
+	esac
+done
+if [ $mode = sim ] && [ ${#frames_args[@]} -gt 0 ]; then
+	echo "demo.sh: --sim takes no --zero-copy or --pvh" >&2
+	exit 2
+fi
 out=${1:-$repo/out/demo}
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
@@ -89,7 +103,7 @@ if [ "${weston_uid:-0}" = 0 ]; then
 fi
 cat > "$out/report.txt" <<EOR
 Xen 4.20 in QEMU (TCG), trixie dom0 running Weston 14 with xen-display.so,
-a PV guest (Linux 6.12, xen-drm-front) with one 800x600 connector.
+a $guest_type guest (Linux 6.12, xen-drm-front) with one 800x600 connector.
 frames shown:      ${shown:-0} (each captured in dom0 and checked pixel for pixel)
 guest's result:    ${result:-none}
 buffer provider:   ${provider:-unknown}

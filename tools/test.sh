@@ -106,23 +106,26 @@ stage_rig() {
 		record FAIL rig:stage
 		return
 	fi
-	# guest-frames-zero-copy: guest-frames.sh --zero-copy, the path of
-	# tools/demo.sh --zero-copy (the kmod in dom0); guest-input-zero-copy
-	# the same for input (the vkbd page through the kmod).
+	# guest-frames-zero-copy-pvh: guest-frames.sh --zero-copy --pvh, the
+	# path of tools/demo.sh --zero-copy --pvh (the kmod in dom0, a PVH
+	# guest); guest-input-zero-copy-pvh the same for input (the vkbd page
+	# through the kmod). With kmod's second guest these are the PVH runs:
+	# every run proves PV and PVH guests (doc/rig.md, "PVH guests"; these
+	# three run QEMU on multi-threaded TCG).
 	# guest-frames-drm is out of the default run until its first frame
 	# reaches the screendump again: run it by hand (doc/rig.md).
 	# compromised-backend: an attacker as guest A's backend beside guest
 	# B (issue 23, doc/security.md).
-	for t in guest-frames guest-frames-zero-copy \
-		guest-input guest-input-zero-copy guest-lifecycle xen-access \
-		kmod hostile-buffers compromised-backend; do
+	for t in guest-frames guest-frames-zero-copy-pvh \
+		guest-input guest-input-zero-copy-pvh guest-lifecycle \
+		xen-access kmod hostile-buffers compromised-backend; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		case $t in
-		guest-frames-zero-copy)
-			cmd=("$repo/tests/rig/guest-frames.sh" --zero-copy) ;;
-		guest-input-zero-copy)
-			cmd=("$repo/tests/rig/guest-input.sh" --zero-copy) ;;
+		guest-frames-zero-copy-pvh)
+			cmd=("$repo/tests/rig/guest-frames.sh" --zero-copy --pvh) ;;
+		guest-input-zero-copy-pvh)
+			cmd=("$repo/tests/rig/guest-input.sh" --zero-copy --pvh) ;;
 		*)	cmd=("$repo/tests/rig/$t.sh") ;;
 		esac
 		if "${cmd[@]}" "$staging" "$out/$t" \

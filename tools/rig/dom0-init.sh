@@ -75,6 +75,8 @@ xen-init-dom0 > "$RIG_OUT/logs/xen-init-dom0.log" 2>&1 ||
 xenconsoled --log=guest --log-dir=/var/log/xen ||
 	finish "FAIL xenconsoled"
 say "RIG-STAGE toolstack-up"
+# "hvm hap" here: run.sh's CPU flags give Xen HAP, which PVH guests need.
+say "xl info: virt_caps $(xl info 2>/dev/null | sed -n 's/^virt_caps *: //p')"
 
 # Weston runs as an ordinary user, as a user runs it (doc/security.md):
 # xd, in the project's group xen-display (its device access: the udev

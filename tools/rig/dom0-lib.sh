@@ -294,17 +294,24 @@ rig_client_on_display() {
 # --- guests ------------------------------------------------------------
 
 # rig_guest_config NAME CONNECTORS [KERNEL ARGS]: write an xl config for a
-# PV guest running the rig's guest test client on a vdispl device with
+# guest running the rig's guest test client on a vdispl device with
 # CONNECTORS (e.g. "id0:800x600" or "id0:800x600;id1:1024x768"); prints
 # its path. KERNEL ARGS are the guest init's xd.* options. RIG_BE_ALLOC=1
 # makes the backend allocate the display buffers (vdispl be-alloc=1);
 # RIG_VKB=UNIQUE-ID adds a vkb device served by our backend, bound to the
-# connector with that id.
+# connector with that id. RIG_GUEST_TYPE is the guest's type: pv (the
+# default) or pvh, the same kernel, initramfs and devices in an HVM
+# container (Xen's HAP: run.sh's CPU flags; doc/rig.md, "PVH guests").
 rig_guest_config() {
 	_cfg=/tmp/$1.cfg
+	_type=${RIG_GUEST_TYPE:-pv}
+	case $_type in
+	pv | pvh) ;;
+	*) rig_fail "guest type '$_type': pv or pvh" ;;
+	esac
 	cat > "$_cfg" <<-EOC
 	name = "$1"
-	type = "pv"
+	type = "$_type"
 	kernel = "$RIG_KERNEL"
 	ramdisk = "$RIG_GUEST_INITRD"
 	extra = "console=hvc0 quiet $3"
@@ -318,10 +325,19 @@ rig_guest_config() {
 		echo "vkb = [ 'backend=Domain-0,backend-type=linux,unique-id=$RIG_VKB' ]" \
 			>> "$_cfg"
 	fi
+	# A PVH guest on a physical CPU of its own, dom0 on the other
+	# (rig_guest_create): see doc/rig.md, "PVH guests".
+	[ "$_type" = pvh ] && echo 'cpus = "1"' >> "$_cfg"
 	echo "$_cfg"
 }
 
 rig_guest_console() { echo "/var/log/xen/guest-$1.log"; }
+
+# rig_guest_type NAME: pv or pvh, as rig_guest_config wrote NAME's config.
+rig_guest_type() {
+	_t=$(sed -n 's/^type = "\(.*\)"/\1/p' "/tmp/$1.cfg" 2>/dev/null)
+	echo "${_t:-pv}"
+}
 
 # rig_guest_create CONFIG: xl create; the display backend must already be
 # running (libxl waits for it to reach InitWait). Marks the console log so
@@ -334,11 +350,17 @@ rig_guest_create() {
 	else
 		echo 0 > "/tmp/rig-mark-$_name"
 	fi
+	# Dom0 off the PVH guest's CPU ("cpus" in its config; doc/rig.md,
+	# "PVH guests": unpinned, PVH guests crashed under TCG).
+	if grep -q '^type = "pvh"' "$1"; then
+		xl vcpu-pin Domain-0 all 0 ||
+			rig_fail "cannot pin dom0's vCPUs to CPU 0"
+	fi
 	if ! timeout 120 xl create "$1" >> "$RIG_OUT/logs/xl-create-$_name.log" 2>&1; then
 		tail -20 "$RIG_OUT/logs/xl-create-$_name.log"
 		rig_fail "xl create $_name failed"
 	fi
-	rig_log "guest $_name created (domid $(xl domid "$_name"))"
+	rig_log "guest $_name created (domid $(xl domid "$_name"), $(rig_guest_type "$_name") guest)"
 }
 
 # Console output of guest NAME since its last rig_guest_create.
@@ -370,7 +392,11 @@ rig_guest_no_late_flips() {
 rig_guest_frames() {
 	_f=0
 	while [ "$_f" -lt "$2" ]; do
-		_line=$(rig_guest_wait_line "$1" 60 "XDG (shown conn=0 frame=$_f |result)")
+		# Frame 0 comes after the guest's boot: a PVH guest's took
+		# over 60 s under TCG (doc/rig.md, "PVH guests").
+		_lim=60
+		[ "$_f" = 0 ] && _lim=180
+		_line=$(rig_guest_wait_line "$1" "$_lim" "XDG (shown conn=0 frame=$_f |result)")
 		case "$_line" in
 		*result*) rig_fail "$1 stopped before frame $_f: $_line" ;;
 		esac
@@ -416,7 +442,7 @@ _rig_counters_logged() {
 # the flips (tests/rig/burst-figures.sh).
 rig_guest_burst() {
 	_n0=$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")
-	rig_guest_wait_line "$1" 120 "XDG burst start " >/dev/null
+	rig_guest_wait_line "$1" 240 "XDG burst start " >/dev/null
 	rig_backend_counters
 	rig_wait 30 "the backend's counters" _rig_counters_logged $((_n0 + 1))
 	_dom=$(xl domid "$1") || rig_fail "no domain $1"
@@ -436,16 +462,69 @@ rig_guest_burst() {
 
 rig_domain_gone() { ! xl domid "$1" >/dev/null 2>&1; }
 
-# rig_guest_shutdown NAME [SECONDS]: clean shutdown, waited for.
+# rig_guest_shutdown NAME [SECONDS]: clean shutdown, waited for. A PVH
+# guest's power-off is finished by xl destroy (_rig_pvh_power_off).
 rig_guest_shutdown() {
+	_dom=$(xl domid "$1" 2>/dev/null)
 	xl shutdown "$1" >/dev/null 2>&1
-	rig_wait "${2:-60}" "guest $1 to shut down" rig_domain_gone "$1"
+	if [ "$(rig_guest_type "$1")" = pvh ]; then
+		_rig_pvh_power_off "$1" "${2:-60}" "$_dom"
+	else
+		rig_wait "${2:-60}" "guest $1 to shut down" rig_domain_gone "$1"
+	fi
 	rig_log "guest $1 shut down"
 }
 
-# rig_guest_wait_gone NAME SECONDS: the guest powers itself off.
+# rig_guest_wait_gone NAME SECONDS: the guest powers itself off (a PVH
+# guest as rig_guest_shutdown says).
 rig_guest_wait_gone() {
-	rig_wait "$2" "guest $1 to power off" rig_domain_gone "$1"
+	if [ "$(rig_guest_type "$1")" = pvh ]; then
+		_rig_pvh_power_off "$1" "$2" "$(xl domid "$1" 2>/dev/null)"
+	else
+		rig_wait "$2" "guest $1 to power off" rig_domain_gone "$1"
+	fi
+}
+
+# _rig_pvh_power_off NAME SECONDS DOMID: a PVH guest cannot end its own
+# domain here (its ACPI has S0 only): its kernel runs every device's
+# shutdown, prints "reboot: Power down" and keeps running (doc/rig.md,
+# "PVH guests"). Waits up to SECONDS for that line or the domain's end
+# (neither in time fails the scenario, as a PV guest that does not power
+# off does); a domain still there RIG_PVH_POWEROFF_WAIT s (3) after the line
+# is destroyed, logged so. Then the domain must be freed
+# (rig_guest_released): the backend and the kmod released its pages.
+_rig_pvh_power_off() {
+	rig_wait "$2" "guest $1 to power down" _rig_pvh_down "$1"
+	if _rig_guest_has "$1" "reboot: Power down" &&
+		! rig_domain_gone "$1"; then
+		_n=$((${RIG_PVH_POWEROFF_WAIT:-3} * 5))
+		while [ "$_n" -gt 0 ] && ! rig_domain_gone "$1"; do
+			sleep 0.2
+			_n=$((_n - 1))
+		done
+	fi
+	if ! rig_domain_gone "$1"; then
+		rig_log "guest $1 (pvh guest) powered down but its domain runs on (S0 only): xl destroy"
+		xl destroy "$1" || rig_fail "xl destroy $1 failed"
+	fi
+	rig_guest_released "$1" 30 "$3"
+}
+_rig_pvh_down() {
+	rig_domain_gone "$1" || _rig_guest_has "$1" "reboot: Power down"
+}
+
+# rig_guest_released NAME SECONDS DOMID: the domain DOMID (guest NAME's)
+# is freed by Xen within SECONDS: no longer in "xl list". A domain whose
+# pages dom0 still maps or grants (a backend's or the kmod's mapping
+# left) stays listed as a dying "(null)" domain.
+rig_guest_released() {
+	[ -n "$3" ] || rig_fail "guest $1: no domid to check its release"
+	rig_wait "$2" "guest $1's domain $3 freed by Xen (no mapping left in dom0)" \
+		_rig_domid_gone "$3"
+	rig_log "guest $1 (domid $3) freed by Xen: no grant left mapped, no zombie"
+}
+_rig_domid_gone() {
+	! xl list | awk -v d="$1" 'NR > 1 && $2 == d { f = 1 } END { exit !f }'
 }
 
 # rig_xs_wait SECONDS PATH VALUE: wait for a XenStore node to hold VALUE.

@@ -134,10 +134,15 @@ adapter=()
 # runs: "Oops: int3" in dom0, once fatal). RIG_TCG_THREAD=multi is ~25%
 # faster and flaky.
 tcg_thread=${RIG_TCG_THREAD:-single}
+# TCG's emulated SVM with nested paging: Xen gets HVM with HAP ("xl info":
+# virt_caps "pv hvm hap ..."), which PVH guests need; without +npt
+# "xl create" of a PVH guest fails (no hap, no shadow paging). Dom0 and PV
+# guests run as before. RIG_CPU=qemu64 gives the PV-only CPU back.
+cpu=${RIG_CPU:-qemu64,+svm,+npt}
 # shellcheck disable=SC2054
 [ $display = 1 ] && adapter=(-device bochs-display,xres=1024,yres=768)
 timeout -k 10 $((timeout_s + 240)) qemu-system-x86_64 \
-	-accel "tcg,thread=$tcg_thread" -cpu qemu64 -m 4096 -smp 2 \
+	-accel "tcg,thread=$tcg_thread" -cpu "$cpu" -m 4096 -smp 2 \
 	-display none -monitor none -serial "file:$console" \
 	-serial "unix:$work/ctl.sock,server=on,wait=off" \
 	-qmp "unix:$work/qmp.sock,server=on,wait=off" "${adapter[@]}" \

@@ -19,11 +19,13 @@
 #   XD_ZERO_COPY     optional, 1: load the kmod first, and fail unless the
 #                    backend shows the guest by it (zero copy) and, the
 #                    rings mapped through it too, never held gntdev
+#   XD_GUEST_TYPE    optional: pv (default) or pvh, the guest's type
 XD_FRAMES=${XD_FRAMES:-4}
 XD_HOLD_MS=${XD_HOLD_MS:-15000}
 XD_BURST=${XD_BURST:-50}
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
+RIG_GUEST_TYPE=${XD_GUEST_TYPE:-pv}
 
 if [ -n "${XD_SETUP_CMD:-}" ]; then
 	sh -c "$XD_SETUP_CMD" > "$RIG_OUT/logs/setup.log" 2>&1 ||

@@ -13,6 +13,8 @@
 # the guest sees its modifiers released and no key after it.
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
+# XD_GUEST_TYPE (guest-input.sh --pvh): pv (default) or pvh.
+RIG_GUEST_TYPE=${XD_GUEST_TYPE:-pv}
 inject=$RIG_OPT/libexec/xen-display-rig/uinput-inject
 
 udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
@@ -42,7 +44,7 @@ RIG_VKB=id0
 cfg=$(rig_guest_config guest1 "id0:800x600" \
 	"xd.frames=1 xd.hold=0 xd.linger=600 xd.input=600 xd.after=stay")
 rig_guest_create "$cfg"
-rig_guest_wait_line guest1 120 "XDG shown conn=0 frame=0 "
+rig_guest_wait_line guest1 180 "XDG shown conn=0 frame=0 "
 for dev in kbd ptr mt; do
 	rig_guest_wait_line guest1 60 "XDG input-device dev=$dev "
 done

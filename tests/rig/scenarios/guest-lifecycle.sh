@@ -13,6 +13,9 @@
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 # shellcheck source=/dev/null
 . "$RIG_OPT/rig.env"
+# XD_GUEST_TYPE (guest-lifecycle.sh --pvh): pv (default) or pvh; a PVH
+# guest's power-off is its power-down, then xl destroy (dom0-lib.sh).
+RIG_GUEST_TYPE=${XD_GUEST_TYPE:-pv}
 if [ -n "${XD_SETUP_CMD:-}" ]; then
 	sh -c "$XD_SETUP_CMD" > "$RIG_OUT/logs/setup.log" 2>&1 ||
 		rig_fail "setup failed: $(tail -5 "$RIG_OUT/logs/setup.log")"
