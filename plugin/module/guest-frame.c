@@ -516,7 +516,7 @@ view_frame_update(struct view_frame *vf)
 	struct rect bars[BAR_COUNT], label_at;
 	struct weston_view *label, *below = vf->view;
 	struct weston_surface *label_surface;
-	pixman_box32_t box;
+	pixman_box32_t box = { 0 };
 	bool focused, inset, shown, changed = false;
 	int32_t b;
 	enum bar i;

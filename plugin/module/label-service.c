@@ -259,7 +259,8 @@ labeler_start(struct xd_label_service *service)
 			weston_log("xen-display: cannot start %s: guests' "
 				   "frames will have no names; install "
 				   "xen-display-labeler or set labeler-path= "
-				   "(xen-display.ini(5))\n", argv[0]);
+				   "(xen-display.ini(5))\n",
+				   service->module->config->labeler_path);
 		service->reported = true;
 		wl_event_source_timer_update(service->restart_timer,
 					     RESTART_DELAY_MS * 10);
