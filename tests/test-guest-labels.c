@@ -517,6 +517,24 @@ XD_TEST(no_room)
 	xd_image_destroy(img);
 }
 
+/* A click at (x, y) gives e's guest the keyboard: its frame widens and
+ * its name says so; the release key takes both back at once. */
+static void
+expect_click_then_release(struct expect *e, int x, int y)
+{
+	click_then_away(x, y);
+	e->border = XD_LABEL_BORDER_FOCUSED;
+	e->focused = true;
+	expect_display(e);
+
+	release_key();
+	XD_ASSERT(xd_weston_wait_log(weston, "no longer has the keyboard",
+				     5000), "release not logged");
+	e->border = XD_LABEL_BORDER;
+	e->focused = false;
+	expect_display(e);
+}
+
 /* ---- A window ------------------------------------------------------ */
 
 /* Finds e's guest (domid, frame; 240x160), a window, on its output
@@ -610,14 +628,7 @@ XD_TEST(window_focus)
 	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
 	locate_window(&e, 640, 480);
 	expect_display(&e);
-	click_then_away((e.x1 + e.x2) / 2, (e.y1 + e.y2) / 2);
-	e.border = XD_LABEL_BORDER_FOCUSED;
-	e.focused = true;
-	expect_display(&e);
-	release_key();
-	e.border = XD_LABEL_BORDER;
-	e.focused = false;
-	expect_display(&e);
+	expect_click_then_release(&e, (e.x1 + e.x2) / 2, (e.y1 + e.y2) / 2);
 }
 
 /* ---- Colours ------------------------------------------------------- */
@@ -853,17 +864,7 @@ XD_TEST(focus)
 	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
 	expect_display(&e);
 
-	click_then_away(110, 90);
-	e.border = XD_LABEL_BORDER_FOCUSED;
-	e.focused = true;
-	expect_display(&e);
-
-	release_key();
-	XD_ASSERT(xd_weston_wait_log(weston, "no longer has the keyboard",
-				     5000), "release not logged");
-	e.border = XD_LABEL_BORDER;
-	e.focused = false;
-	expect_display(&e);
+	expect_click_then_release(&e, 110, 90);
 }
 
 /* The same fullscreen: the inset frame widens inside the picture's
@@ -890,14 +891,7 @@ XD_TEST(focus_fullscreen)
 	xd_sim_ok(sim, SIM_MS, "show 1 0 0");
 	xd_sim_ok(sim, SIM_MS, "vkbd 1 0 alpha-0 abs");
 	expect_display(&e);
-	click_then_away(W / 2, H / 2);
-	e.border = XD_LABEL_BORDER_FOCUSED;
-	e.focused = true;
-	expect_display(&e);
-	release_key();
-	e.border = XD_LABEL_BORDER;
-	e.focused = false;
-	expect_display(&e);
+	expect_click_then_release(&e, W / 2, H / 2);
 }
 
 /* Two guests side by side: only the one that holds the keyboard has the
