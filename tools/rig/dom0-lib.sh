@@ -26,7 +26,13 @@ mkdir -p "$XDG_RUNTIME_DIR" && chown "$RIG_USER:" "$XDG_RUNTIME_DIR" &&
 mkdir -p "$RIG_OUT/logs"
 
 rig_log() { echo "[dom0 $(cut -d' ' -f1 /proc/uptime)] scenario: $*"; }
-rig_fail() { rig_log "FAIL: $*"; exit 1; }
+# rig_fail WHY: ends the scenario, also from a subshell (a helper's
+# $(...)), which exit alone would not.
+rig_fail() {
+	rig_log "FAIL: $*" >&2
+	[ "$(exec sh -c 'echo $PPID')" = "$$" ] || kill -TERM "$$"
+	exit 1
+}
 
 # rig_as_user COMMAND...: COMMAND as Weston's user, with its groups
 # (xen-display, video) and home; the environment otherwise kept.
@@ -371,11 +377,18 @@ rig_guest_output() {
 
 # rig_guest_wait_line NAME SECONDS PATTERN: wait for a console line of this
 # boot matching the grep -E PATTERN; prints the first one.
+# A guest whose kernel died ends the wait at once, with its first oops line.
 rig_guest_wait_line() {
-	rig_wait "$2" "guest $1 console line /$3/" _rig_guest_has "$1" "$3"
+	rig_wait "$2" "guest $1 console line /$3/" _rig_guest_has_or_died "$1" "$3"
+	_rig_guest_has "$1" "$3" || rig_fail "guest $1's kernel died: $(
+		rig_guest_output "$1" | grep -m1 -E "$RIG_GUEST_OOPS")"
 	rig_guest_output "$1" | grep -E -m1 "$3"
 }
+RIG_GUEST_OOPS='BUG:|Oops|Kernel panic'
 _rig_guest_has() { rig_guest_output "$1" | grep -q -E "$2"; }
+_rig_guest_has_or_died() {
+	rig_guest_output "$1" | grep -q -E "$2|Kernel panic - not syncing"
+}
 
 # rig_guest_no_late_flips NAME: fails if a flip's event took >= 3 s: the
 # frontend's own timeout completed it, not the backend's PG_FLIP_COMPLETE.
@@ -385,10 +398,21 @@ rig_guest_no_late_flips() {
 	[ "$_slow" = 0 ] || rig_fail "$1: $_slow flips completed by the frontend's timeout"
 }
 
+# rig_guest_tell NAME NODE VALUE: writes data/NODE in guest NAME's home,
+# readable by the guest (which polls it: xd-guest-client's goes).
+rig_guest_tell() {
+	_dom=$(xl domid "$1") || rig_fail "no domain $1"
+	_node=/local/domain/$_dom/data/$2
+	xenstore-write "$_node" "$3" && xenstore-chmod "$_node" "n$_dom" ||
+		rig_fail "cannot write $_node"
+}
+
 # rig_guest_frames NAME FRAMES CAPTURE: for each frame F the guest shows,
-# runs "CAPTURE F" while the guest holds it; then requires the guest's
-# report (kept as NAME-report.txt) to have every flip event, no error, and
-# no flip completed by the frontend's timeout.
+# runs "CAPTURE F" while the guest holds it, then tells the guest F was
+# captured (data/xd-captured: a guest booted with xd.captured_go=1 holds
+# each frame until then); then requires the guest's report (kept as
+# NAME-report.txt) to have every flip event, no error, no frame left
+# before its capture, and no flip completed by the frontend's timeout.
 rig_guest_frames() {
 	_f=0
 	while [ "$_f" -lt "$2" ]; do
@@ -402,6 +426,7 @@ rig_guest_frames() {
 		esac
 		rig_log "$1: $_line"
 		"$3" "$_f"
+		rig_guest_tell "$1" xd-captured "$_f"
 		_f=$((_f + 1))
 	done
 	_result=$(rig_guest_wait_line "$1" 120 "XDG result ")
@@ -411,6 +436,9 @@ rig_guest_frames() {
 	*" events=$(($2 - 1)) errors=0 status=ok"*) ;;
 	*) rig_fail "$1 did not get every flip event: $_result" ;;
 	esac
+	_early=$(rig_guest_output "$1" | grep -m1 '^XDG hold-limit')
+	[ -z "$_early" ] ||
+		rig_fail "$1 moved on before dom0's capture: $_early"
 	rig_guest_no_late_flips "$1"
 }
 
@@ -445,10 +473,7 @@ rig_guest_burst() {
 	rig_guest_wait_line "$1" 240 "XDG burst start " >/dev/null
 	rig_backend_counters
 	rig_wait 30 "the backend's counters" _rig_counters_logged $((_n0 + 1))
-	_dom=$(xl domid "$1") || rig_fail "no domain $1"
-	_go=/local/domain/$_dom/data/xd-burst-go
-	xenstore-write "$_go" go && xenstore-chmod "$_go" "n$_dom" ||
-		rig_fail "cannot write $_go"
+	rig_guest_tell "$1" xd-burst-go go
 	rig_log "$1: counters taken, burst of $2 flips started"
 	_line=$(rig_guest_wait_line "$1" 300 "XDG burst done ")
 	rig_backend_counters

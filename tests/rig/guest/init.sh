@@ -7,6 +7,8 @@
 # command line (the guest config's extra=):
 #   xd.frames=N xd.hold=MS xd.linger=S xd.flip_timeout=MS xd.wait_card=S
 #   xd.after=poweroff|stay
+#   xd.captured_go=1   xd.hold is a limit: the next frame once dom0 wrote
+#                that it captured this one (xd-guest-client --captured-go)
 #   xd.burst=N   after the frames and dom0's go, N flips as fast as they
 #                complete
 #                (xd-guest-client --burst: "XDG burst" lines)
@@ -34,7 +36,7 @@ for m in /mods/*.ko; do
 done
 
 frames=8 hold=0 linger=0 flip_timeout=10000 wait_card=30 after=poweroff
-input=0 readback=0 burst=0 hog=0 hog_fbs=2 hog_small=0
+input=0 readback=0 burst=0 hog=0 hog_fbs=2 hog_small=0 captured_go=
 for arg in $(cat /proc/cmdline); do
 	case "$arg" in
 	xd.frames=*) frames=${arg#*=} ;;
@@ -49,6 +51,7 @@ for arg in $(cat /proc/cmdline); do
 	xd.hog=*) hog=${arg#*=} ;;
 	xd.hog_fbs=*) hog_fbs=${arg#*=} ;;
 	xd.hog_small=*) hog_small=${arg#*=} ;;
+	xd.captured_go=1) captured_go=--captured-go ;;
 	esac
 done
 
@@ -60,9 +63,11 @@ if [ "$readback" = 1 ]; then
 	/bin/xd-readback &
 fi
 
+# $captured_go is empty or one word.
+# shellcheck disable=SC2086
 /bin/xd-guest-client --frames "$frames" --hold "$hold" --linger "$linger" \
 	--flip-timeout "$flip_timeout" --wait-card "$wait_card" --burst "$burst" \
-	--hog "$hog" --hog-fbs "$hog_fbs" --hog-small "$hog_small"
+	--hog "$hog" --hog-fbs "$hog_fbs" --hog-small "$hog_small" $captured_go
 echo "XDG-GUEST client-exit rc=$?"
 dmesg | grep -i -E 'xen|drm' | sed 's/^/XDG-GUEST dmesg /' | tail -30
 if [ "$after" = stay ]; then

@@ -10,6 +10,7 @@
  *   XDG shown conn=C frame=F colour=0xRRGGBB ms=T    (frame F on screen)
  *   XDG error conn=C step=STEP errno=E msg=TEXT
  *   XDG result connectors=C frames=F flips=P events=E errors=K status=S
+ *   XDG hold-limit frame=F      (--captured-go: no go from dom0 in time)
  *   XDG burst start n=N
  *   XDG burst done n=N us=T events=E errors=K
  *   XDG hog start n=N fbs_per_buffer=K small=M mode=WxH
@@ -25,6 +26,11 @@
  * at little cost), going on past every error, and keeps them all. Then it shows the first
  * framebuffer it got (SETCRTC) and flips to the last one, and reports
  * what dom0 granted and refused; errno 0 means it worked.
+ *
+ * With --captured-go, --hold MS is a limit, not a pause: after showing
+ * frame F the client flips to the next one as soon as dom0 writes F (or
+ * more) to XD_CAPTURED under this domain's home, which dom0 does once its
+ * capture of F is taken, so that no capture depends on how long it took.
  *
  * With --burst N, after the result line (which counts only the frames),
  * the client prints "burst start", waits for dom0's go (the XenStore node
@@ -70,6 +76,7 @@
 #define BUFFERS 2
 #define XD_BURST_GO "data/xd-burst-go"
 #define BURST_GO_WAIT_S 300
+#define XD_CAPTURED "data/xd-captured"
 
 struct buffer {
 	uint32_t handle;
@@ -97,6 +104,7 @@ struct options {
 	unsigned wait_card_s;
 	unsigned flip_timeout_ms;
 	unsigned hold_ms;
+	bool captured_go;
 	unsigned linger_s;
 	unsigned burst;
 	unsigned hog;
@@ -470,6 +478,33 @@ wait_flips(int fd, struct output *outs, unsigned count, unsigned timeout_ms,
 	}
 }
 
+/* Polls XenStore every 100 ms until XD_CAPTURED holds FRAME or more, for
+ * at most opt->hold_ms (--captured-go).
+ */
+static void
+wait_captured(const struct options *opt, unsigned frame)
+{
+	double deadline = now_ms() + opt->hold_ms;
+	bool go = false;
+	char value[32];
+
+	xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
+	while (xs_fd >= 0 && !go && now_ms() < deadline) {
+		go = xs_call(XS_READ, XD_CAPTURED, NULL, 0, value,
+			     sizeof value) >= 0 &&
+		     strtoul(value, NULL, 10) >= frame;
+		if (!go)
+			usleep(100 * 1000);
+	}
+	if (xs_fd >= 0)
+		close(xs_fd);
+	xs_fd = -1;
+	if (!go) {
+		printf("XDG hold-limit frame=%u\n", frame);
+		fflush(stdout);
+	}
+}
+
 static void
 run(int fd, const struct options *opt, struct output *outs, unsigned count)
 {
@@ -484,7 +519,9 @@ run(int fd, const struct options *opt, struct output *outs, unsigned count)
 			outs[i].usable = 0;
 	}
 	for (frame = 1; frame < opt->frames; frame++) {
-		if (opt->hold_ms)
+		if (opt->captured_go)
+			wait_captured(opt, frame - 1);
+		else if (opt->hold_ms)
 			usleep(opt->hold_ms * 1000);
 		for (i = 0; i < count; i++)
 			if (outs[i].usable && queue_flip(fd, &outs[i], frame, 1))
@@ -671,7 +708,8 @@ usage(void)
 	fprintf(stderr,
 		"usage: xd-guest-client [--card PATH] [--frames N] "
 		"[--wait-card S]\n"
-		"       [--flip-timeout MS] [--hold MS] [--burst N] "
+		"       [--flip-timeout MS] [--hold MS] [--captured-go] "
+		"[--burst N] "
 		"[--linger S]\n"
 		"       [--hog N] [--hog-fbs K] [--hog-small M]\n");
 	exit(2);
@@ -697,6 +735,10 @@ main(int argc, char *argv[])
 	int fd;
 
 	for (i = 1; i < (unsigned)argc; i++) {
+		if (!strcmp(argv[i], "--captured-go")) {
+			opt.captured_go = true;
+			continue;
+		}
 		if (i + 1 >= (unsigned)argc)
 			usage();
 		if (!strcmp(argv[i], "--card"))

@@ -89,7 +89,7 @@ attack() {
 		"xd.frames=1 xd.wait_card=60 xd.after=stay")
 	# In the background, B's captures going on meanwhile: guest A, and
 	# the line into its backend directory once libxl made it. A failure
-	# here shows as the attacker's "target=none".
+	# here ends the scenario (rig_fail, from this subshell too).
 	(
 		rig_guest_create "$cfga" > "$RIG_OUT/logs/guestA-create.txt" 2>&1 &
 		rig_wait 60 "guestA's domain" xl domid guestA

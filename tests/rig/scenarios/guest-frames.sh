@@ -21,7 +21,8 @@
 #                    rings mapped through it too, never held gntdev
 #   XD_GUEST_TYPE    optional: pv (default) or pvh, the guest's type
 XD_FRAMES=${XD_FRAMES:-4}
-XD_HOLD_MS=${XD_HOLD_MS:-15000}
+# Each frame is held until dom0 captured it, at most XD_HOLD_MS.
+XD_HOLD_MS=${XD_HOLD_MS:-90000}
 XD_BURST=${XD_BURST:-50}
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
@@ -46,11 +47,11 @@ fi
 # now, so that every frame's capture fits in the guest's hold.
 rig_weston_capture warm-up
 
-opts="xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.burst=$XD_BURST"
+opts="xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.captured_go=1 xd.burst=$XD_BURST"
 cfg=$(rig_guest_config guest1 "id0:800x600" "$opts xd.linger=30 xd.after=stay")
 rig_guest_create "$cfg"
 # Let Weston repaint with the new buffer, then capture it while the guest
-# still holds the frame (XD_HOLD_MS).
+# holds the frame: until rig_guest_frames tells it the capture is taken.
 capture() { rig_weston_capture "frame-$1"; }
 rig_guest_frames guest1 "$XD_FRAMES" capture
 if [ "${XD_ZERO_COPY:-}" = 1 ]; then
