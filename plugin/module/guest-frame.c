@@ -345,29 +345,23 @@ under_shell_ui(struct weston_compositor *compositor,
 	return false;
 }
 
-/* Whether the frame fits around box on the outputs, clear of the shell's
- * panels: else a window at the top of the work area would have its name
- * under desktop-shell's panel. */
+/* Whether the frame fits around box on the outputs (their union, made
+ * once per update_all()), clear of the shell's panels: else a window at
+ * the top of the work area would have its name under desktop-shell's
+ * panel. */
 static bool
-fits_outside(struct weston_compositor *compositor,
+fits_outside(struct weston_compositor *compositor, pixman_region32_t *outputs,
 	     const struct weston_layer *layer, const pixman_box32_t *box)
 {
 	const int32_t b = XD_LABEL_BORDER_FOCUSED;
-	pixman_region32_t outputs;
 	pixman_box32_t outer = {
 		box->x1 - b, box->y1 - b - XD_LABEL_HEIGHT,
 		box->x2 + b, box->y2 + b,
 	};
-	struct weston_output *output;
-	bool in;
 
-	pixman_region32_init(&outputs);
-	wl_list_for_each(output, &compositor->output_list, link)
-		pixman_region32_union(&outputs, &outputs, &output->region);
-	in = pixman_region32_contains_rectangle(&outputs, &outer) ==
-	     PIXMAN_REGION_IN;
-	pixman_region32_fini(&outputs);
-	return in && !under_shell_ui(compositor, layer, &outer);
+	return pixman_region32_contains_rectangle(outputs, &outer) ==
+	       PIXMAN_REGION_IN &&
+	       !under_shell_ui(compositor, layer, &outer);
 }
 
 static bool
@@ -509,7 +503,7 @@ view_frame_hide(struct view_frame *vf)
 /* Brings vf's frame in line with its guest view; true when anything on
  * screen changed. */
 static bool
-view_frame_update(struct view_frame *vf)
+view_frame_update(struct view_frame *vf, pixman_region32_t *outputs)
 {
 	struct weston_compositor *compositor = vf->view->surface->compositor;
 	struct framed_surface *fs = vf->fs;
@@ -527,7 +521,8 @@ view_frame_update(struct view_frame *vf)
 
 	focused = holds_keyboard(compositor, fs->client);
 	b = focused ? XD_LABEL_BORDER_FOCUSED : XD_LABEL_BORDER;
-	inset = !fits_outside(compositor, vf->view->layer_link.layer, &box);
+	inset = !fits_outside(compositor, outputs, vf->view->layer_link.layer,
+			      &box);
 	layout(&box, b, inset, bars, &label_at);
 
 	/* Bottom to top, each directly above the last: the frame over the
@@ -590,7 +585,8 @@ view_frame_update(struct view_frame *vf)
  * views of sub-surfaces are in none, and are inside their main view's
  * frame. */
 static void
-framed_surface_update(struct framed_surface *fs, bool *changed)
+framed_surface_update(struct framed_surface *fs, pixman_region32_t *outputs,
+		      bool *changed)
 {
 	struct weston_surface *surface = fs->surface;
 	struct weston_view *view;
@@ -614,21 +610,28 @@ framed_surface_update(struct framed_surface *fs, bool *changed)
 			view_frame_create(fs, view);
 	}
 	wl_list_for_each(vf, &fs->views, link)
-		*changed |= view_frame_update(vf);
+		*changed |= view_frame_update(vf, outputs);
 }
 
 static void
 update_all(void *data)
 {
 	struct xd_guest_frames *frames = data;
+	struct weston_compositor *compositor = frames->module->compositor;
+	struct weston_output *output;
 	struct framed_surface *fs;
+	pixman_region32_t outputs;
 	bool changed = false;
 
 	frames->idle = NULL;
+	pixman_region32_init(&outputs);
+	wl_list_for_each(output, &compositor->output_list, link)
+		pixman_region32_union(&outputs, &outputs, &output->region);
 	wl_list_for_each(fs, &frames->surfaces, link)
-		framed_surface_update(fs, &changed);
+		framed_surface_update(fs, &outputs, &changed);
+	pixman_region32_fini(&outputs);
 	if (changed)
-		weston_compositor_schedule_repaint(frames->module->compositor);
+		weston_compositor_schedule_repaint(compositor);
 }
 
 void
