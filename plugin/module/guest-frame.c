@@ -686,12 +686,8 @@ surface_created(struct wl_listener *listener, void *data)
 	struct xd_module *module = frames->module;
 	struct xd_backend_process *proc;
 	struct framed_surface *fs;
-	struct wl_client *client;
 
-	if (!surface->resource)
-		return;
-	client = wl_resource_get_client(surface->resource);
-	proc = xd_supervisor_find_client(module->supervisor, client);
+	proc = xd_supervisor_find_surface(module->supervisor, surface);
 	if (!proc || !xd_module_config_labelled(module->config,
 						proc->guest_name, proc->domid))
 		return;
@@ -705,7 +701,7 @@ surface_created(struct wl_listener *listener, void *data)
 	}
 	fs->frames = frames;
 	fs->surface = surface;
-	fs->client = client;
+	fs->client = proc->client;
 	wl_list_init(&fs->views);
 	fs->destroyed.notify = guest_surface_destroyed;
 	wl_signal_add(&surface->destroy_signal, &fs->destroyed);

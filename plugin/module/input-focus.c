@@ -42,9 +42,7 @@ struct xd_input_focus {
 static bool
 is_guest(struct xd_module *module, struct weston_surface *surface)
 {
-	return surface && surface->resource &&
-	       xd_supervisor_find_client(module->supervisor,
-			wl_resource_get_client(surface->resource));
+	return xd_supervisor_find_surface(module->supervisor, surface) != NULL;
 }
 
 static void

@@ -446,6 +446,16 @@ xd_supervisor_find_client(struct xd_supervisor *sup, struct wl_client *client)
 	return NULL;
 }
 
+struct xd_backend_process *
+xd_supervisor_find_surface(struct xd_supervisor *sup,
+			   struct weston_surface *surface)
+{
+	if (!surface || !surface->resource)
+		return NULL;
+	return xd_supervisor_find_client(sup,
+			wl_resource_get_client(surface->resource));
+}
+
 struct xd_supervisor *
 xd_supervisor_create(struct xd_module *module)
 {

@@ -69,4 +69,10 @@ struct xd_backend_process *
 xd_supervisor_find_client(struct xd_supervisor *supervisor,
 			  struct wl_client *client);
 
+/* The process whose client made surface, or NULL (no client, or one we
+ * did not launch). */
+struct xd_backend_process *
+xd_supervisor_find_surface(struct xd_supervisor *supervisor,
+			   struct weston_surface *surface);
+
 #endif
