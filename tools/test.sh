@@ -107,7 +107,7 @@ stage_rig() {
 	# guest-frames-zero-copy: guest-frames.sh --zero-copy, the path of
 	# tools/demo.sh --zero-copy (the kmod in dom0).
 	for t in guest-frames guest-frames-zero-copy guest-frames-drm \
-		guest-input guest-lifecycle xen-access kmod; do
+		guest-input guest-lifecycle xen-access kmod packages; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		case $t in

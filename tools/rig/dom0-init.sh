@@ -76,6 +76,18 @@ xenconsoled --log=guest --log-dir=/var/log/xen ||
 	finish "FAIL xenconsoled"
 say "RIG-STAGE toolstack-up"
 
+# The project as a user installs it (tests/rig/stage.sh): the xen-display
+# package, offline (its dependencies are in dom0's image). A staging with
+# debs/no-boot-install installs for itself (tests/rig/packages.sh).
+debs=/opt/xen-display/debs
+if ls "$debs"/xen-display_*.deb >/dev/null 2>&1 &&
+	[ ! -e "$debs/no-boot-install" ]; then
+	apt-get install -y -q --no-install-recommends "$debs"/xen-display_*.deb \
+		> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
+		finish "FAIL apt install of xen-display: $(tail -5 "$RIG_OUT/logs/apt-install.log")"
+	say "RIG-STAGE packages-installed"
+fi
+
 say "RIG-STAGE scenario-start ($RIG_SCENARIO_TIMEOUT s limit)"
 cd /tmp || exit 1
 ( timeout -k 5 "$RIG_SCENARIO_TIMEOUT" sh -c '. "$RIG/lib.sh"; . "$RIG/scenario.sh"'

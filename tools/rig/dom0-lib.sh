@@ -39,11 +39,27 @@ rig_wait() {
 
 # --- The kmod (kmod/) ---------------------------------------------------
 
-# rig_zcopy_load: loads the staged xen-zcopy and waits for its device.
+# rig_install_debs DEB...: apt install of the staging's packages
+# ($RIG_OPT/debs/), offline (their dependencies are in dom0's image); the
+# log goes to $RIG_OUT/logs/apt-install.log.
+rig_install_debs() {
+	_t=$(cut -d' ' -f1 /proc/uptime)
+	apt-get install -y -q --no-install-recommends "$@" \
+		>> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
+		rig_fail "apt install $* failed: $(tail -15 "$RIG_OUT/logs/apt-install.log")"
+	rig_log "installed $(for _d; do basename "$_d"; done | tr '\n' ' ')in $(awk -v a="$_t" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+}
+
+# rig_zcopy_load: installs xen-zcopy-dkms (DKMS builds the module for
+# dom0's running kernel), loads it as a user would and waits for its
+# device.
 rig_zcopy_load() {
-	_ko=$RIG_OPT/lib/modules/xen-zcopy.ko
-	[ -r "$_ko" ] || rig_fail "no $_ko in the staging directory"
-	insmod "$_ko" || rig_fail "insmod xen-zcopy failed: $(dmesg | tail -5)"
+	if ! dpkg -s xen-zcopy-dkms >/dev/null 2>&1; then
+		set -- "$RIG_OPT"/debs/xen-zcopy-dkms_*_all.deb
+		[ -r "$1" ] || rig_fail "no xen-zcopy-dkms package in $RIG_OPT/debs"
+		rig_install_debs "$1"
+	fi
+	modprobe xen-zcopy || rig_fail "modprobe xen-zcopy failed: $(dmesg | tail -5)"
 	rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
 }
 
