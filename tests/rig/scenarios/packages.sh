@@ -8,6 +8,9 @@
 # module directory, as a user types it, and the module finds the backend
 # where the package put it; then apt purge leaves nothing: no packaged path,
 # no loaded or installed kmod, no DKMS tree, no dpkg record.
+[ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
+# shellcheck disable=SC1091
+. "$RIG_OPT/rig.env"
 cd "$RIG_OPT/debs" || rig_fail "no debs/ in the staging directory"
 pkgs="xen-display xen-zcopy-dkms"
 kver=$(uname -r)
@@ -35,13 +38,18 @@ case "$ko" in
 *) rig_fail "modprobe would load $ko, not DKMS's build" ;;
 esac
 rig_log "kmod: $ko ($(modinfo -F vermagic xen-zcopy))"
+# udevd, as on a Debian system, so the package's rule applies.
+udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
+"$udevd" --daemon > "$RIG_OUT/logs/udevd.log" 2>&1 || rig_fail "udevd failed"
 modprobe xen-zcopy || rig_fail "modprobe xen-zcopy failed: $(dmesg | tail -5)"
 rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
+udevadm settle --timeout=30
 mode=$(stat -c '%A %U %G' /dev/xen/zcopy)
 rig_log "/dev/xen/zcopy: $mode"
 [ "$mode" = "crw------- root root" ] || rig_fail "/dev/xen/zcopy is $mode, not root's only"
 
 # Weston as a user starts it: the module by its bare name.
+# shellcheck disable=SC2086
 rig_weston_start --shell=kiosk ${XD_WESTON_ARGS:-}
 module=/usr/lib/x86_64-linux-gnu/weston/xen-display.so
 grep -q "Loading module '$module'" "$RIG_OUT/logs/weston.log" ||
@@ -54,6 +62,7 @@ grep -q "$backend" "$module" || rig_fail "$module does not name $backend"
 rig_weston_stop
 
 # Purge, with the kmod loaded: the package unloads it.
+# shellcheck disable=SC2086
 apt-get purge -y -q $pkgs > "$RIG_OUT/logs/apt-purge.log" 2>&1 ||
 	rig_fail "apt purge failed: $(tail -15 "$RIG_OUT/logs/apt-purge.log")"
 left=""
