@@ -45,8 +45,11 @@ rig_wait() {
 rig_install_debs() {
 	_t=$(cut -d' ' -f1 /proc/uptime)
 	apt-get install -y -q --no-install-recommends "$@" \
-		>> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
+		>> "$RIG_OUT/logs/apt-install.log" 2>&1 || {
+		cp /var/lib/dkms/xen-zcopy/*/build/make.log \
+			"$RIG_OUT/logs/dkms-make.log" 2>/dev/null
 		rig_fail "apt install $* failed: $(tail -15 "$RIG_OUT/logs/apt-install.log")"
+	}
 	rig_log "installed $(for _d; do basename "$_d"; done | tr '\n' ' ')in $(awk -v a="$_t" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
 }
 
