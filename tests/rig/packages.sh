@@ -18,7 +18,7 @@ st=$(mktemp -d /var/tmp/xd-stage-pk.XXXXXX)
 trap 'rm -rf "$st"' EXIT
 cp -a "$1/." "$st/"
 touch "$st/debs/no-boot-install"
-"$repo/tools/rig/run.sh" --out "$out" --timeout 900 "$st" \
+"$repo/tools/rig/run.sh" --out "$out" --timeout 1800 "$st" \
 	"$here/scenarios/packages.sh"
 echo "packages: $(cat "$out/man-w.txt"); $(cat "$out/dkms-status.txt")"
 grep -h 'installed\|purged\|Loading\|kmod:' "$out/scenario.log" | tail -6

@@ -16,10 +16,11 @@
 # The staging directory (dom0 sees it at /opt/xen-display):
 #   debs/xen-display_V_amd64.deb, debs/xen-zcopy-dkms_V_all.deb
 #   libexec/xen-display-rig/   xen-access-probe, zcopy-probe, uinput-inject
+#   lib/modules/xen-zcopy.ko   the kmod for rig_zcopy_load (kmod scenarios)
 #   rig.env                    XD_WESTON_ARGS: --modules=xen-display.so
 # dom0-init.sh installs xen-display before each scenario;
-# rig_zcopy_load installs xen-zcopy-dkms (DKMS builds it in dom0) where a
-# scenario uses the kmod; tests/rig/packages.sh installs both itself.
+# tests/rig/packages.sh installs both packages itself (DKMS builds the kmod
+# in dom0).
 set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 build=$repo/${1:-build-rig}
@@ -37,7 +38,7 @@ debs=$build-packages
 opt=$stage/opt/xen-display
 # Only the rig's programs from the meson install: the project itself comes
 # from the packages.
-mkdir -p "$opt/libexec" "$opt/debs"
+mkdir -p "$opt/libexec" "$opt/debs" "$opt/lib/modules"
 mv "$stage.all/opt/xen-display/libexec/xen-display-rig" "$opt/libexec/"
 rm -rf "$stage.all"
 "$repo/tools/package.sh" "$debs" > "$build/package.log" 2>&1 || {
@@ -45,6 +46,10 @@ rm -rf "$stage.all"
 	echo "stage.sh: tools/package.sh failed (log: $build/package.log)" >&2
 	exit 1
 }
+# The kmod for the scenarios that load it (rig_zcopy_load): built here for
+# the build root's kernel headers, as DKMS in dom0 is too slow under TCG
+# for each of them; tests/rig/packages.sh has DKMS build it in dom0.
+"$repo/tools/kmod-build.sh" trixie "$opt/lib/modules/xen-zcopy.ko" >&2
 cp "$debs"/xen-display_*_amd64.deb "$debs"/xen-zcopy-dkms_*_all.deb "$opt/debs/"
 # Sourced in dom0. Weston finds the module in its own module directory,
 # as a user types it. The module's log scope goes into Weston's log, with

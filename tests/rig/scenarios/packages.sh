@@ -69,6 +69,7 @@ left=""
 for p in $pkgs; do
 	dpkg -s "$p" >/dev/null 2>&1 && left="$left dpkg:$p"
 	while read -r f; do
+		[ "$f" = /. ] && continue
 		# Directories other packages own too (/usr, /usr/share/man/man5
 		# ...) stay; every file and our own directories go.
 		if [ -d "$f" ] && [ ! -L "$f" ]; then
