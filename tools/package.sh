@@ -38,7 +38,7 @@ if [ "${XEN_DISPLAY_PACKAGE_COPIED:-}" != 1 ]; then
 		"$here/buildroot.sh" -- env XEN_DISPLAY_PACKAGE_COPIED=1 \
 			"$here/package.sh" "$out" && status=0 || status=$?
 		rm -rf "$work"
-		exit $status
+		exit "$status"
 	fi
 	trap 'rm -rf "$work"' EXIT
 fi
