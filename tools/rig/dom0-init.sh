@@ -86,6 +86,18 @@ say "xl info: virt_caps $(xl info 2>/dev/null | sed -n 's/^virt_caps *: //p')"
 groupadd -r xen-display || say "groupadd xen-display failed"
 useradd -m -U -G xen-display,video -s /bin/sh xd || say "useradd xd failed"
 
+# The project as a user installs it (tests/rig/stage.sh): the xen-display
+# package, offline (its dependencies are in dom0's image). A staging with
+# debs/no-boot-install installs for itself (tests/rig/packages.sh).
+debs=/opt/xen-display/debs
+if ls "$debs"/xen-display_*.deb >/dev/null 2>&1 &&
+	[ ! -e "$debs/no-boot-install" ]; then
+	apt-get install -y -q --no-install-recommends "$debs"/xen-display_*.deb \
+		> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
+		finish "FAIL apt install of xen-display: $(tail -5 "$RIG_OUT/logs/apt-install.log")"
+	say "RIG-STAGE packages-installed"
+fi
+
 say "RIG-STAGE scenario-start ($RIG_SCENARIO_TIMEOUT s limit)"
 cd /tmp || exit 1
 ( timeout -k 5 "$RIG_SCENARIO_TIMEOUT" sh -c '. "$RIG/lib.sh"; . "$RIG/scenario.sh"'
