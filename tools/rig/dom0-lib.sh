@@ -38,7 +38,7 @@ rig_as_user() {
 }
 
 # rig_xd_devices: the project's udev rules (plugin/60-xen-display.rules,
-# as the staging installed it) applied to the device nodes there are now:
+# as the xen-display package installed it, else the repository's) applied to the device nodes there are now:
 # dom0 runs no udev daemon in most scenarios, so their GROUP and MODE are
 # set here, rule by rule, on /dev/KERNEL; the file also goes to
 # /etc/udev/rules.d for the scenarios that start udevd. Its "#fallback"
@@ -47,7 +47,7 @@ rig_as_user() {
 # leaves them out). Called before Weston starts and after the kmod loads;
 # the nodes' modes go to logs/devices.txt.
 rig_xd_devices() {
-	_rules=$RIG_OPT/lib/udev/rules.d/60-xen-display.rules
+	_rules=/usr/lib/udev/rules.d/60-xen-display.rules
 	[ -r "$_rules" ] || _rules=$RIG/60-xen-display.rules
 	[ -r "$_rules" ] || rig_fail "no 60-xen-display.rules"
 	mkdir -p /etc/udev/rules.d

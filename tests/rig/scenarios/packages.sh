@@ -3,11 +3,15 @@
 #
 # The project's Debian packages in dom0, as a Debian user installs them
 # (tests/rig/packages.sh): apt install ./*.deb, offline; the man page found
-# by man; DKMS built xen-zcopy for dom0's running kernel and modprobe loads
-# it, its device root's only; Weston loads xen-display.so from its own
-# module directory, as a user types it, and the module finds the backend
-# where the package put it; then apt purge leaves nothing: no packaged path,
-# no loaded or installed kmod, no DKMS tree, no dpkg record.
+# by man; the package's group xen-display and its udev rules, applied by
+# its postinst to the Xen devices there are (udevd running, as on a Debian
+# system); DKMS built xen-zcopy for dom0's running kernel and modprobe
+# loads it, its device the group's; Weston, as Weston's user in that
+# group, loads xen-display.so from its own module directory, as a user
+# types it, and the module names the backend, sandbox and labeler where
+# the package put them; then apt purge leaves nothing: no packaged path,
+# no loaded or installed kmod, no DKMS tree, no dpkg record (the group
+# stays, as Debian's system groups do: debian/xen-display.postinst).
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 # shellcheck disable=SC1091
 . "$RIG_OPT/rig.env"
@@ -15,12 +19,32 @@ cd "$RIG_OPT/debs" || rig_fail "no debs/ in the staging directory"
 pkgs="xen-display xen-zcopy-dkms"
 kver=$(uname -r)
 
+# udevd, as on a Debian system, so the package's rules apply: its postinst
+# applies them to the device nodes there are, the kmod's when it loads.
+udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
+"$udevd" --daemon > "$RIG_OUT/logs/udevd.log" 2>&1 || rig_fail "udevd failed"
+
 # Every .deb of the staging, as README's Install section says.
 rig_install_debs ./*.deb
 for p in $pkgs; do
 	dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed' ||
 		rig_fail "$p is not installed"
 	dpkg -L "$p" > "$RIG_OUT/dpkg-L-$p.txt"
+done
+
+# The group, from the postinst (dom0-init.sh made none with
+# no-boot-install), and Weston's user in it, as README tells an admin.
+getent group xen-display > "$RIG_OUT/group.txt" ||
+	rig_fail "the package made no group xen-display"
+usermod -aG xen-display "$RIG_USER" || rig_fail "usermod -aG xen-display failed"
+rig_log "group: $(cat "$RIG_OUT/group.txt")"
+udevadm settle --timeout=30
+for n in evtchn xenbus; do
+	[ -e /dev/xen/$n ] || continue
+	mode=$(stat -c '%A %U %G' /dev/xen/$n)
+	rig_log "/dev/xen/$n: $mode"
+	[ "$mode" = "crw-rw---- root xen-display" ] ||
+		rig_fail "/dev/xen/$n is $mode after the install, not the group's (60-xen-display.rules)"
 done
 
 man_page=$(man -w xen-display.ini 2>&1) ||
@@ -38,15 +62,13 @@ case "$ko" in
 *) rig_fail "modprobe would load $ko, not DKMS's build" ;;
 esac
 rig_log "kmod: $ko ($(modinfo -F vermagic xen-zcopy))"
-# udevd, as on a Debian system, so the package's rule applies.
-udevd=$(command -v systemd-udevd || echo /usr/lib/systemd/systemd-udevd)
-"$udevd" --daemon > "$RIG_OUT/logs/udevd.log" 2>&1 || rig_fail "udevd failed"
 modprobe xen-zcopy || rig_fail "modprobe xen-zcopy failed: $(dmesg | tail -5)"
 rig_wait 10 "/dev/xen/zcopy" test -c /dev/xen/zcopy
 udevadm settle --timeout=30
 mode=$(stat -c '%A %U %G' /dev/xen/zcopy)
 rig_log "/dev/xen/zcopy: $mode"
-[ "$mode" = "crw------- root root" ] || rig_fail "/dev/xen/zcopy is $mode, not root's only"
+[ "$mode" = "crw-rw---- root xen-display" ] ||
+	rig_fail "/dev/xen/zcopy is $mode, not the group's (60-xen-display.rules)"
 
 # Weston as a user starts it: the module by its bare name.
 # shellcheck disable=SC2086
@@ -55,10 +77,12 @@ module=/usr/lib/x86_64-linux-gnu/weston/xen-display.so
 grep -q "Loading module '$module'" "$RIG_OUT/logs/weston.log" ||
 	rig_fail "Weston did not load $module: $(grep -i module "$RIG_OUT/logs/weston.log")"
 rig_log "Weston loaded $module"
-backend=/usr/libexec/xen-display-backend
-[ -x "$backend" ] || rig_fail "no $backend"
-# The path the module launches (XD_BACKEND_PATH) is the packaged one.
-grep -q "$backend" "$module" || rig_fail "$module does not name $backend"
+# The paths the module launches by default are the packaged ones.
+for prog in backend sandbox labeler; do
+	path=/usr/libexec/xen-display-$prog
+	[ -x "$path" ] || rig_fail "no $path"
+	grep -q "$path" "$module" || rig_fail "$module does not name $path"
+done
 rig_weston_stop
 
 # Purge, with the kmod loaded: the package unloads it.
