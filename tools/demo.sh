@@ -19,9 +19,11 @@
 #
 # dom0 runs a stock Debian kernel without our kmod, so the backend
 # copies each frame once (provider 'map', as the report says).
-# --zero-copy: the same with our kmod loaded in dom0 first (xen-zcopy-dkms,
-# which DKMS builds in dom0: a few minutes more under TCG): the guest's
-# pages go to Weston as a dma-buf, nothing copied or mapped per flip.
+# --zero-copy: the same with our kmod loaded in dom0 first (built on the
+# host for dom0's kernel, as the rig's kmod scenarios load it: DKMS in
+# dom0 takes 11 minutes under TCG; tests/rig/packages.sh shows the
+# xen-zcopy-dkms package): the guest's pages go to Weston as a dma-buf,
+# nothing copied or mapped per flip.
 # --pvh: the guest is PVH instead of PV (the same kernel and devices in
 # an HVM container, as Qubes OS runs its guests; doc/rig.md, "PVH
 # guests"); with or without --zero-copy.
