@@ -6,20 +6,24 @@
 #   tools/demo.sh [--sim | [--zero-copy] [--pvh]] [OUT_DIR]
 #                                                   (default OUT_DIR: out/demo)
 #
-# Default: the Xen-in-QEMU rig (doc/rig.md). Builds the project in the
-# trixie build root, boots Xen 4.20 with a trixie dom0 running Weston and
-# our module, starts a PV guest whose xen-drm-front draws four frames, and
-# checks each frame captured from dom0 Weston (run by an ordinary user,
-# not root) pixel for pixel, with the frame and name the module draws
-# around every guest display (doc/security.md). Leaves
-# OUT_DIR/screen.png (the dom0 screen) and OUT_DIR/report.txt. A fresh
-# machine first builds the cached images (about 10 minutes); then a run
-# takes 2 to 4 minutes (TCG).
+# Default: the Xen-in-QEMU rig (doc/rig.md). Builds the project's Debian
+# packages in the trixie build root (tools/package.sh), boots Xen 4.20
+# with a trixie dom0 that installs them with apt and runs Weston with
+# --modules=xen-display.so, as a user would (an ordinary user in the
+# group xen-display, not root), starts a PV guest whose xen-drm-front
+# draws four frames, and checks each frame captured from dom0 Weston
+# pixel for pixel, with the frame and name the module draws around every
+# guest display (doc/security.md). Leaves OUT_DIR/screen.png (the dom0
+# screen) and OUT_DIR/report.txt. A fresh machine first builds the cached
+# images (about 10 minutes); then a run takes 2 to 4 minutes (TCG).
 #
 # dom0 runs a stock Debian kernel without our kmod, so the backend
 # copies each frame once (provider 'map', as the report says).
-# --zero-copy: the same with our kmod loaded in dom0 first: the guest's
-# pages go to Weston as a dma-buf, nothing copied or mapped per flip.
+# --zero-copy: the same with our kmod loaded in dom0 first (built on the
+# host for dom0's kernel, as the rig's kmod scenarios load it: DKMS in
+# dom0 takes 11 minutes under TCG; tests/rig/packages.sh shows the
+# xen-zcopy-dkms package): the guest's pages go to Weston as a dma-buf,
+# nothing copied or mapped per flip.
 # --pvh: the guest is PVH instead of PV (the same kernel and devices in
 # an HVM container, as Qubes OS runs its guests; doc/rig.md, "PVH
 # guests"); with or without --zero-copy.

@@ -147,9 +147,10 @@ stage_rig() {
 	# reaches the screendump again: run it by hand (doc/rig.md).
 	# compromised-backend: an attacker as guest A's backend beside guest
 	# B (issue 23, doc/security.md).
+	# packages: the .debs installed, DKMS in dom0, purged (issue 25).
 	for t in guest-frames guest-frames-zero-copy-pvh \
 		guest-input guest-input-zero-copy-pvh guest-lifecycle \
-		xen-access kmod hostile-buffers compromised-backend; do
+		xen-access kmod hostile-buffers compromised-backend packages; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
 		case $t in

@@ -78,13 +78,34 @@ say "RIG-STAGE toolstack-up"
 # "hvm hap" here: run.sh's CPU flags give Xen HAP, which PVH guests need.
 say "xl info: virt_caps $(xl info 2>/dev/null | sed -n 's/^virt_caps *: //p')"
 
+# The project as a user installs it (tests/rig/stage.sh): the xen-display
+# package, offline (its dependencies are in dom0's image). A staging with
+# debs/no-boot-install installs for itself (tests/rig/packages.sh).
+debs=/opt/xen-display/debs
+if ls "$debs"/xen-display_*.deb >/dev/null 2>&1 &&
+	[ ! -e "$debs/no-boot-install" ]; then
+	apt-get install -y -q --no-install-recommends "$debs"/xen-display_*.deb \
+		> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
+		finish "FAIL apt install of xen-display: $(tail -5 "$RIG_OUT/logs/apt-install.log")"
+	say "RIG-STAGE packages-installed"
+fi
+
 # Weston runs as an ordinary user, as a user runs it (doc/security.md):
 # xd, in the project's group xen-display (its device access: the udev
 # rule file, applied by dom0-lib.sh's rig_xd_devices) and in video
-# (seatd's group, for Weston on the DRM backend). The dom0 disk is a
-# throw-away snapshot: made afresh at every boot.
-groupadd -r xen-display || say "groupadd xen-display failed"
-useradd -m -U -G xen-display,video -s /bin/sh xd || say "useradd xd failed"
+# (seatd's group, for Weston on the DRM backend). The group is the
+# package's (its postinst); a staging without packages (the self-test's)
+# gets it here; with debs/no-boot-install the scenario installs the
+# package and puts xd in its group itself, as README tells a user. The
+# dom0 disk is a throw-away snapshot: made afresh at every boot.
+if ! getent group xen-display >/dev/null && [ ! -e "$debs/no-boot-install" ]; then
+	groupadd -r xen-display || say "groupadd xen-display failed"
+fi
+if getent group xen-display >/dev/null; then
+	useradd -m -U -G xen-display,video -s /bin/sh xd || say "useradd xd failed"
+else
+	useradd -m -U -G video -s /bin/sh xd || say "useradd xd failed"
+fi
 
 say "RIG-STAGE scenario-start ($RIG_SCENARIO_TIMEOUT s limit)"
 cd /tmp || exit 1

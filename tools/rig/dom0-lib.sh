@@ -44,7 +44,7 @@ rig_as_user() {
 }
 
 # rig_xd_devices: the project's udev rules (plugin/60-xen-display.rules,
-# as the staging installed it) applied to the device nodes there are now:
+# as the xen-display package installed it, else the repository's) applied to the device nodes there are now:
 # dom0 runs no udev daemon in most scenarios, so their GROUP and MODE are
 # set here, rule by rule, on /dev/KERNEL; the file also goes to
 # /etc/udev/rules.d for the scenarios that start udevd. Its "#fallback"
@@ -53,7 +53,7 @@ rig_as_user() {
 # leaves them out). Called before Weston starts and after the kmod loads;
 # the nodes' modes go to logs/devices.txt.
 rig_xd_devices() {
-	_rules=$RIG_OPT/lib/udev/rules.d/60-xen-display.rules
+	_rules=/usr/lib/udev/rules.d/60-xen-display.rules
 	[ -r "$_rules" ] || _rules=$RIG/60-xen-display.rules
 	[ -r "$_rules" ] || rig_fail "no 60-xen-display.rules"
 	mkdir -p /etc/udev/rules.d
@@ -96,9 +96,27 @@ rig_wait() {
 
 # --- The kmod (kmod/) ---------------------------------------------------
 
-# rig_zcopy_load [PARAM=VALUE...]: loads the staged xen-zcopy with those
-# module parameters (e.g. allow_loopback=1, which tests of dom0's own
-# grants need) and waits for its device.
+# rig_install_debs DEB...: apt install of the staging's packages
+# ($RIG_OPT/debs/), offline (their dependencies are in dom0's image); the
+# log goes to $RIG_OUT/logs/apt-install.log.
+rig_install_debs() {
+	_t=$(cut -d' ' -f1 /proc/uptime)
+	apt-get install -y -q --no-install-recommends "$@" \
+		>> "$RIG_OUT/logs/apt-install.log" 2>&1 || {
+		cp /var/lib/dkms/xen-zcopy/*/build/make.log \
+			"$RIG_OUT/logs/dkms-make.log" 2>/dev/null
+		rig_fail "apt install $* failed: $(tail -15 "$RIG_OUT/logs/apt-install.log")"
+	}
+	rig_log "installed $(for _d; do basename "$_d"; done | tr '\n' ' ')in $(awk -v a="$_t" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+}
+
+# rig_zcopy_load [PARAM=VALUE...]: loads the staged xen-zcopy.ko (built
+# on the host by tools/kmod-build.sh) with those module parameters (e.g.
+# allow_loopback=1, which tests of dom0's own grants need) and waits for
+# its device. Not the xen-zcopy-dkms package: DKMS building the module in
+# dom0 takes over 10 minutes under TCG, too long for every scenario that
+# uses the kmod; tests/rig/packages.sh shows the package (DKMS in dom0)
+# once.
 rig_zcopy_load() {
 	_ko=$RIG_OPT/lib/modules/xen-zcopy.ko
 	[ -r "$_ko" ] || rig_fail "no $_ko in the staging directory"

@@ -42,7 +42,7 @@ root_chroot() {
 # Security updates, keeping a single kernel: the one linux-image-amd64
 # depends on now.
 root_upgrade() {
-	local dest=$1 t0 keep k
+	local dest=$1 t0 keep k kv
 	t0=$(rig_now)
 	root_chroot "$dest" apt-get update -q >> "$rig_cache/debootstrap.log" 2>&1
 	root_chroot "$dest" apt-get -y -q dist-upgrade \
@@ -50,11 +50,20 @@ root_upgrade() {
 		rig_die "apt-get dist-upgrade in the dom0 root failed"
 	keep=$(root_chroot "$dest" dpkg-query -W -f='${Depends}' linux-image-amd64 |
 		grep -o 'linux-image-[0-9][^ ,]*')
-	for k in $(root_chroot "$dest" dpkg-query -W -f='${Package}\n' 'linux-image-[0-9]*'); do
-		[ "$k" = "$keep" ] && continue
+	kv=${keep#linux-image-}; kv=${kv%-amd64}
+	# The headers too (DKMS in dom0 builds against them): only the kept
+	# kernel's, as a leftover's /lib/modules/VERSION/build is a kernel
+	# for root_trim; autoremove takes their -common and kbuild parts.
+	for k in $(root_chroot "$dest" dpkg-query -W -f='${Package}\n' \
+		'linux-image-[0-9]*' 'linux-headers-[0-9]*' 2>/dev/null); do
+		case $k in
+		*-"$kv"-*) continue ;;
+		esac
 		root_chroot "$dest" apt-get -y -q purge "$k" \
 			>> "$rig_cache/debootstrap.log" 2>&1
 	done
+	root_chroot "$dest" apt-get -y -q autoremove --purge \
+		>> "$rig_cache/debootstrap.log" 2>&1
 	root_chroot "$dest" apt-get clean
 	rig_log "security updates took $(rig_since "$t0") s (kernel $keep)"
 }

@@ -101,8 +101,8 @@ mkdir -p "$st/opt" "$st/rig" "$st/out"
 cp -a "$staging/." "$st/opt/"
 cp "$rig_tools/dom0-init.sh" "$st/rig/dom0-init.sh"
 cp "$rig_tools/dom0-lib.sh" "$st/rig/lib.sh"
-# Weston's user's device access where the staging has none installed
-# (the self-test's empty staging): the project's udev rules.
+# Weston's user's device access where the xen-display package is not
+# installed (the self-test's empty staging): the project's udev rules.
 cp "$rig_repo/plugin/60-xen-display.rules" "$st/rig/60-xen-display.rules"
 cp "$scenario" "$st/rig/scenario.sh"
 cp -a "$rig_repo/tests/rig" "$st/rig/tests"

@@ -12,7 +12,7 @@
 #
 # The staging directory supplies the project's side in $RIG_OPT/rig.env:
 #   XD_WESTON_ARGS   extra Weston arguments, e.g.
-#                    "--modules=$RIG_OPT/lib/weston/xen-display.so"
+#                    "--modules=xen-display.so" (the installed package)
 #   XD_BACKEND_CMD   optional: a command started in the background before
 #                    the guest (a backend that watches XenStore itself)
 #   XD_SETUP_CMD     optional: run first

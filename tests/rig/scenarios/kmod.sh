@@ -61,11 +61,12 @@ cat "$RIG_OUT/zcopy-readback.txt"
 [ "$rc" = 0 ] || rig_fail "zcopy-probe readback failed"
 rig_log "guest1 read back dom0's buffer: $(grep 'reads every byte' "$RIG_OUT/zcopy-readback.txt")"
 
-# A backend's confinement by the kmod: xen-display-sandbox binds a file
+# A backend's confinement by the kmod: xen-display-sandbox (the
+# package's) binds a file
 # to guest1 and lets no grant device in; the probe, in a backend's place,
 # finds gntdev and the device refused and the file serving guest1 alone.
 dom=$(xl domid guest1)
-"$RIG_OPT/libexec/xen-display-sandbox" --domid="$dom" --xen=xen -- \
+/usr/libexec/xen-display-sandbox --domid="$dom" --xen=xen -- \
 	"$probe" sandboxed "$dom" > "$RIG_OUT/zcopy-sandboxed.txt" 2>&1
 rc=$?
 cat "$RIG_OUT/zcopy-sandboxed.txt"
