@@ -97,7 +97,7 @@ stage_kmod() {
 # The first line of a rig log that says what failed, shortened.
 rig_failure_reason() {
 	local why
-	why=$(grep -m1 -E 'FAIL:|RIG-RESULT: FAIL|timed out|panic|Kernel BUG' \
+	why=$(grep -m1 -E 'FAIL|Kernel panic|BUG:|mismatched=[1-9]' \
 		"$1" 2>/dev/null | cut -c1-240)
 	echo "${why:-no FAIL line: see the log above}"
 }
