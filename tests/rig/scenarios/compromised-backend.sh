@@ -15,17 +15,19 @@
 # no stdin). A's backend tries each attack once and prints one "XDA
 # attempt" line each, then a summary.
 #
-# Guest B draws XD_FRAMES frames held XD_HOLD_MS each; its frame 0 is
-# captured before the attack, the others while and after it, every one
-# checked pixel for pixel by the host (tests/rig/compromised-backend.sh).
+# Guest B draws XD_FRAMES frames, each held until dom0 captured it
+# (xd.captured_go, at most XD_HOLD_MS); its frame 0 is captured before
+# the attack, the next ones while it goes on, the last one once the
+# attacker printed its summary, every one checked pixel for pixel by the
+# host (tests/rig/compromised-backend.sh).
 # Passes only if B got every flip event and no error, Weston and B's
 # backend still run, B's memory target is unchanged, and the attacker's
 # summary says succeeded=0 skipped=0. attempts.txt keeps its lines.
 XD_FRAMES=${XD_FRAMES:-4}
-# Long holds: guest A boots while B holds frames 1-3, and under TCG dom0
-# reads B's console lines seconds late (12 s let a capture land on the
-# next frame).
-XD_HOLD_MS=${XD_HOLD_MS:-20000}
+# A limit only: B's last frame waits for the attacker's summary (up to
+# 120 s), and captures took 10-17 s while guest A boots (fixed 20 s holds
+# let a capture land on the next frame).
+XD_HOLD_MS=${XD_HOLD_MS:-180000}
 probes=$RIG_OPT/libexec/xen-display-rig
 attacker=$probes/compromised-backend
 offer=$probes/evtchn-offer
@@ -102,13 +104,16 @@ attack() {
 }
 
 capture() {
+	[ "$1" = $((XD_FRAMES - 1)) ] &&
+		rig_wait 120 "the attacker's summary" \
+			grep -q '^XDA summary' "$RIG_OUT/logs/weston.out"
 	rig_weston_capture "frame-$1"
 	[ "$1" = 0 ] && attack
 	return 0
 }
 
 cfg=$(rig_guest_config guestB "id0:800x600" \
-	"xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.linger=30 xd.after=stay")
+	"xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.captured_go=1 xd.linger=30 xd.after=stay")
 rig_guest_create "$cfg"
 rig_guest_frames guestB "$XD_FRAMES" capture
 
