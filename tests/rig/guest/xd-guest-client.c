@@ -478,28 +478,41 @@ wait_flips(int fd, struct output *outs, unsigned count, unsigned timeout_ms,
 	}
 }
 
-/* Polls XenStore every 100 ms until XD_CAPTURED holds FRAME or more, for
- * at most opt->hold_ms (--captured-go).
+/* Polls XenStore every 100 ms until NODE (under this domain's home) holds
+ * a number of AT_LEAST or more (any value for 0), for at most LIMIT_MS: 0,
+ * or the errno that stopped it (ETIMEDOUT). dom0's goes: XD_BURST_GO,
+ * XD_CAPTURED.
+ */
+static int
+wait_node(const char *node, double limit_ms, unsigned long at_least)
+{
+	double deadline = now_ms() + limit_ms;
+	char value[64];
+	int err = 0;
+
+	xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
+	if (xs_fd < 0)
+		return errno;
+	while (xs_call(XS_READ, node, NULL, 0, value, sizeof value) < 0 ||
+	       strtoul(value, NULL, 10) < at_least) {
+		if (now_ms() > deadline) {
+			err = ETIMEDOUT;
+			break;
+		}
+		usleep(100 * 1000);
+	}
+	close(xs_fd);
+	xs_fd = -1;
+	return err;
+}
+
+/* --captured-go: holds frame FRAME until dom0 captured it, at most
+ * opt->hold_ms.
  */
 static void
 wait_captured(const struct options *opt, unsigned frame)
 {
-	double deadline = now_ms() + opt->hold_ms;
-	bool go = false;
-	char value[32];
-
-	xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
-	while (xs_fd >= 0 && !go && now_ms() < deadline) {
-		go = xs_call(XS_READ, XD_CAPTURED, NULL, 0, value,
-			     sizeof value) >= 0 &&
-		     strtoul(value, NULL, 10) >= frame;
-		if (!go)
-			usleep(100 * 1000);
-	}
-	if (xs_fd >= 0)
-		close(xs_fd);
-	xs_fd = -1;
-	if (!go) {
+	if (wait_node(XD_CAPTURED, opt->hold_ms, frame) != 0) {
 		printf("XDG hold-limit frame=%u\n", frame);
 		fflush(stdout);
 	}
@@ -530,29 +543,12 @@ run(int fd, const struct options *opt, struct output *outs, unsigned count)
 	}
 }
 
-/* Polls XenStore for XD_BURST_GO, every 100 ms; 0 once it is there. */
+/* Waits for XD_BURST_GO, any value; 0 once it is there. */
 static int
 wait_burst_go(void)
 {
-	double deadline = now_ms() + BURST_GO_WAIT_S * 1000.0;
-	char value[64];
-	int err = 0;
+	int err = wait_node(XD_BURST_GO, BURST_GO_WAIT_S * 1000.0, 0);
 
-	xs_fd = open("/dev/xen/xenbus", O_RDWR | O_CLOEXEC);
-	if (xs_fd < 0) {
-		report_error(-1, "burst_go", errno);
-		return -1;
-	}
-	while (xs_call(XS_READ, XD_BURST_GO, NULL, 0, value,
-		       sizeof value) < 0) {
-		if (now_ms() > deadline) {
-			err = ETIMEDOUT;
-			break;
-		}
-		usleep(100 * 1000);
-	}
-	close(xs_fd);
-	xs_fd = -1;
 	if (err)
 		report_error(-1, "burst_go", err);
 	return err ? -1 : 0;
