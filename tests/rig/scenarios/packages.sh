@@ -7,9 +7,10 @@
 # its postinst to the Xen devices there are (udevd running, as on a Debian
 # system); DKMS built xen-zcopy for dom0's running kernel and modprobe
 # loads it, its device the group's; Weston, as Weston's user in that
-# group, loads xen-display.so from its own module directory, as a user
-# types it, and the module names the backend, sandbox and labeler where
-# the package put them; then apt purge leaves nothing: no packaged path,
+# group, with the packaged weston.ini.example as its weston.ini (README),
+# loads xen-display.so from its own module directory by name, and the
+# module names the backend, sandbox and labeler where the package put
+# them; then apt purge leaves nothing: no packaged path,
 # no loaded or installed kmod, no DKMS tree, no dpkg record (the group
 # stays, as Debian's system groups do: debian/xen-display.postinst).
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
@@ -70,13 +71,25 @@ rig_log "/dev/xen/zcopy: $mode"
 [ "$mode" = "crw-rw---- root xen-display" ] ||
 	rig_fail "/dev/xen/zcopy is $mode, not the group's (60-xen-display.rules)"
 
-# Weston as a user starts it: the module by its bare name.
-# shellcheck disable=SC2086
-rig_weston_start --shell=kiosk ${XD_WESTON_ARGS:-}
+# Weston as README starts it: the packaged weston.ini.example as the
+# user's weston.ini, whose [core] loads the module by its bare name (so
+# not rig.env's --modules, which would load it a second time); only the
+# module's log scope added.
+conf=/home/$RIG_USER/.config
+example=/usr/share/doc/xen-display/weston.ini.example
+mkdir -p "$conf" && cp "$example" "$conf/weston.ini" &&
+	chown -R "$RIG_USER:" "$conf" || rig_fail "cannot copy $example to $conf"
+cp "$example" "$RIG_OUT/logs/weston.ini"
+rig_weston_start --shell=kiosk --logger-scopes=log,xen-display
+grep -q '^modules=xen-display.so' "$conf/weston.ini" ||
+	rig_fail "$example does not load the module in [core]"
 module=/usr/lib/x86_64-linux-gnu/weston/xen-display.so
 grep -q "Loading module '$module'" "$RIG_OUT/logs/weston.log" ||
 	rig_fail "Weston did not load $module: $(grep -i module "$RIG_OUT/logs/weston.log")"
 rig_log "Weston loaded $module"
+rig_wait 30 "the module's labeler" grep -q \
+	"launching '/usr/libexec/xen-display-labeler'" "$RIG_OUT/logs/weston.log"
+rig_log "the module started: launching /usr/libexec/xen-display-labeler"
 # The paths the module launches by default are the packaged ones.
 for prog in backend sandbox labeler; do
 	path=/usr/libexec/xen-display-$prog
