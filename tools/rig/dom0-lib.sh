@@ -129,7 +129,12 @@ rig_zcopy_load() {
 		done
 		[ -n "$_deb" ] ||
 			rig_fail "no ${_pkg}_*.deb in the staging: $(echo "$RIG_OPT"/debs/*)"
-		rig_install_debs "$_deb"
+		# dpkg alone, as dom0-init.sh installs xen-display: its only
+		# dependency, the kernel, is there. Its postinst runs depmod.
+		_t=$(cut -d' ' -f1 /proc/uptime)
+		dpkg -i "$_deb" >> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
+			rig_fail "dpkg -i $_deb failed: $(tail -5 "$RIG_OUT/logs/apt-install.log")"
+		rig_log "installed ${_deb##*/} in $(awk -v a="$_t" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s (dpkg -i, depmod included)"
 	fi
 	_ko=$(modinfo -n xen-zcopy 2>&1) || rig_fail "modinfo xen-zcopy: $_ko"
 	rig_log "xen-zcopy: $_ko"
