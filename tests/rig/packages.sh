@@ -22,6 +22,10 @@ st=$(mktemp -d /var/tmp/xd-stage-pk.XXXXXX)
 trap 'rm -rf "$st"' EXIT
 cp -a "$1/." "$st/"
 touch "$st/debs/no-boot-install"
+# Its apt install takes every .deb of debs/, as README says: not the
+# binary kmod package (rig_zcopy_load's), which conflicts with the DKMS one
+# this scenario has DKMS build in dom0.
+rm -f "$st"/debs/xen-zcopy-modules-*.deb
 "$repo/tools/rig/run.sh" --out "$out" --timeout 1800 "$st" \
 	"$here/scenarios/packages.sh"
 echo "packages: $(cat "$out/man-w.txt"); $(cat "$out/dkms-status.txt")"
