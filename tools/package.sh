@@ -64,4 +64,23 @@ for d in "$out"/*.deb; do
 	echo "package.sh: $(basename "$d")"
 done
 [ $status = 0 ] || { echo "package.sh: lintian failed (status $status)" >&2; exit 1; }
+
+# What a user's system gets where Weston, the module and man look: the
+# module in Weston's own module directory (loaded by bare name), the
+# backend in libexec (the module's default path), the man page, and the
+# kmod's sources where DKMS looks.
+contents() {
+	local deb=$1 want
+	shift
+	for want; do
+		dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -x -e "$want" ||
+			{ echo "package.sh: $(basename "$deb") has no $want" >&2; exit 1; }
+	done
+}
+contents "$out"/xen-display_*_amd64.deb \
+	'\./usr/lib/x86_64-linux-gnu/weston/xen-display\.so' \
+	'\./usr/libexec/xen-display-backend' \
+	'\./usr/share/man/man5/xen-display\.ini\.5\.gz' \
+	'\./usr/share/doc/xen-display/weston\.ini\.example'
+contents "$out"/xen-zcopy-dkms_*_all.deb '\./usr/src/xen-zcopy-[^/]*/dkms\.conf'
 echo "package.sh: packages in $out, lintian clean (errors, warnings)"

@@ -37,7 +37,8 @@ done
 # no-boot-install), and Weston's user in it, as README tells an admin.
 getent group xen-display > "$RIG_OUT/group.txt" ||
 	rig_fail "the package made no group xen-display"
-usermod -aG xen-display "$RIG_USER" || rig_fail "usermod -aG xen-display failed"
+adduser "$RIG_USER" xen-display > "$RIG_OUT/logs/adduser.log" 2>&1 ||
+	rig_fail "adduser $RIG_USER xen-display failed: $(cat "$RIG_OUT/logs/adduser.log")"
 rig_log "group: $(cat "$RIG_OUT/group.txt")"
 udevadm settle --timeout=30
 for n in evtchn xenbus; do
