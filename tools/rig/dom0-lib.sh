@@ -25,7 +25,13 @@ mkdir -p "$XDG_RUNTIME_DIR" && chown "$RIG_USER:" "$XDG_RUNTIME_DIR" &&
 	chmod 700 "$XDG_RUNTIME_DIR"
 mkdir -p "$RIG_OUT/logs"
 
-rig_log() { echo "[dom0 $(cut -d' ' -f1 /proc/uptime)] scenario: $*"; }
+# rig_uptime: dom0's uptime in seconds; rig_uptime_since T: the seconds
+# since uptime T, to a tenth.
+rig_uptime() { cut -d' ' -f1 /proc/uptime; }
+rig_uptime_since() {
+	awk -v a="$1" -v b="$(rig_uptime)" 'BEGIN { printf "%.1f", b - a }'
+}
+rig_log() { echo "[dom0 $(rig_uptime)] scenario: $*"; }
 # rig_fail WHY: ends the scenario, also from a subshell (a helper's
 # $(...)), which exit alone would not.
 rig_fail() {
@@ -100,14 +106,14 @@ rig_wait() {
 # ($RIG_OPT/debs/), offline (their dependencies are in dom0's image); the
 # log goes to $RIG_OUT/logs/apt-install.log.
 rig_install_debs() {
-	_t=$(cut -d' ' -f1 /proc/uptime)
+	_t=$(rig_uptime)
 	apt-get install -y -q --no-install-recommends "$@" \
 		>> "$RIG_OUT/logs/apt-install.log" 2>&1 || {
 		cp /var/lib/dkms/xen-zcopy/*/build/make.log \
 			"$RIG_OUT/logs/dkms-make.log" 2>/dev/null
 		rig_fail "apt install $* failed: $(tail -15 "$RIG_OUT/logs/apt-install.log")"
 	}
-	rig_log "installed $(for _d; do basename "$_d"; done | tr '\n' ' ')in $(awk -v a="$_t" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s"
+	rig_log "installed $(for _d; do basename "$_d"; done | tr '\n' ' ')in $(rig_uptime_since "$_t") s"
 }
 
 # rig_zcopy_load [PARAM=VALUE...]: installs the staging's
@@ -131,10 +137,10 @@ rig_zcopy_load() {
 			rig_fail "no ${_pkg}_*.deb in the staging: $(echo "$RIG_OPT"/debs/*)"
 		# dpkg alone, as dom0-init.sh installs xen-display: its only
 		# dependency, the kernel, is there. Its postinst runs depmod.
-		_t=$(cut -d' ' -f1 /proc/uptime)
+		_t=$(rig_uptime)
 		dpkg -i "$_deb" >> "$RIG_OUT/logs/apt-install.log" 2>&1 ||
 			rig_fail "dpkg -i $_deb failed: $(tail -5 "$RIG_OUT/logs/apt-install.log")"
-		rig_log "installed ${_deb##*/} in $(awk -v a="$_t" -v b="$(cut -d' ' -f1 /proc/uptime)" 'BEGIN { printf "%.1f", b - a }') s (dpkg -i, depmod included)"
+		rig_log "installed ${_deb##*/} in $(rig_uptime_since "$_t") s (dpkg -i, depmod included)"
 	fi
 	_ko=$(modinfo -n xen-zcopy 2>&1) || rig_fail "modinfo xen-zcopy: $_ko"
 	rig_log "xen-zcopy: $_ko"
