@@ -70,10 +70,11 @@ done
 # backend in libexec (the module's default path), the man page, and the
 # kmod's sources where DKMS looks.
 contents() {
-	local deb=$1 want
+	local deb=$1 want paths
 	shift
+	paths=$(dpkg-deb -c "$deb" | awk '{ print $6 }')
 	for want; do
-		dpkg-deb -c "$deb" | awk '{ print $6 }' | grep -x -e "$want" ||
+		grep -x -e "$want" <<< "$paths" ||
 			{ echo "package.sh: $(basename "$deb") has no $want" >&2; exit 1; }
 	done
 }
