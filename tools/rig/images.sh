@@ -28,6 +28,8 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 # shellcheck source=tools/rig/dom0-root.sh
 . "$rig_tools/dom0-root.sh"
+# shellcheck source=tools/rig/modules.sh
+. "$rig_tools/modules.sh"
 
 root=$rig_cache/dom0-root
 img=$rig_cache/images
@@ -56,7 +58,7 @@ root_current() {
 }
 
 images_key() {
-	cat "$root.stamp" "$rig_tools/images.sh" \
+	cat "$root.stamp" "$rig_tools/images.sh" "$rig_tools/modules.sh" \
 		"$rig_tools/dom0-initramfs-init.sh" | sha256sum | cut -d' ' -f1
 }
 
@@ -66,28 +68,6 @@ build_root() {
 	mv "$root.new" "$root"
 	root_key > "$root.stamp"
 	sha256sum "$rig_tools/dom0-root.sh" | cut -d' ' -f1 > "$root.script"
-}
-
-# Copy MODULES of the root with everything they depend on into DIR as
-# NN-name.ko, decompressed (busybox insmod reads plain ELF only), in the
-# order they must be loaded.
-copy_modules() {
-	local dir=$1 kver n=10 path name; shift
-	kver=$(ls "$root/lib/modules")
-	mkdir -p "$dir"
-	root_chroot "$root" modprobe -S "$kver" -a --show-depends "$@" |
-	awk '$1 == "insmod" { print $2 }' | awk '!seen[$0]++' |
-	# crc32c-intel needs SSE4.2, which -cpu qemu64 lacks (crc32c_generic serves)
-	grep -v crc32c-intel |
-	while read -r path; do
-		name=$(basename "$path"); name=${name%.xz}; name=${name%.zst}
-		case "$path" in
-		*.xz) xz -dc "$root$path" ;;
-		*.zst) zstd -qdc "$root$path" ;;
-		*) cat "$root$path" ;;
-		esac > "$dir/$n-$name"
-		n=$((n + 1))
-	done
 }
 
 build_images() {
@@ -105,14 +85,14 @@ build_images() {
 	cp "$root/bin/busybox" "$w/bin/busybox"
 	cp "$rig_tools/dom0-initramfs-init.sh" "$w/init"
 	chmod 755 "$w/init"
-	copy_modules "$w/mods" $dom0_boot_modules
+	copy_modules "$root" "$w/mods" $dom0_boot_modules
 	(cd "$w" && find . | cpio -o -H newc --quiet) | gzip -1 > "$w.gz"
 	rm -rf "$w"
 
 	w=$img.new/guest-base
 	mkdir -p "$w/bin" "$w/mods"
 	cp "$root/bin/busybox" "$w/bin/busybox"
-	copy_modules "$w/mods" $guest_modules
+	copy_modules "$root" "$w/mods" $guest_modules
 
 	# ext4 straight from the tree (no loop mount); 25% + 128 MiB spare.
 	size=$(du -sm "$root" | cut -f1)
