@@ -49,6 +49,13 @@ mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /run
 mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /dev/shm
+# What systemd makes on a Debian dom0 and devtmpfs lacks: Xen's block
+# hotplug script locks through /dev/stdin (locking.sh), and loops on a
+# failed stat of it forever.
+[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+[ -e /dev/stdin ] || ln -s /proc/self/fd/0 /dev/stdin
+[ -e /dev/stdout ] || ln -s /proc/self/fd/1 /dev/stdout
+[ -e /dev/stderr ] || ln -s /proc/self/fd/2 /dev/stderr
 mkdir -p /run/xen /run/xenstored /var/run/xen /var/log/xen /var/lib/xen \
 	/var/lib/xenstored "$RIG_OUT/logs/xen"
 mount --bind /mnt/rig/opt /opt/xen-display
