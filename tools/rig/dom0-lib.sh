@@ -354,6 +354,8 @@ rig_client_on_display() {
 # connector with that id. RIG_GUEST_TYPE is the guest's type: pv (the
 # default) or pvh, the same kernel, initramfs and devices in an HVM
 # container (Xen's HAP: run.sh's CPU flags; doc/rig.md, "PVH guests").
+# RIG_GUEST_RAMDISK, RIG_GUEST_MEMORY (MiB) and RIG_GUEST_DISK (an xl disk
+# spec) stand in for the test client's initramfs, 256 and no disk.
 rig_guest_config() {
 	_cfg=/tmp/$1.cfg
 	_type=${RIG_GUEST_TYPE:-pv}
@@ -365,9 +367,9 @@ rig_guest_config() {
 	name = "$1"
 	type = "$_type"
 	kernel = "$RIG_KERNEL"
-	ramdisk = "$RIG_GUEST_INITRD"
+	ramdisk = "${RIG_GUEST_RAMDISK:-$RIG_GUEST_INITRD}"
 	extra = "console=hvc0 quiet $3"
-	memory = 256
+	memory = ${RIG_GUEST_MEMORY:-256}
 	vcpus = 1
 	on_poweroff = "destroy"
 	on_crash = "destroy"
@@ -377,10 +379,28 @@ rig_guest_config() {
 		echo "vkb = [ 'backend=Domain-0,backend-type=linux,unique-id=$RIG_VKB' ]" \
 			>> "$_cfg"
 	fi
+	if [ -n "${RIG_GUEST_DISK:-}" ]; then
+		echo "disk = [ '$RIG_GUEST_DISK' ]" >> "$_cfg"
+	fi
 	# A PVH guest on a physical CPU of its own, dom0 on the other
 	# (rig_guest_create): see doc/rig.md, "PVH guests".
 	[ "$_type" = pvh ] && echo 'cpus = "1"' >> "$_cfg"
 	echo "$_cfg"
+}
+
+# rig_desktop_config NAME CONNECTORS: the config of a desktop guest
+# (run.sh --desktop): Debian's Weston and weston-terminal from its
+# read-only root disk (tools/rig/desktop/), the rig's vkb (RIG_VKB) for
+# its keyboard and pointer. Its console says what happens in
+# "XDG-DESKTOP" lines (tools/rig/desktop/session.sh).
+rig_desktop_config() {
+	[ "${RIG_DESKTOP:-0}" = 1 ] || rig_fail "no desktop disk: run.sh --desktop"
+	[ "$(e2label /dev/vdc 2>/dev/null)" = rig-desktop ] ||
+		rig_fail "/dev/vdc is not the desktop guest's disk"
+	modprobe xen-blkback || rig_fail "modprobe xen-blkback failed"
+	RIG_GUEST_RAMDISK=$RIG/desktop-initrd.gz RIG_GUEST_MEMORY=512 \
+	RIG_GUEST_DISK="format=raw, vdev=xvda, access=ro, target=/dev/vdc" \
+		rig_guest_config "$1" "$2" ""
 }
 
 rig_guest_console() { echo "/var/log/xen/guest-$1.log"; }

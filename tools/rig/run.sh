@@ -17,6 +17,9 @@
 # --display give QEMU a virtual display adapter (bochs-display, 1024x768);
 #           scenarios can run Weston on the DRM backend and capture what a
 #           user would see with rig_screendump (QEMU's QMP screendump).
+# --desktop attach the desktop guest's root disk (tools/rig/desktop/image.sh,
+#           built first when missing) read-only as dom0's /dev/vdc, and its
+#           initramfs as rig/desktop-initrd.gz (rig_desktop_config).
 # --timeout limit for the scenario in dom0 (default 900 s); QEMU gets
 #           another 240 s for booting and shutting down, then is killed.
 #
@@ -29,18 +32,20 @@ out=$PWD/rig-out
 timeout_s=900
 quiet=0
 display=0
+desktop=0
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--out) out=$2; shift 2 ;;
 	--timeout) timeout_s=$2; shift 2 ;;
 	--quiet) quiet=1; shift ;;
 	--display) display=1; shift ;;
+	--desktop) desktop=1; shift ;;
 	--) shift; break ;;
 	-*) rig_die "unknown option $1" ;;
 	*) break ;;
 	esac
 done
-[ $# -eq 2 ] || rig_die "usage: run.sh [--out DIR] [--timeout S] [--display] [--quiet] STAGING SCENARIO"
+[ $# -eq 2 ] || rig_die "usage: run.sh [--out DIR] [--timeout S] [--display] [--desktop] [--quiet] STAGING SCENARIO"
 staging=$(cd "$1" && pwd) || rig_die "no staging directory $1"
 scenario=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 [ -r "$scenario" ] || rig_die "no scenario $2"
@@ -57,6 +62,13 @@ t=$(rig_now)
 "$rig_tools/images.sh"
 img=$rig_cache/images
 stage images "$(rig_since "$t")"
+desk_drive=()
+if [ $desktop = 1 ]; then
+	t=$(rig_now)
+	desk=$("$rig_tools/desktop/image.sh" --print-dir)
+	desk_drive=(-drive "file=$desk/desktop.img,format=raw,if=virtio,readonly=on")
+	stage desktop-image "$(rig_since "$t")"
+fi
 
 work=$(mktemp -d /var/tmp/xd-rig.XXXXXX)
 qemu_pid=""
@@ -77,6 +89,10 @@ trap 'exit 130' INT TERM
 # Readers share the lock; images.sh takes it exclusively to rebuild.
 exec 8>"$rig_cache/lock"
 flock -s 8
+if [ $desktop = 1 ]; then
+	exec 7>"$rig_cache/desktop.lock"
+	flock -s 7
+fi
 
 # The guest test programs (tests/rig/guest/*.c), built static in the
 # trixie build root, one binary each in the guest's /bin.
@@ -109,8 +125,10 @@ cp -a "$rig_repo/tests/rig" "$st/rig/tests"
 rm -rf "$st/rig/tests/guest"
 (cd "$gi" && find . | cpio -o -H newc --quiet) | gzip -1 > "$st/rig/guest-initrd.gz"
 cp "$gi/bin/xd-guest-client" "$st/rig/xd-guest-client"
+[ $desktop = 1 ] && cp "$desk/desktop-initrd.gz" "$st/rig/desktop-initrd.gz"
 echo "RIG_SCENARIO_TIMEOUT=$timeout_s" > "$st/rig/config"
 echo "RIG_DISPLAY=$display" >> "$st/rig/config"
+echo "RIG_DESKTOP=$desktop" >> "$st/rig/config"
 size=$(du -sm "$st" | cut -f1)
 size=$((size + 256))
 truncate -s "${size}M" "$work/stage.img"
@@ -151,7 +169,7 @@ timeout -k 10 $((timeout_s + 240)) qemu-system-x86_64 \
 	-append "console=com1 com1=115200 dom0_mem=2048M,max:2048M loglvl=all guest_loglvl=all" \
 	-initrd "$img/vmlinuz console=hvc0 panic=-1 rdinit=/init,$img/dom0-initrd.gz" \
 	-drive "file=$img/dom0.img,format=raw,if=virtio,snapshot=on" \
-	-drive "file=$work/stage.img,format=raw,if=virtio" &
+	-drive "file=$work/stage.img,format=raw,if=virtio" "${desk_drive[@]}" &
 qemu_pid=$!
 python3 "$rig_tools/host-ctl.py" "$work/ctl.sock" "$work/qmp.sock" "$out" &
 ctl_pid=$!
