@@ -6,6 +6,8 @@
  *   check-capture FILE.png X Y W H solid RRGGBB
  *   check-capture FILE.png X Y W H pattern FRAME CONN
  *   check-capture FILE.png X Y W H framed FRAME CONN (RRGGBB|default) NAME
+ *   check-capture FILE.png X Y W H framed-image REF.png (RRGGBB|default) NAME
+ *                                                     [focused]
  *
  * "pattern" is the guest test client's frame (pattern.h), drawn at the
  * rectangle's size. "framed" is that pattern under the module's frame
@@ -13,7 +15,11 @@
  * fills its output has no room around it): XD_LABEL_BORDER pixels of
  * RRGGBB along each edge, and NAME's label as the labeler renders it
  * (plugin/labeler/label-render.c) at its top left corner inside the
- * frame; the pattern everywhere else. Prints one CHECK line; exits 0
+ * frame; the pattern everywhere else. "framed-image" is the same with a
+ * picture of W x H instead of the pattern: what a guest's own compositor
+ * says its screen shows (its screenshot); "focused": as the module
+ * frames a guest that holds the keyboard (wider, NAME " -- keyboard").
+ * Prints one CHECK line; exits 0
  * only when every pixel of the rectangle matches, 1 on a mismatch, 2 on
  * bad input.
  */
@@ -40,6 +46,9 @@ parse_number(const char *s, int base)
 	return v;
 }
 
+/* The frame's width: XD_LABEL_BORDER, or XD_LABEL_BORDER_FOCUSED. */
+static unsigned long border = XD_LABEL_BORDER;
+
 /* Whether (x, y) of a w x h picture is under the module's frame drawn
  * over its edges (1) or its label (2), and what it shows there. */
 static int
@@ -47,7 +56,7 @@ expect_framed(const struct xd_label_image *label, uint32_t color,
 	      unsigned long x, unsigned long y, unsigned long w,
 	      unsigned long h, uint32_t *want)
 {
-	const unsigned long b = XD_LABEL_BORDER;
+	const unsigned long b = border;
 
 	if (x >= b && y >= b && x - b < label->width &&
 	    y - b < label->height) {
@@ -62,23 +71,59 @@ expect_framed(const struct xd_label_image *label, uint32_t color,
 	return 0;
 }
 
-int
-main(int argc, char *argv[])
+/* FILE's pixels as 0xRRGGBB in rows of *width, or NULL (said why). */
+static uint32_t *
+load_rgb(const char *file, unsigned long *width, unsigned long *height)
 {
 	png_image image;
 	uint8_t *rgb;
+	uint32_t *px = NULL;
+	size_t i, n;
+
+	memset(&image, 0, sizeof image);
+	image.version = PNG_IMAGE_VERSION;
+	if (!png_image_begin_read_from_file(&image, file)) {
+		fprintf(stderr, "check-capture: %s: %s\n", file, image.message);
+		return NULL;
+	}
+	image.format = PNG_FORMAT_RGB;
+	rgb = malloc(PNG_IMAGE_SIZE(image));
+	if (!rgb || !png_image_finish_read(&image, NULL, rgb, 0, NULL)) {
+		fprintf(stderr, "check-capture: %s: %s\n", file, image.message);
+		free(rgb);
+		return NULL;
+	}
+	n = (size_t)image.width * image.height;
+	px = malloc(n * sizeof *px);
+	for (i = 0; px && i < n; i++)
+		px[i] = (uint32_t)rgb[3 * i] << 16 | rgb[3 * i + 1] << 8 |
+			rgb[3 * i + 2];
+	free(rgb);
+	*width = image.width;
+	*height = image.height;
+	return px;
+}
+
+int
+main(int argc, char *argv[])
+{
+	uint32_t *shot, *ref = NULL;
+	unsigned long shot_w, shot_h, ref_w = 0, ref_h = 0;
 	unsigned long x0, y0, w, h, frame = 0, conn = 0;
 	uint32_t solid = 0, want, got;
 	unsigned long x, y, bad = 0, first_x = 0, first_y = 0;
 	uint32_t first_got = 0, first_want = 0;
 	struct xd_label_image *label = NULL;
 	unsigned long framed_px = 0, label_px = 0;
+	const char *color = NULL, *name = NULL;
+	char focused_name[256];
 	int pattern;
 
 	if (argc < 8) {
 		fprintf(stderr, "usage: check-capture FILE X Y W H "
 			"(solid RRGGBB | pattern FRAME CONN | "
-			"framed FRAME CONN RRGGBB NAME)\n");
+			"framed FRAME CONN RRGGBB NAME | "
+			"framed-image REF.png RRGGBB NAME [focused])\n");
 		return 2;
 	}
 	x0 = parse_number(argv[2], 10);
@@ -89,16 +134,26 @@ main(int argc, char *argv[])
 	if (!strcmp(argv[6], "framed") && argc == 11) {
 		frame = parse_number(argv[7], 10);
 		conn = parse_number(argv[8], 10);
-		/* "default": a guest whose weston.ini names no colour. */
-		solid = strcmp(argv[9], "default") == 0 ?
-			XD_LABEL_DEFAULT_COLOR & 0xffffff :
-			parse_number(argv[9], 16);
-		label = xd_label_render(argv[10], 0xff000000u | solid,
-					XD_LABEL_HEIGHT, XD_LABEL_MAX_WIDTH);
-		if (!label) {
-			fprintf(stderr, "check-capture: cannot render %s\n",
-				argv[10]);
+		color = argv[9];
+		name = argv[10];
+	} else if (!strcmp(argv[6], "framed-image") &&
+		   (argc == 10 || (argc == 11 &&
+				   !strcmp(argv[10], "focused")))) {
+		ref = load_rgb(argv[7], &ref_w, &ref_h);
+		if (!ref)
 			return 2;
+		if (ref_w != w || ref_h != h) {
+			fprintf(stderr, "check-capture: %s is %lux%lu, not "
+				"%lux%lu\n", argv[7], ref_w, ref_h, w, h);
+			return 2;
+		}
+		color = argv[8];
+		name = argv[9];
+		if (argc == 11) {
+			border = XD_LABEL_BORDER_FOCUSED;
+			snprintf(focused_name, sizeof focused_name, "%s%s",
+				 name, XD_LABEL_FOCUS_SUFFIX);
+			name = focused_name;
 		}
 	} else if (!strcmp(argv[6], "pattern") && argc == 9) {
 		frame = parse_number(argv[7], 10);
@@ -109,37 +164,39 @@ main(int argc, char *argv[])
 		fprintf(stderr, "check-capture: bad expectation\n");
 		return 2;
 	}
+	if (name) {
+		/* "default": a guest whose weston.ini names no colour. */
+		solid = strcmp(color, "default") == 0 ?
+			XD_LABEL_DEFAULT_COLOR & 0xffffff :
+			parse_number(color, 16);
+		label = xd_label_render(name, 0xff000000u | solid,
+					XD_LABEL_HEIGHT, XD_LABEL_MAX_WIDTH);
+		if (!label) {
+			fprintf(stderr, "check-capture: cannot render %s\n",
+				name);
+			return 2;
+		}
+	}
 
-	memset(&image, 0, sizeof image);
-	image.version = PNG_IMAGE_VERSION;
-	if (!png_image_begin_read_from_file(&image, argv[1])) {
-		fprintf(stderr, "check-capture: %s: %s\n", argv[1],
-			image.message);
+	shot = load_rgb(argv[1], &shot_w, &shot_h);
+	if (!shot)
 		return 2;
-	}
-	image.format = PNG_FORMAT_RGB;
-	rgb = malloc(PNG_IMAGE_SIZE(image));
-	if (!rgb || !png_image_finish_read(&image, NULL, rgb, 0, NULL)) {
-		fprintf(stderr, "check-capture: %s: %s\n", argv[1],
-			image.message);
-		return 2;
-	}
-	if (w == 0 || h == 0 || x0 + w > image.width ||
-	    y0 + h > image.height) {
-		fprintf(stderr, "check-capture: rectangle outside %ux%u\n",
-			image.width, image.height);
+	if (w == 0 || h == 0 || x0 + w > shot_w || y0 + h > shot_h) {
+		fprintf(stderr, "check-capture: rectangle outside %lux%lu\n",
+			shot_w, shot_h);
 		return 2;
 	}
 
 	for (y = 0; y < h; y++) {
 		for (x = 0; x < w; x++) {
-			const uint8_t *p = rgb +
-				((y0 + y) * image.width + x0 + x) * 3;
-
-			got = (uint32_t)p[0] << 16 | p[1] << 8 | p[2];
-			want = pattern ?
-				xd_pattern_pixel(frame, conn, x, y, w, h) :
-				solid;
+			got = shot[(y0 + y) * shot_w + x0 + x];
+			if (ref)
+				want = ref[y * w + x];
+			else if (pattern)
+				want = xd_pattern_pixel(frame, conn, x, y, w,
+							h);
+			else
+				want = solid;
 			switch (label ? expect_framed(label, solid, x, y, w,
 						      h, &want) : 0) {
 			case 1:
@@ -161,18 +218,21 @@ main(int argc, char *argv[])
 		}
 	}
 
-	printf("CHECK file=%s size=%ux%u rect=%lu,%lu,%lux%lu %s "
-	       "matched=%lu mismatched=%lu", argv[1], image.width,
-	       image.height, x0, y0, w, h, argv[6], w * h - bad, bad);
+	printf("CHECK file=%s size=%lux%lu rect=%lu,%lu,%lux%lu %s "
+	       "matched=%lu mismatched=%lu", argv[1], shot_w, shot_h, x0, y0,
+	       w, h, argv[6], w * h - bad, bad);
+	if (ref)
+		printf(" reference=%s", argv[7]);
 	if (label)
 		printf(" frame_pixels=%lu label=\"%s\" label_pixels=%lu",
-		       framed_px, argv[10], label_px);
+		       framed_px, name, label_px);
 	if (bad)
 		printf(" first=%lu,%lu got=%06x want=%06x", first_x, first_y,
 		       first_got, first_want);
 	printf("\n");
 	xd_label_image_destroy(label);
 	xd_label_render_release();
-	free(rgb);
+	free(shot);
+	free(ref);
 	return bad ? 1 : 0;
 }

@@ -3,7 +3,8 @@
 #
 # Build check-capture.c in the trixie build root and run it on a PNG on the
 # host: tests/rig/check-capture.sh FILE.png X Y W H (solid RRGGBB |
-# pattern FRAME CONN | framed FRAME CONN RRGGBB NAME). See check-capture.c.
+# pattern FRAME CONN | framed FRAME CONN RRGGBB NAME | framed-image REF.png
+# RRGGBB NAME). See check-capture.c.
 # The label is rendered by the labeler's own code on the build root's
 # font stack, the same trixie packages as dom0's.
 set -euo pipefail
