@@ -577,14 +577,29 @@ XD_TEST(two_connectors)
 	}
 }
 
+/* Whether Weston's log (the backends' included) holds text. */
+static bool
+log_has(const char *text)
+{
+	char *log = xd_weston_read_log(weston);
+	bool found = log && strstr(log, text);
+
+	free(log);
+	return found;
+}
+
 XD_TEST(be_alloc)
 {
 	start("kiosk", two_pinned);
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d be-alloc", W, H);
 	xd_sim_ok(sim, SHOW_MS, "show 1 0 3");
 	expect_frame("headless", 1, 3, 0, 0, W, H);
-	XD_ASSERT(xd_weston_wait_log(weston, "backend allocates buffers",
-				     1000), "backend did not allocate");
+	XD_ASSERT(xd_weston_wait_log(weston, "dom1: backend-allocated "
+				     "buffers come from provider 'sim', "
+				     "zero copy", 1000),
+		  "no line for the buffers the backend allocated");
+	XD_ASSERT(!log_has("dom1: guest buffers come from provider"),
+		  "a be-alloc guest's buffers logged as its own");
 }
 
 static uint8_t
