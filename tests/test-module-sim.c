@@ -9,8 +9,8 @@
  * away and coming back.
  *
  * The same simulated guests drive the displif half end to end: every
- * pixel format xen-drm-front offers, two connectors, be-alloc, GET_EDID,
- * a guest reboot.
+ * pixel format xen-drm-front offers, two connectors, be-alloc (taken, or
+ * offered and not taken, as the log says), GET_EDID, a guest reboot.
  *
  *   test-module-sim CASE | --list       (a case is an XD_TEST below)
  */
@@ -577,14 +577,49 @@ XD_TEST(two_connectors)
 	}
 }
 
+/* Whether Weston's log (the backends' included) holds text. */
+static bool
+log_has(const char *text)
+{
+	char *log = xd_weston_read_log(weston);
+	bool found = log && strstr(log, text);
+
+	free(log);
+	return found;
+}
+
 XD_TEST(be_alloc)
 {
 	start("kiosk", two_pinned);
 	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d be-alloc", W, H);
 	xd_sim_ok(sim, SHOW_MS, "show 1 0 3");
 	expect_frame("headless", 1, 3, 0, 0, W, H);
-	XD_ASSERT(xd_weston_wait_log(weston, "backend allocates buffers",
-				     1000), "backend did not allocate");
+	XD_ASSERT(xd_weston_wait_log(weston, "dom1: backend-allocated "
+				     "buffers come from provider 'sim', "
+				     "zero copy", 1000),
+		  "no line for the buffers the backend allocated");
+	XD_ASSERT(!log_has("dom1: guest buffers come from provider"),
+		  "a be-alloc guest's buffers logged as its own");
+}
+
+/* be-alloc offered (the administrator's default) but not taken, as by
+ * Linux's xen-drm-front without be-alloc=1: the log names the provider
+ * of the guest's own buffers and claims no allocation by the backend. */
+XD_TEST(be_alloc_offered_not_taken)
+{
+	start("kiosk", two_pinned);
+	xd_sim_ok(sim, SHOW_MS, "guest 1 guest-a %dx%d", W, H);
+	xd_sim_ok(sim, SHOW_MS, "show 1 0 3");
+	expect_frame("headless", 1, 3, 0, 0, W, H);
+	XD_ASSERT(xd_weston_wait_log(weston, "dom1: guest buffers come from "
+				     "provider 'sim', zero copy", 1000),
+		  "no line for the guest's own buffers");
+	XD_ASSERT(log_has("dom1: display connected, 1 connector, "
+			  "be-alloc offered"), "be-alloc not offered");
+	XD_ASSERT(!log_has("backend-allocated buffers"),
+		  "a backend-allocated line for a guest that allocates");
+	XD_ASSERT(!log_has("backend allocates"),
+		  "the log claims the backend allocates");
 }
 
 static uint8_t

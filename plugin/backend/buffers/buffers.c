@@ -6,7 +6,9 @@
  *
  * A provider that is unavailable in this process says why once, and the
  * provider chosen is logged whenever it changes, with why the ones before
- * it were skipped.
+ * it were skipped: for the buffers the guest grants (import) and, apart,
+ * for those this backend allocates for it (be-alloc), so that the log
+ * says which provider is used, not what the configuration allows.
  */
 
 #include <errno.h>
@@ -50,7 +52,8 @@ struct xd_buffers {
 		bool unavailable;	/* for the rest of the process */
 		const char *why;	/* the last reason it was skipped */
 	} state[MAX_PROVIDERS];
-	char logged[16];		/* the provider last logged */
+	char logged[16];		/* the provider last logged: import */
+	char logged_alloc[16];		/* and be-alloc */
 };
 
 struct xd_buffers *
@@ -211,25 +214,31 @@ buffer_new(struct xd_buffers *buffers, const struct xd_buffer_provider *p,
 	return buf;
 }
 
-/* The one place that says where a guest's buffers come from. */
+/* The one place that says where a guest's buffers come from: the
+ * guest's own (import) or allocated here (be-alloc), each kind logged
+ * when its provider changes. The tools read "provider 'NAME', zero copy"
+ * or "provider 'NAME', CPU mapping" in both lines. */
 static void
 log_choice(struct xd_buffers *buffers, const struct xd_provided_buffer *buf,
-	   size_t chosen)
+	   size_t chosen, bool allocated)
 {
+	char *logged = allocated ? buffers->logged_alloc : buffers->logged;
 	char skipped[512] = "";
 	size_t i, n = 0;
 
-	if (strcmp(buffers->logged, buf->base.provider) == 0)
+	if (strcmp(logged, buf->base.provider) == 0)
 		return;
-	snprintf(buffers->logged, sizeof buffers->logged, "%s",
-		 buf->base.provider);
+	snprintf(logged, sizeof buffers->logged, "%s", buf->base.provider);
 	for (i = 0; i < chosen && n < sizeof skipped; i++)
 		if (buffers->chain[i]->import)
 			n += snprintf(skipped + n, sizeof skipped - n,
 				      "; %s: %s", buffers->chain[i]->name,
 				      buffers->state[i].why ?
 				      buffers->state[i].why : "skipped");
-	xd_log("dom%u: guest buffers come from provider '%s'%s%s\n",
+	xd_log(allocated ?
+	       "dom%u: backend-allocated buffers come from provider "
+	       "'%s'%s%s\n" :
+	       "dom%u: guest buffers come from provider '%s'%s%s\n",
 	       buf->domid, buf->base.provider,
 	       buf->base.dmabuf_fd >= 0 ? ", zero copy" :
 	       ", CPU mapping: frames are copied once each", skipped);
@@ -279,7 +288,7 @@ xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
 		ret = p->import(buf, refs, &why);
 		if (ret == 0) {
 			xd_xen_count_buffer(buffers->xen, true);
-			log_choice(buffers, buf, i);
+			log_choice(buffers, buf, i, false);
 			return &buf->base;
 		}
 		buffer_free(buf);
@@ -332,7 +341,7 @@ xd_buffer_alloc_granted(struct xd_buffers *buffers, uint32_t domid,
 		ret = p->alloc(buf, refs);
 		if (ret == 0) {
 			xd_xen_count_buffer(buffers->xen, true);
-			log_choice(buffers, buf, 0);
+			log_choice(buffers, buf, 0, true);
 			return &buf->base;
 		}
 		buffer_free(buf);

@@ -4,7 +4,8 @@
  * provider layer. One context per backend process picks, once, the chain
  * of providers that fits its Xen access (buffer-provider.h), remembers which
  * of them cannot work in this process, and logs the one that made the
- * buffers whenever it changes.
+ * buffers whenever it changes: the guest's own and those allocated here
+ * (be-alloc) each in a line of their own.
  */
 
 #ifndef XD_BUFFERS_H
@@ -70,7 +71,8 @@ xd_buffer_import(struct xd_buffers *buffers, uint32_t domid,
 /*
  * be-alloc: allocate count pages in this domain, grant them to domid,
  * and fill refs[count]. The grants end when the buffer is destroyed.
- * Charged to the budget as dom0 memory. NULL with errno.
+ * Charged to the budget as dom0 memory. NULL with errno. Its provider is
+ * logged as the one of "backend-allocated buffers".
  */
 struct xd_guest_buffer *
 xd_buffer_alloc_granted(struct xd_buffers *buffers, uint32_t domid,

@@ -209,9 +209,13 @@ connect(void *data)
 					 &config, displif_fatal, dev);
 	if (!dev->displif)
 		return -EIO;
+	/* be-alloc is the administrator's offer, which the guest may
+	 * never take (Linux's xen-drm-front allocates its own buffers
+	 * unless the toolstack wrote be-alloc=1 for it): buffers.c logs
+	 * the provider that actually makes the buffers of each kind. */
 	xd_log("dom%u: display connected, %u connector%s%s\n", dev->domid,
 	       config.num_connectors, config.num_connectors > 1 ? "s" : "",
-	       config.be_alloc ? ", backend allocates buffers" : "");
+	       config.be_alloc ? ", be-alloc offered" : "");
 	return 0;
 }
 
