@@ -35,7 +35,7 @@ log=$out/logs/weston.log
 guest=$out/logs/xen/guest-$guest_name.log
 fail() { echo "$name: FAIL: $*" >&2; exit 1; }
 
-provider=$(sed -n "s/.*guest buffers come from provider '\([a-z-]*\)'.*/\1/p" "$log" |
+provider=$(sed -n "s/.*\(guest\|backend-allocated\) buffers come from provider '\([a-z-]*\)'.*/\2/p" "$log" |
 	tail -1)
 n='[0-9]*'
 counters=$(grep -o "dom$n: counters: flips $n, map calls $n, unmap calls $n, cpu $n" \

@@ -11,11 +11,13 @@
 #
 # It tells dom0 what happens on its console (hvc0), in "XDG-DESKTOP ..."
 # lines (tests/rig/scenarios/guest-desktop.sh):
+#   fps-start, fps-end   Weston's own animated client (weston-simple-shm)
+#                        runs between them, at the compositor's pace
 #   ready ...            the terminal is up, waiting for keys
 #   events kbd=N ptr=M   whenever the count of events the guest's
 #                        xen-kbdfront devices delivered changes
-#   typed TEXT           what the command typed from dom0 wrote to
-#                        /tmp/xd-typed (with tee: also on screen)
+#   typed COMMAND        the first command line typed into the terminal's
+#                        bash (its history, after it ran)
 #   shot-begin/-end      Weston's own screenshot of the guest's output
 #                        (weston-screenshooter), as "XDG-SHOT base64"
 #                        lines between them
@@ -50,7 +52,8 @@ echo debian-guest > /proc/sys/kernel/hostname
 printf '#!/bin/sh\nsync\necho o > /proc/sysrq-trigger\n' > /run/poweroff
 chmod 755 /run/poweroff
 echo /run/poweroff > /proc/sys/kernel/poweroff_cmd
-say "root mounted: Debian $(cat /etc/debian_version)"
+# xen-drm-front registers no fbdev: no fbcon text console (doc/rig.md).
+say "root mounted: Debian $(cat /etc/debian_version), framebuffer devices: $(cat /proc/fb | tr '\n' ' ')"
 
 /usr/lib/systemd/systemd-udevd --daemon || fail "udevd"
 udevadm trigger --action=add --type=subsystems
@@ -88,19 +91,30 @@ LIBSEAT_BACKEND=seatd weston --backend=drm --renderer=pixman \
 	> /run/weston.out 2>&1 &
 weston=$!
 wait_for 300 "Weston socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
+# Each command line bash ran, once it ran: what was typed, as bash read it.
 cat > /root/.bashrc <<'EOS'
 PS1='\u@\h:\w\$ '
+PROMPT_COMMAND='fc -ln -1 > /run/last-command 2>/dev/null'
 EOS
+weston-simple-shm > /run/simple-shm.log 2>&1 &
+shm=$!
+sleep 5
+say "fps-start"
+sleep 15
+say "fps-end"
+# Still animating while dom0 takes its second count.
+sleep 5
+kill "$shm"
 weston-terminal --shell=/bin/bash > /run/terminal.log 2>&1 &
 terminal=$!
 wait_for 300 "shell in the terminal" pgrep -P "$terminal" bash
 sleep 3
 say "ready: $(weston --version) (DRM backend, pixman renderer, desktop shell), weston-terminal, mode $(head -1 /sys/class/drm/card0-*/modes)"
 
-wait_for 600 "typed command" test -s /tmp/xd-typed
+wait_for 600 "typed command" test -s /run/last-command
 # What the command printed reaches the terminal's screen in a moment.
 sleep 5
-say "typed $(cat /tmp/xd-typed)"
+say "typed $(sed 's/^[[:space:]]*//' /run/last-command)"
 mkdir -p /run/shot
 (cd /run/shot && weston-screenshooter) > /run/shot.log 2>&1 ||
 	fail "weston-screenshooter: $(cat /run/shot.log)"
