@@ -3,19 +3,26 @@
 #
 # README's main job: a real Xen guest's display shown in Weston.
 #
-#   tools/demo.sh [--sim | [--zero-copy] [--pvh]] [OUT_DIR]
+#   tools/demo.sh [--sim | [--pattern [--pvh]] [--zero-copy]] [OUT_DIR]
 #                                                   (default OUT_DIR: out/demo)
 #
 # Default: the Xen-in-QEMU rig (doc/rig.md). Builds the project's Debian
 # packages in the trixie build root (tools/package.sh), boots Xen 4.20
 # with a trixie dom0 that installs them with apt and runs Weston with
-# --modules=xen-display.so, as a user would (an ordinary user in the
-# group xen-display, not root), starts a PV guest whose xen-drm-front
-# draws four frames, and checks each frame captured from dom0 Weston
-# pixel for pixel, with the frame and name the module draws around every
-# guest display (doc/security.md). Leaves OUT_DIR/screen.png (the dom0
-# screen) and OUT_DIR/report.txt. A fresh machine first builds the cached
-# images (about 10 minutes); then a run takes 2 to 4 minutes (TCG).
+# --modules=xen-display.so on QEMU's display adapter, as a user would (an
+# ordinary user in the group xen-display, not root), and starts a PV
+# guest running a Debian trixie desktop of its own: Weston on its
+# xen-drm-front display, with weston-terminal (tools/rig/desktop/). A
+# click on the guest's display gives it dom0's keyboard, and a command is
+# typed into the guest's terminal through dom0's keyboard (uinput, as a
+# user's device); the guest's Weston takes its own screenshot, and dom0's
+# capture of the guest's display must equal it pixel for pixel, under the
+# frame and name the module draws around every guest display
+# (doc/security.md). Then keys typed with dom0's focus elsewhere must
+# reach the guest not at all. Leaves OUT_DIR/screen.png (the dom0
+# screen), OUT_DIR/guest-screenshot.png and OUT_DIR/report.txt. A fresh
+# machine first builds the cached images (dom0's about 10 minutes, the
+# desktop guest's about 2); then a run takes about 8 minutes (TCG).
 #
 # dom0 runs a stock Debian kernel without our kmod, so the backend
 # copies each frame once (provider 'map', as the report says).
@@ -24,9 +31,11 @@
 # dom0 takes 11 minutes under TCG; tests/rig/packages.sh shows the
 # xen-zcopy-dkms package): the guest's pages go to Weston as a dma-buf,
 # nothing copied or mapped per flip.
-# --pvh: the guest is PVH instead of PV (the same kernel and devices in
-# an HVM container, as Qubes OS runs its guests; doc/rig.md, "PVH
-# guests"); with or without --zero-copy.
+# --pattern: the guest runs the rig's test client instead, which draws
+# four known frames, each checked in dom0 pixel for pixel
+# (tests/rig/guest-frames.sh); --pvh: that guest is PVH instead of PV
+# (the same kernel and devices in an HVM container, as Qubes OS runs its
+# guests; doc/rig.md, "PVH guests").
 #
 # --sim: the same backend and module with a simulated guest instead, in
 # seconds, no QEMU.
@@ -34,12 +43,13 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$here/.." && pwd)
-mode=rig
+mode=desktop
 frames_args=()
 guest_type=PV
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--sim) mode=sim; shift ;;
+	--pattern) mode=pattern; shift ;;
 	--zero-copy) frames_args+=(--zero-copy); shift ;;
 	--pvh) frames_args+=(--pvh); guest_type=PVH; shift ;;
 	-*) echo "demo.sh: unknown option $1" >&2; exit 2 ;;
@@ -48,6 +58,10 @@ while [ $# -gt 0 ]; do
 done
 if [ $mode = sim ] && [ ${#frames_args[@]} -gt 0 ]; then
 	echo "demo.sh: --sim takes no --zero-copy or --pvh" >&2
+	exit 2
+fi
+if [ $mode = desktop ] && [ $guest_type = PVH ]; then
+	echo "demo.sh: --pvh goes with --pattern (the desktop guest is PV)" >&2
 	exit 2
 fi
 out=${1:-$repo/out/demo}
@@ -79,8 +93,39 @@ fi
 
 staging=$("$repo/tests/rig/stage.sh" build-rig)
 rig=$out/rig
-rm -rf "$rig"
+rm -rf "$rig" "$out/screen.png" "$out/guest-screenshot.png"
 status=0
+# Weston runs as an ordinary user (doc/rig.md, "Weston as an ordinary
+# user"); its uid as dom0 saw it.
+weston_uid() {
+	awk '/^Uid:/ { print $2 }' "$rig/logs/weston-fds.txt" 2>/dev/null || true
+}
+
+if [ $mode = desktop ]; then
+	"$repo/tests/rig/guest-desktop.sh" "${frames_args[@]}" "$staging" \
+		"$rig" || status=$?
+	[ -r "$rig/desktop-dom0.png" ] && cp "$rig/desktop-dom0.png" "$out/screen.png"
+	[ -r "$rig/desktop-guest.png" ] &&
+		cp "$rig/desktop-guest.png" "$out/guest-screenshot.png"
+	uid=$(weston_uid)
+	if [ "${uid:-0}" = 0 ]; then
+		echo "demo.sh: Weston did not run as an ordinary user" >&2
+		status=1
+	fi
+	{
+		echo "Xen 4.20 in QEMU (TCG), trixie dom0 running Weston 14 with xen-display.so"
+		echo "on QEMU's display, and a PV guest (Linux 6.12, xen-drm-front, xen-kbdfront)"
+		echo "running its own Debian desktop on one 800x600 connector."
+		cat "$rig/desktop-report.txt" 2>/dev/null
+		echo "image:    the desktop guest's root, $(cat "$rig/desktop-image.txt" 2>/dev/null || echo unknown)"
+		echo "Weston:   uid ${uid:-unknown} in dom0 (xd: not root)"
+		echo "status:   $([ $status = 0 ] && echo pass || echo "FAIL (logs: $rig)")"
+		echo "screen:   $out/screen.png (the guest's own: $out/guest-screenshot.png)"
+	} > "$out/report.txt"
+	cat "$out/report.txt"
+	exit $status
+fi
+
 "$repo/tests/rig/guest-frames.sh" "${frames_args[@]}" "$staging" "$rig" ||
 	status=$?
 last=$(ls "$rig"/frame-*.png 2>/dev/null | sort -V | tail -1)
@@ -89,10 +134,7 @@ shown=$(grep -c '^XDG shown' "$rig/guest1-report.txt" 2>/dev/null || true)
 result=$(grep -h '^XDG result' "$rig/guest1-report.txt" 2>/dev/null || true)
 provider=$(grep -ho "provider '[a-z-]*'[^]]*" "$rig/logs/weston.log" \
 	2>/dev/null | tail -1 || true)
-# Weston runs as an ordinary user (doc/rig.md, "Weston as an ordinary
-# user"); its uid as dom0 saw it.
-weston_uid=$(awk '/^Uid:/ { print $2 }' "$rig/logs/weston-fds.txt" \
-	2>/dev/null || true)
+weston_uid=$(weston_uid)
 # The module's frame and the guest's name, checked pixel for pixel in
 # every frame's capture by guest-frames.sh (check-capture.c, "framed").
 label=$(tail -1 "$rig/checks.txt" 2>/dev/null |
