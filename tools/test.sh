@@ -104,9 +104,11 @@ rig_failure_reason() {
 
 # The oops block of a guest console: from its first BUG/Oops line to the
 # end of its trace, without the list of loaded modules (which names every
-# frontend whatever crashed).
+# frontend whatever crashed) and the desktop guest's screenshot lines
+# (base64, which may spell "Oops").
 guest_oops() {
 	tr -d '\r' < "$1" | awk '
+		/^XDG-SHOT / { next }
 		/BUG:|Oops|general protection fault/ { on = 1 }
 		on && /Modules linked in:/ { next }
 		on { print; if (++n >= 60 || /end trace|Kernel panic/) exit }'
@@ -179,8 +181,11 @@ stage_rig() {
 	# compromised-backend: an attacker as guest A's backend beside guest
 	# B (issue 23, doc/security.md).
 	# packages: the .debs installed, DKMS in dom0, purged (issue 25).
+	# guest-desktop: a Debian guest's own Weston desktop, typed into
+	# from dom0 (tools/demo.sh's main job; issue 27).
 	for t in guest-frames guest-frames-zero-copy-pvh \
-		guest-input guest-input-zero-copy-pvh guest-lifecycle \
+		guest-input guest-input-zero-copy-pvh guest-desktop \
+		guest-lifecycle \
 		xen-access kmod hostile-buffers compromised-backend packages; do
 		rm -rf "${out:?}/$t"
 		t0=$SECONDS
