@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,18 +110,19 @@ stop(void)
 	xd_weston_stop(weston);
 }
 
-/* What the guest's buffer must look like on screen, through the same
- * conversion the backend's copy path uses. tolerance covers GL rounding
- * of channels narrower than 8 bits. */
-static void
-expect_buffer(const char *output, const struct xd_sim_buffer *buf,
-	      uint32_t fourcc, int tolerance, const char *tag)
+/* Pixels of the captured output that are not buf's, through the same
+ * conversion the backend's copy path uses; tolerance covers GL rounding
+ * of channels narrower than 8 bits. The first wrong one in *first_x,
+ * *first_y, what it should be in *first_want; the capture in *image. */
+static long
+wrong_pixels(const char *output, const struct xd_sim_buffer *buf,
+	     uint32_t fourcc, int tolerance, struct xd_image **image,
+	     int *first_x, int *first_y, uint32_t *first_want)
 {
 	uint32_t *want = calloc((size_t)W * H, 4);
 	struct xd_image *img;
 	long bad = 0;
-	int x, y, s, first_x = -1, first_y = -1;
-	char path[512];
+	int x, y, s;
 
 	XD_ASSERT(want && xd_convert_to_xrgb8888(want, W * 4, buf->pixels,
 						 buf->pitch, W, H, fourcc),
@@ -141,11 +143,30 @@ expect_buffer(const char *output, const struct xd_sim_buffer *buf,
 					break;
 			}
 			if (s < 24 && bad++ == 0) {
-				first_x = x;
-				first_y = y;
+				*first_x = x;
+				*first_y = y;
+				*first_want = exp;
 			}
 		}
 	}
+	free(want);
+	*image = img;
+	return bad;
+}
+
+/* What the guest's buffer must look like on screen. */
+static void
+expect_buffer(const char *output, const struct xd_sim_buffer *buf,
+	      uint32_t fourcc, int tolerance, const char *tag)
+{
+	struct xd_image *img;
+	int first_x = -1, first_y = -1;
+	uint32_t first_want = 0;
+	char path[512];
+	long bad;
+
+	bad = wrong_pixels(output, buf, fourcc, tolerance, &img, &first_x,
+			   &first_y, &first_want);
 	if (bad) {
 		snprintf(path, sizeof path, "%s/backend-e2e-%s.png",
 			 xd_test_output_dir(), tag);
@@ -153,10 +174,9 @@ expect_buffer(const char *output, const struct xd_sim_buffer *buf,
 		XD_ASSERT(false, "%s: %ld pixels wrong, first at %d,%d: "
 			  "0x%06x, want 0x%06x (see %s)", tag, bad, first_x,
 			  first_y, xd_image_pixel(img, first_x, first_y),
-			  want[first_y * W + first_x] & 0xffffff, path);
+			  first_want, path);
 	}
 	xd_image_destroy(img);
-	free(want);
 }
 
 static long
@@ -436,5 +456,94 @@ XD_TEST(backend_restart)
 		  "front did not reconnect to the new backend (its state "
 		  "%d)", xd_sim_front_backend_state(front));
 	show_frames(20);
+	stop();
+}
+
+/* Waits until the output shows buf (the backend commits it on its own,
+ * at an event of Weston's the test does not see), then checks it. */
+static void
+wait_for_buffer(const struct xd_sim_buffer *buf, uint32_t fourcc,
+		const char *tag)
+{
+	struct xd_image *img;
+	int first_x, first_y, i;
+	uint32_t first_want;
+	long bad = 1;
+
+	for (i = 0; i < TIMEOUT_MS / 100 && bad; i++) {
+		bad = wrong_pixels(NULL, buf, fourcc, 0, &img, &first_x,
+				   &first_y, &first_want);
+		xd_image_destroy(img);
+		if (bad)
+			xd_event_loop_dispatch(loop, 100);
+	}
+	expect_buffer(NULL, buf, fourcc, 0, tag);
+}
+
+/* Frames flipped while Weston holds every buffer: more than the copies
+ * a framebuffer may have (3) on each of the guest's two. */
+#define SLOW_FRAMES 10
+
+/*
+ * A dom0 Weston that repaints slower than the guest flips (under TCG, or
+ * busy) releases the copy path's buffers late: here it is stopped, so it
+ * releases none, presents nothing, and the backend's fallback completes
+ * the flips. The guest, double-buffering as xen-drm-front does, sometimes
+ * with a second flip sent before the first is done, must be paced, not
+ * refused: every PG_FLIP answered 0, every flip completed, and once
+ * Weston runs again the newest frame is the one on screen.
+ */
+XD_TEST(slow_release)
+{
+	struct fb fbs[2], *fb, *before = NULL;
+	uint32_t frame;
+	int ret;
+
+	setenv("XD_SIM_NO_DMABUF", "all", 1);
+	start(1, false);
+	fbs[0] = make_fb(0, 0x10, DRM_FORMAT_XRGB8888);
+	fbs[1] = make_fb(0, 0x11, DRM_FORMAT_XRGB8888);
+	XD_ASSERT(xd_sim_front_set_config(front, 0, fbs[0].cookie, W, H,
+					  32) == 0, "SET_CONFIG");
+	flip_and_check(0, &fbs[0], 0, NULL, 0);
+
+	XD_ASSERT(kill(weston->pid, SIGSTOP) == 0, "stopping Weston");
+	for (frame = 1; frame <= SLOW_FRAMES; frame++) {
+		fb = &fbs[frame % 2];
+		xd_sim_draw(fb->fourcc, DOMID, 0, frame, W, H, fb->buf->pitch,
+			    fb->buf->pixels);
+		ret = xd_sim_front_page_flip(front, 0, fb->cookie);
+		XD_ASSERT(ret == 0, "PG_FLIP of frame %u while Weston holds "
+			  "the copies: %d", frame, ret);
+		/* Every fourth frame goes out with the one before still in
+		 * flight, as the ring allows: it may replace that one. */
+		if (frame % 4 == 3) {
+			before = fb;
+			continue;
+		}
+		if (before) {
+			ret = xd_sim_front_wait_flip_done(front, 0,
+							  before->cookie,
+							  FRAME_DONE_TO_MS);
+			XD_ASSERT(ret == 0, "frame %u's flip, replaced or "
+				  "not, never completed: %d", frame - 1, ret);
+			before = NULL;
+		}
+		ret = xd_sim_front_wait_flip_done(front, 0, fb->cookie,
+						  FRAME_DONE_TO_MS);
+		XD_ASSERT(ret == 0, "no flip-done event for frame %u in %d "
+			  "ms: %d", frame, FRAME_DONE_TO_MS, ret);
+	}
+	XD_ASSERT(kill(weston->pid, SIGCONT) == 0, "resuming Weston");
+	XD_ASSERT(xd_sim_front_flips_done(front, 0) == SLOW_FRAMES + 1,
+		  "%u flip events for %d flips",
+		  xd_sim_front_flips_done(front, 0), SLOW_FRAMES + 1);
+
+	/* The newest frame, not one the backend had queued before. */
+	fb = &fbs[SLOW_FRAMES % 2];
+	wait_for_buffer(fb->buf, fb->fourcc, "slow-release-newest");
+	/* And the guest flips on at Weston's pace. */
+	fb = &fbs[(SLOW_FRAMES + 1) % 2];
+	flip_and_check(0, fb, SLOW_FRAMES + 1, NULL, 0);
 	stop();
 }

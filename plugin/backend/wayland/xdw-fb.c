@@ -14,6 +14,10 @@
  * is one of the three a screen showed last (xdw_fb_keep()), and then it
  * is the fb's one spare; a copy that would pass the budget first frees
  * the spares of other fbs.
+ *
+ * A flip that finds every copy of its fb still held by the compositor is
+ * not refused: the screen waits for one (xdw_fb_wait()), as a client of a
+ * slow compositor waits for wl_buffer.release, and is told at the release.
  */
 
 #include <errno.h>
@@ -149,7 +153,11 @@ static void
 fb_destroy(struct xdw_fb *fb)
 {
 	struct xdw_fb_copy *copy;
+	struct xdw_fb_waiter *waiter, *tmp;
 
+	/* Nothing of fb will be shown: its waiters stop waiting. */
+	wl_list_for_each_safe(waiter, tmp, &fb->waiters, link)
+		xdw_fb_wait_cancel(waiter);
 	wl_list_remove(&fb->link);
 	if (fb->dmabuf_buffer)
 		wl_buffer_destroy(fb->dmabuf_buffer);
@@ -197,9 +205,28 @@ static const struct wl_buffer_listener dmabuf_buffer_listener = {
 	dmabuf_buffer_release,
 };
 
-/* Released: freed, unless it is the spare of an fb a screen showed
- * last (the next flips of a double- or triple-buffering guest reuse
- * it). */
+/* A copy of fb is free: each waiter is told once, and takes it; one that
+ * finds it taken by another waits again. */
+static void
+fb_wake_waiters(struct xdw_fb *fb)
+{
+	struct xdw_fb_waiter *waiter;
+	struct wl_list waiters;
+
+	/* Off fb's list first: a waiter may wait on fb again meanwhile. */
+	wl_list_init(&waiters);
+	wl_list_insert_list(&waiters, &fb->waiters);
+	wl_list_init(&fb->waiters);
+	while (!wl_list_empty(&waiters)) {
+		waiter = wl_container_of(waiters.next, waiter, link);
+		xdw_fb_wait_cancel(waiter);
+		waiter->notify(waiter);
+	}
+}
+
+/* Released: first to a screen waiting for it, else freed, unless it is
+ * the spare of an fb a screen showed last (the next flips of a double-
+ * or triple-buffering guest reuse it). */
 static void
 copy_release(void *data, struct wl_buffer *buffer)
 {
@@ -212,6 +239,11 @@ copy_release(void *data, struct wl_buffer *buffer)
 		fb_maybe_destroy(fb);
 		return;
 	}
+	/* Waiters commit at once, before the copy could be freed; none
+	 * frees a copy of fb. */
+	fb_wake_waiters(fb);
+	if (copy->busy)
+		return;
 	for (other = fb->copies; other; other = other->next)
 		if (other != copy && !other->busy)
 			break;
@@ -338,6 +370,7 @@ xdw_fb_attach(struct xd_wayland *w, const struct xd_fb *xfb)
 	}
 	fb->wayland = w;
 	fb->serial = ++w->fb_serial;
+	wl_list_init(&fb->waiters);
 	fb->fb = *xfb;
 	xd_guest_buffer_ref(fb->fb.buffer);
 	wl_list_insert(&w->fbs, &fb->link);
@@ -490,29 +523,49 @@ err:
 	return NULL;
 }
 
-struct wl_buffer *
-xdw_fb_get_buffer(struct xdw_fb *fb)
+int
+xdw_fb_get_buffer(struct xdw_fb *fb, struct wl_buffer **buffer)
 {
 	struct xdw_fb_copy *copy;
 	int n = 0;
 
 	if (fb->dmabuf_buffer) {
 		fb->dmabuf_busy = true;
-		return fb->dmabuf_buffer;
+		*buffer = fb->dmabuf_buffer;
+		return 0;
 	}
 	for (copy = fb->copies; copy; copy = copy->next, n++)
 		if (!copy->busy)
 			break;
-	if (!copy && n < MAX_COPIES)
+	/* The compositor holds every copy fb may have: all but the one it
+	 * shows last come back soon, the caller waits for one. */
+	if (!copy && n >= MAX_COPIES)
+		return -EBUSY;
+	if (!copy)
 		copy = copy_create(fb);
 	if (!copy)
-		return NULL;
+		return -ENOMEM;
 	xd_convert_to_xrgb8888(copy->map, fb->fb.width * 4,
 			       fb->cpu + fb->fb.offset, fb->fb.pitch,
 			       fb->fb.width, fb->fb.height,
 			       fb->fb.drm_format);
 	copy->busy = true;
-	return copy->buffer;
+	*buffer = copy->buffer;
+	return 0;
+}
+
+void
+xdw_fb_wait(struct xdw_fb *fb, struct xdw_fb_waiter *waiter)
+{
+	xdw_fb_wait_cancel(waiter);
+	wl_list_insert(fb->waiters.prev, &waiter->link);
+}
+
+void
+xdw_fb_wait_cancel(struct xdw_fb_waiter *waiter)
+{
+	wl_list_remove(&waiter->link);
+	wl_list_init(&waiter->link);
 }
 
 const char *

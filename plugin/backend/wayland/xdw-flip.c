@@ -238,6 +238,12 @@ xdw_flip_cancel(struct xdw_flip *flip)
 }
 
 void
+xdw_flip_skip(struct xdw_flip *flip)
+{
+	flip_finish(flip, NULL);
+}
+
+void
 xdw_flip_accept(struct xdw_flip *flip)
 {
 	struct xdw_flip_queue *q = flip->queue;

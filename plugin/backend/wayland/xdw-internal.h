@@ -108,10 +108,19 @@ struct xdw_fb {
 	/* Copy path: shm buffers the pixels are converted into per flip,
 	 * from a CPU view of the guest buffer. */
 	struct xdw_fb_copy *copies;
+	struct wl_list waiters;		/* xdw_fb_waiter::link */
 	const uint8_t *cpu;		/* byte 0 of the guest buffer */
 	void *cpu_map;			/* our own mapping of its dma-buf */
 	size_t cpu_map_size;
 	const char *why_copy;		/* for the log */
+};
+
+/* Waits for a copy of an fb to be free (xdw_fb_wait()). */
+struct xdw_fb_waiter {
+	struct wl_list link;		/* xdw_fb::waiters, or empty */
+	/* A copy was released: called once, off the list; the waiter
+	 * takes it with xdw_fb_get_buffer() there, before it is freed. */
+	void (*notify)(struct xdw_fb_waiter *waiter);
 };
 
 /* The registry announced linux-dmabuf (v3 or later) as global 'name':
@@ -131,10 +140,22 @@ xdw_fb_find_serial(struct xd_wayland *wayland, uint64_t serial);
 void
 xdw_fb_keep(struct xdw_fb *fb, bool keep);
 
-/* The wl_buffer that shows fb's current pixels (copying them if fb is on
- * the copy path), marked busy until the compositor releases it. */
-struct wl_buffer *
-xdw_fb_get_buffer(struct xdw_fb *fb);
+/* Sets *buffer to the wl_buffer that shows fb's current pixels (copying
+ * them if fb is on the copy path), marked busy until the compositor
+ * releases it. 0; -EBUSY when the compositor holds every copy fb may
+ * have (one comes back: xdw_fb_wait()); -ENOMEM. */
+int
+xdw_fb_get_buffer(struct xdw_fb *fb, struct wl_buffer **buffer);
+
+/* waiter (its link initialised) is told when a copy of fb is released;
+ * it stops waiting where it waited before. An fb freed first just drops
+ * its waiters. */
+void
+xdw_fb_wait(struct xdw_fb *fb, struct xdw_fb_waiter *waiter);
+
+/* waiter stops waiting, if it was. */
+void
+xdw_fb_wait_cancel(struct xdw_fb_waiter *waiter);
 
 int
 xdw_fb_attach(struct xd_wayland *wayland, const struct xd_fb *fb);
@@ -291,6 +312,12 @@ xdw_flip_accept(struct xdw_flip *flip);
 /* The flip could not be shown: forgotten, never completed. */
 void
 xdw_flip_cancel(struct xdw_flip *flip);
+
+/* A newer flip replaced this accepted one before it was committed: it
+ * completes now, its frame never shown, as the compositor discards a
+ * commit replaced before its repaint. */
+void
+xdw_flip_skip(struct xdw_flip *flip);
 
 /* Asks for the feedback of surface's next commit for flip. */
 void

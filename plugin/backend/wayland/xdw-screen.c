@@ -5,6 +5,12 @@
  * show; the commit here joins its wl_buffer, the surface and, for a flip,
  * the request for presentation feedback. Until the shell first configured
  * the surface, what the guest shows waits, and is committed then.
+ *
+ * On the copy path the compositor may still hold every copy of the fb to
+ * show (it repaints slower than the guest flips): the newest fb then
+ * waits for a copy's release and is committed at it, with the newest flip;
+ * a flip that comes meanwhile replaces the waiting one, which completes
+ * unshown. The guest is paced to the compositor, never refused.
  */
 
 #include <errno.h>
@@ -28,6 +34,8 @@ struct xdw_screen {
 	uint64_t shown;			/* cookie of the fb on screen, or 0 */
 	bool show_pending;		/* show 'shown' once configured */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
+	/* Waits for a copy of 'shown' while the compositor holds them all. */
+	struct xdw_fb_waiter copy_wait;
 	/* The serials of the fbs committed last, newest first, which keep
 	 * a spare copy each (xdw_fb_keep()); 0: none. */
 	uint64_t kept[KEPT_FBS];
@@ -70,21 +78,34 @@ keep_none(struct xdw_screen *sc)
 	}
 }
 
-/* Commits the fb 'shown' (or nothing); with a flip, asks for feedback. */
+static bool
+waiting_for_copy(struct xdw_screen *sc)
+{
+	return !wl_list_empty(&sc->copy_wait.link);
+}
+
+/* Commits the fb 'shown' (or nothing); with a flip, asks for feedback.
+ * -EBUSY: the compositor holds every copy of that fb; the screen waits
+ * for one and commits then (copy_freed()). */
 static int
 commit_shown(struct xdw_screen *sc, struct xdw_flip *flip)
 {
 	struct xdw_surface *s = &sc->surface;
 	struct wl_buffer *buffer;
 	struct xdw_fb *fb;
+	int ret;
 
 	if (sc->shown) {
 		fb = xdw_fb_find(sc->wayland, sc->shown);
 		if (!fb)
 			return -ENOENT;
-		buffer = xdw_fb_get_buffer(fb);
-		if (!buffer)
-			return -ENOMEM;
+		ret = xdw_fb_get_buffer(fb, &buffer);
+		if (ret == -EBUSY)
+			xdw_fb_wait(fb, &sc->copy_wait);
+		if (ret < 0)
+			return ret;
+		/* What it waited for, if anything, is older than this. */
+		xdw_fb_wait_cancel(&sc->copy_wait);
 		keep_fb(sc, fb);
 		sc->shown_zero_copy = fb->dmabuf_buffer != NULL;
 		xdw_surface_attach(s, buffer, fb->fb.width, fb->fb.height);
@@ -93,6 +114,17 @@ commit_shown(struct xdw_screen *sc, struct xdw_flip *flip)
 		xdw_flip_watch(flip, s->surface, !sc->shown_zero_copy);
 	wl_surface_commit(s->surface);
 	return 0;
+}
+
+/* The compositor released a copy of the fb 'shown': the newest frame goes
+ * out with the flip that waited for it (none if the fallback completed
+ * it meanwhile). */
+static void
+copy_freed(struct xdw_fb_waiter *waiter)
+{
+	struct xdw_screen *sc = wl_container_of(waiter, sc, copy_wait);
+
+	commit_shown(sc, xdw_flip_queue_unwatched(&sc->flips));
 }
 
 static void
@@ -124,6 +156,8 @@ xdw_screen_add(void *sink, const struct xd_display_source *source,
 	if (!sc)
 		return NULL;
 	sc->wayland = w;
+	wl_list_init(&sc->copy_wait.link);
+	sc->copy_wait.notify = copy_freed;
 	if (xdw_flip_queue_init(&sc->flips, w, info->index, source) < 0) {
 		free(sc);
 		return NULL;
@@ -145,6 +179,7 @@ xdw_screen_remove(void *data)
 
 	/* Keys and buttons the guest saw pressed are released first. */
 	xdw_input_forget(sc->wayland, &sc->surface.target);
+	xdw_fb_wait_cancel(&sc->copy_wait);
 	xdw_flip_queue_fini(&sc->flips);
 	keep_none(sc);
 	/* Only a frame the compositor sampled from the guest's memory can
@@ -167,6 +202,7 @@ xdw_screen_set_config(void *data, const struct xd_fb *fb)
 		/* Display off: unmap, and get ready to map again. */
 		sc->shown = 0;
 		sc->show_pending = false;
+		xdw_fb_wait_cancel(&sc->copy_wait);
 		xdw_surface_unmap(&sc->surface);
 		keep_none(sc);
 		return 0;
@@ -179,6 +215,9 @@ xdw_screen_set_config(void *data, const struct xd_fb *fb)
 		return 0;
 	}
 	ret = commit_shown(sc, NULL);
+	/* Every copy held: shown at the next release. */
+	if (ret == -EBUSY)
+		return 0;
 	/* Refused (no copy within the guest's budget): the screen keeps
 	 * what it showed. */
 	if (ret < 0)
@@ -190,12 +229,15 @@ int
 xdw_screen_page_flip(void *data, const struct xd_fb *fb)
 {
 	struct xdw_screen *sc = data;
-	struct xdw_flip *flip;
+	struct xdw_flip *flip, *replaced = NULL;
 	uint64_t before;
 	int ret = 0;
 
 	if (!xdw_fb_find(sc->wayland, fb->cookie))
 		return -ENOENT;
+	/* The flip waiting for a copy, if any: this one replaces it. */
+	if (waiting_for_copy(sc))
+		replaced = xdw_flip_queue_unwatched(&sc->flips);
 	flip = xdw_flip_new(&sc->flips, fb->cookie);
 	if (!flip)
 		return -ENOMEM;
@@ -206,11 +248,18 @@ xdw_screen_page_flip(void *data, const struct xd_fb *fb)
 		sc->show_pending = true;
 	else
 		ret = commit_shown(sc, flip);
+	/* Every copy held: the flip waits for a release and completes as
+	 * any other, presented or at the fallback; the guest is paced, as a
+	 * client of a slow compositor is, not refused. */
+	if (ret == -EBUSY)
+		ret = 0;
 	if (ret < 0) {
 		sc->shown = before;
 		xdw_flip_cancel(flip);
 		return ret;
 	}
+	if (replaced)
+		xdw_flip_skip(replaced);
 	xdw_flip_accept(flip);
 	return 0;
 }
