@@ -19,6 +19,8 @@
 # 2. The release key, the pointer off the guest's display: keys typed, a
 #    click and the wheel then reach neither of the guest's input devices.
 # 3. A click gives the keyboard back, and typed keys reach it again.
+# Every flip of the guest's is answered with status 0, paced to dom0's
+# repaints (the copy path waits for a free copy), none refused.
 [ -r "$RIG_OPT/rig.env" ] || rig_fail "staging has no rig.env (see doc/rig.md)"
 . "$RIG_OPT/rig.env"
 inject=$RIG_OPT/libexec/xen-display-rig/uinput-inject
@@ -202,6 +204,14 @@ rig_wait 60 "keys to reach the guest again" events_changed
 rig_log "guest1 with the focus back: $(events_now)"
 
 rig_guest_output guest1 | grep '^XDG-DESKTOP' > "$RIG_OUT/guest1-desktop.txt"
+# A guest's compositor flipping faster than dom0's repaints is paced, not
+# refused: no error status on the ring, none in the guest's kernel.
+refused=$(grep -c 'PG_FLIP answered' "$RIG_OUT/logs/weston.log")
+[ "$refused" = 0 ] ||
+	rig_fail "the backend refused $refused of guest1's flips: $(grep -m1 'PG_FLIP answered' "$RIG_OUT/logs/weston.log")"
+if rig_guest_output guest1 | grep -q 'Failed to send page flip request'; then
+	rig_fail "guest1's xen-drm-front: $(rig_guest_output guest1 | grep -m1 'Failed to send page flip request')"
+fi
 if [ "${XD_ZERO_COPY:-}" = 1 ]; then
 	rig_expect_provider "'kmod', zero copy"
 	rig_expect_no_gntdev
