@@ -36,7 +36,7 @@ if $zero_copy; then
 	staging=$zc
 fi
 
-"$repo/tools/rig/run.sh" --display --desktop --out "$out" --timeout 1200 \
+"$repo/tools/rig/run.sh" --display --desktop --out "$out" --timeout 1500 \
 	"$staging" "$here/scenarios/guest-desktop.sh"
 desk=${XEN_DISPLAY_CACHE:-/var/cache/xen-display}/rig/desktop
 echo "$(cat "$desk/built.txt" 2>/dev/null || echo "size unknown"); this run: $(awk '$1 == "desktop-image" { print ($2 < 10 ? "reused from the cache" : "built, " $2 " s") }' "$out/timings.txt")" \

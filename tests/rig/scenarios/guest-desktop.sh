@@ -130,7 +130,7 @@ events_settle() {
 
 # The guest's Weston with its own animated client, before the terminal.
 # The backend stamps its counters line with dom0's monotonic clock.
-desktop_line fps-start 600 > /dev/null
+desktop_line fps-start 900 > /dev/null
 n0=$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")
 rig_backend_counters
 rig_wait 60 "the backend's counters" _rig_counters_logged $((n0 + 1))

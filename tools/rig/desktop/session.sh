@@ -29,15 +29,21 @@ fail() {
 	[ -r /run/weston.log ] && tail -40 /run/weston.log | sed 's/^/XDG-DESKTOP weston: /'
 	while true; do sleep 3600; done
 }
-# wait_for SECONDS WHAT COMMAND...: poll COMMAND every 0.2 s.
+uptime_s() { cut -d. -f1 /proc/uptime; }
+# wait_for SECONDS WHAT COMMAND...: poll COMMAND every 0.2 s, for SECONDS
+# of the clock (under TCG a poll may take far longer than its sleep).
 wait_for() {
-	_n=$(($1 * 5)) _what=$2
+	_end=$(($(uptime_s) + $1)) _what=$2
 	shift 2
 	until "$@"; do
-		_n=$((_n - 1))
-		[ $_n -gt 0 ] || fail "no $_what"
+		[ "$(uptime_s)" -lt $_end ] || fail "no $_what after $1 s"
 		sleep 0.2
 	done
+}
+# Weston's socket, or its log as soon as it exits.
+weston_up() {
+	kill -0 "$weston" 2>/dev/null || fail "Weston exited: $(tail -3 /run/weston.out)"
+	test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
 }
 
 mount -t proc proc /proc
@@ -56,9 +62,12 @@ echo /run/poweroff > /proc/sys/kernel/poweroff_cmd
 say "root mounted: Debian $(cat /etc/debian_version), framebuffer devices: $(cat /proc/fb | tr '\n' ' ')"
 
 /usr/lib/systemd/systemd-udevd --daemon || fail "udevd"
+# udevd answering first: on a busy TCG host its start took longer than
+# udevadm's own wait, and libinput then found no input device ready.
+wait_for 300 "answer from udevd" udevadm control --ping --timeout=10
 udevadm trigger --action=add --type=subsystems
 udevadm trigger --action=add --type=devices
-udevadm settle --timeout=60
+wait_for 300 "udev queue settled" udevadm settle --timeout=60
 wait_for 60 "/dev/dri/card0" test -e /dev/dri/card0
 seatd -g video > /run/seatd.log 2>&1 &
 wait_for 30 "seatd socket" test -S /run/seatd.sock
@@ -90,7 +99,7 @@ LIBSEAT_BACKEND=seatd weston --backend=drm --renderer=pixman \
 	--config=/etc/xd-desktop/weston.ini --log=/run/weston.log \
 	> /run/weston.out 2>&1 &
 weston=$!
-wait_for 300 "Weston socket" test -S "$XDG_RUNTIME_DIR/$WAYLAND_DISPLAY"
+wait_for 300 "Weston socket" weston_up
 # Each command line bash ran, once it ran: what was typed, as bash read it.
 cat > /root/.bashrc <<'EOS'
 PS1='\u@\h:\w\$ '
