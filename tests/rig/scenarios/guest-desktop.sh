@@ -217,5 +217,10 @@ if [ "${XD_ZERO_COPY:-}" = 1 ]; then
 	rig_expect_no_gntdev
 fi
 echo "provider: $(grep -o "provider '[a-z-]*'[^]]*" "$RIG_OUT/logs/weston.log" | tail -1)" >> "$report"
+# What dom0's Weston did with them: a dma-buf it imported, or a copy
+# (with the backend's reason; on QEMU's display, Weston's GL renderer on
+# kms_swrast imports no foreign dma-buf: doc/rig.md).
+copied=$(grep -o 'copied per flip: .*' "$RIG_OUT/logs/weston.log" | tail -1)
+echo "frames:   ${copied:-zero copy: every framebuffer imported by dom0's Weston as a dma-buf}" >> "$report"
 rig_guest_shutdown guest1 120
 rig_weston_stop

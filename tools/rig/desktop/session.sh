@@ -68,6 +68,18 @@ wait_for 300 "answer from udevd" udevadm control --ping --timeout=10
 udevadm trigger --action=add --type=subsystems
 udevadm trigger --action=add --type=devices
 wait_for 300 "udev queue settled" udevadm settle --timeout=60
+# libinput takes only the input devices udev has tagged: ask again for
+# any it has not (a busy host's udevd gave up on some).
+input_tagged() {
+	for _e in /sys/class/input/event*; do
+		udevadm info --query=property --path="$_e" 2>/dev/null |
+			grep -q '^ID_INPUT=1' && continue
+		udevadm trigger --action=add "$_e"
+		udevadm settle --timeout=30
+		return 1
+	done
+}
+wait_for 300 "input devices tagged by udev" input_tagged
 wait_for 60 "/dev/dri/card0" test -e /dev/dri/card0
 seatd -g video > /run/seatd.log 2>&1 &
 wait_for 30 "seatd socket" test -S /run/seatd.sock
