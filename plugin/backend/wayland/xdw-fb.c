@@ -317,7 +317,7 @@ import_dmabuf(struct xdw_fb *fb)
 			break;
 	zwp_linux_buffer_params_v1_destroy(params);
 	if (!import.buffer)
-		return "the compositor refused the import (pitch or size)";
+		return "the compositor refused the import (its log says why)";
 
 	wl_proxy_set_queue((struct wl_proxy *)import.buffer, NULL);
 	wl_buffer_add_listener(import.buffer, &dmabuf_buffer_listener, fb);
