@@ -29,8 +29,10 @@
 # --zero-copy: the same with our kmod loaded in dom0 first (built on the
 # host for dom0's kernel, as the rig's kmod scenarios load it: DKMS in
 # dom0 takes 11 minutes under TCG; tests/rig/packages.sh shows the
-# xen-zcopy-dkms package): the guest's pages go to Weston as a dma-buf,
-# nothing copied or mapped per flip.
+# xen-zcopy-dkms package): the guest's pages go to Weston as a dma-buf.
+# On QEMU's display dom0's Weston cannot import it and the backend copies
+# (the report's "frames:" line; doc/rig.md, "Zero copy on QEMU's
+# display"); with --pattern (headless Weston) nothing is copied.
 # --pattern: the guest runs the rig's test client instead, which draws
 # four known frames, each checked in dom0 pixel for pixel
 # (tests/rig/guest-frames.sh); --pvh: that guest is PVH instead of PV
