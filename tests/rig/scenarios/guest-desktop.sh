@@ -209,9 +209,14 @@ rig_guest_output guest1 | grep '^XDG-DESKTOP' > "$RIG_OUT/guest1-desktop.txt"
 refused=$(grep -c 'PG_FLIP answered' "$RIG_OUT/logs/weston.log")
 [ "$refused" = 0 ] ||
 	rig_fail "the backend refused $refused of guest1's flips: $(grep -m1 'PG_FLIP answered' "$RIG_OUT/logs/weston.log")"
-if rig_guest_output guest1 | grep -q 'Failed to send page flip request'; then
-	rig_fail "guest1's xen-drm-front: $(rig_guest_output guest1 | grep -m1 'Failed to send page flip request')"
-fi
+# -110: the backend's answer came after xen-drm-front's 3 s wait (dom0's
+# Weston repainting on llvmpipe under TCG starves it): counted, not a
+# refusal.
+bad=$(rig_guest_output guest1 | grep 'Failed to send page flip request' |
+	grep -v 'backend: -110$' | head -1)
+[ -z "$bad" ] || rig_fail "guest1's xen-drm-front: $bad"
+late=$(rig_guest_output guest1 | grep -c 'Failed to send page flip request to backend: -110')
+echo "flips:    every PG_FLIP answered 0; $late answer(s) came after xen-drm-front's 3 s wait (TCG)" >> "$report"
 if [ "${XD_ZERO_COPY:-}" = 1 ]; then
 	rig_expect_provider "'kmod', zero copy"
 	rig_expect_no_gntdev
