@@ -226,6 +226,7 @@ echo "provider: $(grep -o "provider '[a-z-]*'[^]]*" "$RIG_OUT/logs/weston.log" |
 # (with the backend's reason; on QEMU's display, Weston's GL renderer on
 # kms_swrast imports no foreign dma-buf: doc/rig.md).
 copied=$(grep -o 'copied per flip: .*' "$RIG_OUT/logs/weston.log" | tail -1)
-echo "frames:   ${copied:-zero copy: every framebuffer imported by dom0's Weston as a dma-buf}" >> "$report"
+[ -n "$copied" ] || copied="zero copy: every framebuffer imported by dom0's Weston as a dma-buf"
+echo "frames:   $copied" >> "$report"
 rig_guest_shutdown guest1 120
 rig_weston_stop

@@ -59,7 +59,7 @@ printf '#!/bin/sh\nsync\necho o > /proc/sysrq-trigger\n' > /run/poweroff
 chmod 755 /run/poweroff
 echo /run/poweroff > /proc/sys/kernel/poweroff_cmd
 # xen-drm-front registers no fbdev: no fbcon text console (doc/rig.md).
-say "root mounted: Debian $(cat /etc/debian_version), framebuffer devices: $(cat /proc/fb | tr '\n' ' ')"
+say "root mounted: Debian $(cat /etc/debian_version), framebuffer devices: $(tr '\n' ' ' < /proc/fb)"
 
 /usr/lib/systemd/systemd-udevd --daemon || fail "udevd"
 # udevd answering first: on a busy TCG host its start took longer than
