@@ -118,16 +118,6 @@ expect_frame(uint32_t domid, uint32_t frame)
 		  bad);
 }
 
-static bool
-log_has(const char *text)
-{
-	char *log = xd_weston_read_log(weston);
-	bool found = log && strstr(log, text);
-
-	free(log);
-	return found;
-}
-
 /* Whether the module launched domid's backend with --store-fd=N: its
  * XenStore is then the broker alone (xen-access.h). */
 static bool
@@ -171,8 +161,9 @@ XD_TEST(display_through_broker)
 	xd_sim_ok(sim, CMD_MS, "reboot %u", VICTIM);
 	xd_sim_ok(sim, CMD_MS, "show %u 0 2", VICTIM);
 	expect_frame(VICTIM, 2);
-	XD_ASSERT(!log_has("XenStore broker:"), "the broker refused the "
-		  "real backend something or closed its channel");
+	XD_ASSERT(!xd_weston_log_has(weston, "XenStore broker:"),
+		  "the broker refused the real backend something or closed "
+		  "its channel");
 }
 
 /* The report's lines, out of Weston's log (the hostile backend writes

@@ -121,6 +121,10 @@ xd_weston_connect(struct xd_weston *weston);
 char *
 xd_weston_read_log(struct xd_weston *weston);
 
+/* Whether Weston's log so far contains text. */
+bool
+xd_weston_log_has(struct xd_weston *weston, const char *text);
+
 /* Polls Weston's log until it contains text or timeout_ms passes. */
 bool
 xd_weston_wait_log(struct xd_weston *weston, const char *text,

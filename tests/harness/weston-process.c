@@ -396,16 +396,22 @@ xd_weston_read_log(struct xd_weston *w)
 }
 
 bool
+xd_weston_log_has(struct xd_weston *w, const char *text)
+{
+	char *log = xd_weston_read_log(w);
+	bool found = log && strstr(log, text);
+
+	free(log);
+	return found;
+}
+
+bool
 xd_weston_wait_log(struct xd_weston *w, const char *text, int timeout_ms)
 {
 	long deadline = now_ms() + timeout_ms;
 
 	for (;;) {
-		char *log = xd_weston_read_log(w);
-		bool found = log && strstr(log, text);
-
-		free(log);
-		if (found)
+		if (xd_weston_log_has(w, text))
 			return true;
 		if (now_ms() > deadline)
 			return false;
