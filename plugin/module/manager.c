@@ -229,7 +229,7 @@ connector_frame_stats(struct wl_client *client, struct wl_resource *resource,
 	if (period_ms == 0 || !c->bc || !may_log(c->bc))
 		return;
 	xd_module_log(c->module, "%s: connector %u: %.1f fps, %s, flip complete "
-	       "after presentation p50 %u us max %u us\n", c->proc->label,
+	       "after commit p50 %u us max %u us\n", c->proc->label,
 	       c->index, flips * 1000.0 / period_ms,
 	       copied == 0 ? "zero copy" :
 	       copied == flips ? "copied" : "partly copied", p50_us, max_us);

@@ -3,7 +3,8 @@
  * The Wayland half of the backend process: each guest connector is a
  * wl_surface, each guest framebuffer a wl_buffer (a dma-buf when the
  * compositor can import it, else a copy), and a flip completes when the
- * compositor's presentation feedback says the frame was shown or dropped.
+ * compositor took the frame into a repaint and released the buffer it
+ * replaced.
  */
 
 #ifndef XD_WAYLAND_SINK_H

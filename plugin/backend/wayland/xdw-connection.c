@@ -13,7 +13,6 @@
 #include "event-loop.h"
 #include "log.h"
 #include "linux-dmabuf-v1-client-protocol.h"
-#include "presentation-time-client-protocol.h"
 #include "viewporter-client-protocol.h"
 #include "wayland-sink.h"
 #include "xdw-internal.h"
@@ -28,17 +27,6 @@ wm_base_ping(void *data, struct xdg_wm_base *wm_base, uint32_t serial)
 
 static const struct xdg_wm_base_listener wm_base_listener = {
 	wm_base_ping,
-};
-
-static void
-presentation_clock_id(void *data, struct wp_presentation *presentation,
-		      uint32_t clock_id)
-{
-	((struct xd_wayland *)data)->presentation_clock = clock_id;
-}
-
-static const struct wp_presentation_listener presentation_listener = {
-	presentation_clock_id,
 };
 
 static void
@@ -68,12 +56,6 @@ registry_global(void *data, struct wl_registry *registry, uint32_t name,
 			  zwp_linux_dmabuf_v1_interface.name) == 0 &&
 		   version >= 3) {
 		xdw_fb_bind_dmabuf(w, name);
-	} else if (strcmp(interface, wp_presentation_interface.name) == 0) {
-		w->presentation = wl_registry_bind(registry, name,
-						   &wp_presentation_interface,
-						   1);
-		wp_presentation_add_listener(w->presentation,
-					     &presentation_listener, w);
 	} else if (strcmp(interface, wp_viewporter_interface.name) == 0) {
 		w->viewporter = wl_registry_bind(registry, name,
 						 &wp_viewporter_interface, 1);
@@ -150,7 +132,6 @@ xd_wayland_create(struct xd_event_loop *loop, const char *label,
 	 * anything else (a developer, a test) connects by name and must
 	 * not bind the module's private protocol. */
 	w->launched_by_module = getenv("WAYLAND_SOCKET") != NULL;
-	w->presentation_clock = CLOCK_MONOTONIC;
 	w->display = wl_display_connect(NULL);
 	if (!w->display) {
 		xd_log("cannot connect to the compositor "
@@ -196,8 +177,6 @@ xd_wayland_destroy(struct xd_wayland *w)
 	}
 	if (w->source)
 		xd_event_source_remove(w->source);
-	if (w->presentation)
-		wp_presentation_destroy(w->presentation);
 	if (w->viewporter)
 		wp_viewporter_destroy(w->viewporter);
 	if (w->shm)

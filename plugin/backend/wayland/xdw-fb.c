@@ -192,21 +192,9 @@ fb_maybe_destroy(struct xdw_fb *fb)
 		fb_destroy(fb);
 }
 
-static void
-dmabuf_buffer_release(void *data, struct wl_buffer *buffer)
-{
-	struct xdw_fb *fb = data;
-
-	fb->dmabuf_busy = false;
-	fb_maybe_destroy(fb);
-}
-
-static const struct wl_buffer_listener dmabuf_buffer_listener = {
-	dmabuf_buffer_release,
-};
-
-/* A copy of fb is free: each waiter is told once, and takes it; one that
- * finds it taken by another waits again. */
+/* The compositor released a buffer of fb: each waiter is told once. Of
+ * screens waiting for a copy, one takes it; one that finds it taken by
+ * another waits again. */
 static void
 fb_wake_waiters(struct xdw_fb *fb)
 {
@@ -223,6 +211,21 @@ fb_wake_waiters(struct xdw_fb *fb)
 		waiter->notify(waiter);
 	}
 }
+
+static void
+dmabuf_buffer_release(void *data, struct wl_buffer *buffer)
+{
+	struct xdw_fb *fb = data;
+
+	fb->dmabuf_busy = false;
+	/* A flip waiting for this buffer's release completes. */
+	fb_wake_waiters(fb);
+	fb_maybe_destroy(fb);
+}
+
+static const struct wl_buffer_listener dmabuf_buffer_listener = {
+	dmabuf_buffer_release,
+};
 
 /* Released: first to a screen waiting for it, else freed, unless it is
  * the spare of an fb a screen showed last (the next flips of a double-

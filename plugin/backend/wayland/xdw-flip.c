@@ -1,26 +1,30 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * A screen's flips in flight. A page flip is one commit with presentation
- * feedback (or a frame callback, without wp_presentation); the displif half
- * hears the flip completed when the compositor says the frame was
- * presented, or discarded for a newer one, never before. A surface the
- * compositor does not repaint gets a fallback timer instead. Each
+ * A screen's flips in flight. A page flip is one commit with a frame
+ * callback; the displif half hears the flip completed when the compositor
+ * took the new frame into a repaint (the callback's done) and let go of
+ * the buffer the flip replaced, never before: from then on the guest may
+ * draw into that buffer again, which is all a flip's completion promises
+ * it. Both come in the one flush of the repaint when the compositor
+ * samples the buffer, so a flip costs the backend one wakeup from the
+ * compositor (wp_presentation's feedback came one wakeup later, at the
+ * frame's completion; doc/performance.md). A buffer on a scan-out plane is
+ * released at the next page flip, and the flip waits for that. A surface
+ * the compositor does not repaint gets a fallback timer instead. Each
  * completion also feeds the per-second stats and the benchmark trace.
  */
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "common/clock.h"
 #include "event-loop.h"
 #include "log.h"
-#include "presentation-time-client-protocol.h"
 #include "xdw-internal.h"
 #include "xen-display-private-v1-client-protocol.h"
 
 /* A surface the compositor never repaints (hidden, unmapped) gets no
- * feedback; the guest must not stall on it. Well below xen-drm-front's own
+ * frame callback; the guest must not stall on it. Well below xen-drm-front's own
  * 3.1 s fallback, well above a slow software repaint. */
 #define FLIP_FALLBACK_MS 500
 #define STATS_PERIOD_MS 1000
@@ -30,16 +34,13 @@ struct xdw_flip {
 	struct xdw_flip_queue *queue;
 	uint64_t cookie;
 	bool copied;
-	uint64_t committed_ns;		/* CLOCK_MONOTONIC, for the trace */
-	struct wp_presentation_feedback *feedback;
-	struct wl_callback *frame;	/* without wp_presentation */
+	uint64_t committed_ns;		/* CLOCK_MONOTONIC */
+	struct wl_callback *frame;
+	bool repainted;			/* the frame callback's done came */
+	/* Waits for the release of the buffer this flip replaced on the
+	 * screen, when the compositor still held it at the commit. */
+	struct xdw_fb_waiter replaced;
 };
-
-static uint64_t
-timespec_us(const struct timespec *ts)
-{
-	return (uint64_t)ts->tv_sec * 1000000 + ts->tv_nsec / 1000;
-}
 
 /* Takes the flip off its queue and drops what the compositor would have
  * told about it: the one teardown of a flip, completed or not. */
@@ -47,28 +48,26 @@ static void
 flip_free(struct xdw_flip *flip)
 {
 	wl_list_remove(&flip->link);
-	if (flip->feedback)
-		wp_presentation_feedback_destroy(flip->feedback);
+	xdw_fb_wait_cancel(&flip->replaced);
 	if (flip->frame)
 		wl_callback_destroy(flip->frame);
 	free(flip);
 }
 
-/* presented: the frame's presentation time, or NULL when it was not. */
+/* repainted: the compositor took the frame, else it was replaced or the
+ * fallback completed it. */
 static void
-flip_finish(struct xdw_flip *flip, const struct timespec *presented)
+flip_finish(struct xdw_flip *flip, bool repainted)
 {
 	struct xdw_flip_queue *q = flip->queue;
 	struct xdw_flip_stats *st = &q->stats;
 	uint64_t cookie = flip->cookie;
 	uint64_t committed_ns = flip->committed_ns;
 	bool flip_copied = flip->copied;
-	struct timespec now;
 
 	flip_free(flip);
 	/* Traced first: the guest may see the event before we return. */
-	xdw_trace_flip(q->index, q->wayland->presentation_clock, presented,
-		       committed_ns, flip_copied);
+	xdw_trace_flip(q->index, repainted, committed_ns, flip_copied);
 	q->source.flip_done(q->source.data, cookie);
 
 	if (!q->stats_armed) {
@@ -78,55 +77,40 @@ flip_finish(struct xdw_flip *flip, const struct timespec *presented)
 	st->flips++;
 	if (flip_copied)
 		st->copied++;
-	if (presented && st->n_samples < XDW_STATS_SAMPLES) {
-		clock_gettime(q->wayland->presentation_clock, &now);
+	if (repainted && committed_ns && st->n_samples < XDW_STATS_SAMPLES)
 		st->latency_us[st->n_samples++] =
-			timespec_us(&now) - timespec_us(presented);
-	}
+			(xd_now_ns() - committed_ns) / 1000;
 }
-
-static void
-feedback_sync_output(void *data, struct wp_presentation_feedback *f,
-		     struct wl_output *output)
-{
-}
-
-static void
-feedback_presented(void *data, struct wp_presentation_feedback *f,
-		   uint32_t tv_sec_hi, uint32_t tv_sec_lo, uint32_t tv_nsec,
-		   uint32_t refresh, uint32_t seq_hi, uint32_t seq_lo,
-		   uint32_t flags)
-{
-	struct timespec ts = {
-		.tv_sec = (time_t)((uint64_t)tv_sec_hi << 32 | tv_sec_lo),
-		.tv_nsec = tv_nsec,
-	};
-
-	flip_finish(data, &ts);
-}
-
-static void
-feedback_discarded(void *data, struct wp_presentation_feedback *f)
-{
-	flip_finish(data, NULL);
-}
-
-static const struct wp_presentation_feedback_listener feedback_listener = {
-	feedback_sync_output, feedback_presented, feedback_discarded,
-};
 
 static void
 frame_done(void *data, struct wl_callback *callback, uint32_t time)
 {
-	flip_finish(data, NULL);
+	struct xdw_flip *flip = data;
+
+	wl_callback_destroy(flip->frame);
+	flip->frame = NULL;
+	flip->repainted = true;
+	/* The replaced buffer is still on a plane: done at its release. */
+	if (!wl_list_empty(&flip->replaced.link))
+		return;
+	flip_finish(flip, true);
 }
 
 static const struct wl_callback_listener frame_listener = {
 	frame_done,
 };
 
+static void
+replaced_released(struct xdw_fb_waiter *waiter)
+{
+	struct xdw_flip *flip = wl_container_of(waiter, flip, replaced);
+
+	if (flip->repainted)
+		flip_finish(flip, true);
+}
+
 /* Armed once per FLIP_FALLBACK_MS at most, not per flip (two syscalls a
- * flip otherwise): it fires when no presentation came FLIP_FALLBACK_MS
+ * flip otherwise): it fires when no repaint took a frame FLIP_FALLBACK_MS
  * after the newest flip, as if re-armed by each. */
 static void
 fallback_fired(void *data)
@@ -148,7 +132,7 @@ fallback_fired(void *data)
 		"(surface hidden?): completing the guest's flips\n",
 		q->index, FLIP_FALLBACK_MS);
 	wl_list_for_each_safe(flip, tmp, &q->flips, link)
-		flip_finish(flip, NULL);
+		flip_finish(flip, false);
 }
 
 static int
@@ -227,6 +211,8 @@ xdw_flip_new(struct xdw_flip_queue *q, uint64_t fb_cookie)
 		return NULL;
 	flip->queue = q;
 	flip->cookie = fb_cookie;
+	wl_list_init(&flip->replaced.link);
+	flip->replaced.notify = replaced_released;
 	wl_list_insert(q->flips.prev, &flip->link);
 	return flip;
 }
@@ -240,7 +226,7 @@ xdw_flip_cancel(struct xdw_flip *flip)
 void
 xdw_flip_skip(struct xdw_flip *flip)
 {
-	flip_finish(flip, NULL);
+	flip_finish(flip, false);
 }
 
 void
@@ -259,20 +245,13 @@ xdw_flip_accept(struct xdw_flip *flip)
 
 void
 xdw_flip_watch(struct xdw_flip *flip, struct wl_surface *surface,
-	       bool copied)
+	       bool copied, struct xdw_fb *replaced)
 {
-	struct xd_wayland *w = flip->queue->wayland;
-
 	flip->copied = copied;
-	if (w->presentation) {
-		flip->feedback = wp_presentation_feedback(w->presentation,
-							  surface);
-		wp_presentation_feedback_add_listener(flip->feedback,
-						      &feedback_listener, flip);
-	} else {
-		flip->frame = wl_surface_frame(surface);
-		wl_callback_add_listener(flip->frame, &frame_listener, flip);
-	}
+	flip->frame = wl_surface_frame(surface);
+	wl_callback_add_listener(flip->frame, &frame_listener, flip);
+	if (replaced && replaced->dmabuf_busy)
+		xdw_fb_wait(replaced, &flip->replaced);
 }
 
 struct xdw_flip *
@@ -283,5 +262,5 @@ xdw_flip_queue_unwatched(struct xdw_flip_queue *q)
 	if (wl_list_empty(&q->flips))
 		return NULL;
 	last = wl_container_of(q->flips.prev, last, link);
-	return !last->feedback && !last->frame ? last : NULL;
+	return !last->frame && !last->repainted ? last : NULL;
 }

@@ -21,7 +21,7 @@
  *                     compositor lets go of the guest's last frame
  *   xdw-surface.c     a screen's wl_surface: its xdg role, or the module's
  *                     pinned placement, the viewport that fits it
- *   xdw-flip.c        flips in flight: presentation feedback, the fallback
+ *   xdw-flip.c        flips in flight: frame callbacks, the fallback
  *                     timer, stats; hands each completion back to the
  *                     displif half through its struct xd_display_source
  *   xdw-screen.c      one guest connector shown as a screen: the sink's
@@ -61,9 +61,7 @@ struct xd_wayland {
 	struct xdg_wm_base *wm_base;
 	struct wl_shm *shm;
 	struct zwp_linux_dmabuf_v1 *dmabuf;	/* xdw-fb.c's */
-	struct wp_presentation *presentation;
 	struct wp_viewporter *viewporter;
-	clockid_t presentation_clock;
 	/* Only when launched by xen-display.so: placement and logging. */
 	struct xen_display_manager_v1 *manager;
 	bool launched_by_module;
@@ -82,10 +80,11 @@ struct xd_wayland {
 
 /* --- xdw-trace.c --------------------------------------------------------- */
 
-/* A completed flip, when XD_FLIP_TRACE is set. */
+/* A completed flip, when XD_FLIP_TRACE is set; repainted: the compositor
+ * took it into a repaint (else replaced, or completed by the fallback). */
 void
-xdw_trace_flip(uint32_t conn, clockid_t clock, const struct timespec *presented,
-	       uint64_t committed_ns, bool copied);
+xdw_trace_flip(uint32_t conn, bool repainted, uint64_t committed_ns,
+	       bool copied);
 
 void
 xdw_trace_flush(void);
@@ -100,6 +99,7 @@ struct xdw_fb {
 	bool detached;			/* the guest let go of it */
 	uint64_t serial;		/* unique in the connection */
 	int kept;			/* screens that showed it last */
+	int on_screens;			/* surfaces it is attached to */
 
 	/* Zero copy: one wl_buffer over the guest's dma-buf. */
 	struct wl_buffer *dmabuf_buffer;
@@ -115,11 +115,12 @@ struct xdw_fb {
 	const char *why_copy;		/* for the log */
 };
 
-/* Waits for a copy of an fb to be free (xdw_fb_wait()). */
+/* Waits for the compositor to release a buffer of an fb (xdw_fb_wait()):
+ * a copy to show, or the dma-buf a flip replaced. */
 struct xdw_fb_waiter {
 	struct wl_list link;		/* xdw_fb::waiters, or empty */
-	/* A copy was released: called once, off the list; the waiter
-	 * takes it with xdw_fb_get_buffer() there, before it is freed. */
+	/* Called once, off the list; a screen waiting for a copy takes it
+	 * with xdw_fb_get_buffer() there, before it is freed. */
 	void (*notify)(struct xdw_fb_waiter *waiter);
 };
 
@@ -147,8 +148,9 @@ xdw_fb_keep(struct xdw_fb *fb, bool keep);
 int
 xdw_fb_get_buffer(struct xdw_fb *fb, struct wl_buffer **buffer);
 
-/* waiter (its link initialised) is told when a copy of fb is released;
- * it stops waiting where it waited before. An fb freed first just drops
+/* waiter (its link initialised) is told when the compositor releases a
+ * buffer of fb (a copy, or its dma-buf); it stops waiting where it waited
+ * before. An fb freed first just drops
  * its waiters. */
 void
 xdw_fb_wait(struct xdw_fb *fb, struct xdw_fb_waiter *waiter);
@@ -272,7 +274,7 @@ struct xdw_flip_stats {
 	uint32_t flips;
 	uint32_t copied;
 	uint32_t n_samples;
-	uint32_t latency_us[XDW_STATS_SAMPLES];
+	uint32_t latency_us[XDW_STATS_SAMPLES];	/* commit -> completed */
 };
 
 /* A screen's flips, from PG_FLIP until the displif half hears they are
@@ -305,7 +307,8 @@ struct xdw_flip *
 xdw_flip_new(struct xdw_flip_queue *queue, uint64_t fb_cookie);
 
 /* The flip is the guest's to wait for: it completes when the compositor
- * presents or discards it, or after the fallback time. */
+ * took it into a repaint and released the buffer it replaced, or after
+ * the fallback time. */
 void
 xdw_flip_accept(struct xdw_flip *flip);
 
@@ -319,10 +322,11 @@ xdw_flip_cancel(struct xdw_flip *flip);
 void
 xdw_flip_skip(struct xdw_flip *flip);
 
-/* Asks for the feedback of surface's next commit for flip. */
+/* Asks for the frame callback of surface's next commit for flip, which
+ * replaces fb 'replaced' on it (NULL: none, or the same fb again). */
 void
 xdw_flip_watch(struct xdw_flip *flip, struct wl_surface *surface,
-	       bool copied);
+	       bool copied, struct xdw_fb *replaced);
 
 /* The newest flip when no commit carries it yet, else NULL. */
 struct xdw_flip *

@@ -3,7 +3,7 @@
  * One guest connector shown as a screen: a surface (xdw-surface.c) and its
  * flips in flight (xdw-flip.c). SET_CONFIG and PG_FLIP name the fb to
  * show; the commit here joins its wl_buffer, the surface and, for a flip,
- * the request for presentation feedback. Until the shell first configured
+ * its frame callback and the fb it replaces (xdw-flip.c). Until the shell first configured
  * the surface, what the guest shows waits, and is committed then.
  *
  * On the copy path the compositor may still hold every copy of the fb to
@@ -34,6 +34,7 @@ struct xdw_screen {
 	uint64_t shown;			/* cookie of the fb on screen, or 0 */
 	bool show_pending;		/* show 'shown' once configured */
 	bool shown_zero_copy;		/* the compositor reads guest memory */
+	uint64_t attached;		/* serial of the fb attached last */
 	/* Waits for a copy of 'shown' while the compositor holds them all. */
 	struct xdw_fb_waiter copy_wait;
 	/* The serials of the fbs committed last, newest first, which keep
@@ -78,6 +79,21 @@ keep_none(struct xdw_screen *sc)
 	}
 }
 
+/* The surface lets go of the fb attached to it: that fb if no other
+ * screen shows it either (its buffer's release is then this screen's
+ * doing), else NULL. */
+static struct xdw_fb *
+detach_fb(struct xdw_screen *sc)
+{
+	struct xdw_fb *fb = xdw_fb_find_serial(sc->wayland, sc->attached);
+
+	sc->attached = 0;
+	if (!fb)
+		return NULL;
+	fb->on_screens--;
+	return fb->on_screens == 0 ? fb : NULL;
+}
+
 static bool
 waiting_for_copy(struct xdw_screen *sc)
 {
@@ -91,6 +107,7 @@ static int
 commit_shown(struct xdw_screen *sc, struct xdw_flip *flip)
 {
 	struct xdw_surface *s = &sc->surface;
+	struct xdw_fb *replaced = NULL;
 	struct wl_buffer *buffer;
 	struct xdw_fb *fb;
 	int ret;
@@ -108,10 +125,16 @@ commit_shown(struct xdw_screen *sc, struct xdw_flip *flip)
 		xdw_fb_wait_cancel(&sc->copy_wait);
 		keep_fb(sc, fb);
 		sc->shown_zero_copy = fb->dmabuf_buffer != NULL;
+		if (sc->attached != fb->serial) {
+			replaced = detach_fb(sc);
+			fb->on_screens++;
+			sc->attached = fb->serial;
+		}
 		xdw_surface_attach(s, buffer, fb->fb.width, fb->fb.height);
 	}
 	if (flip)
-		xdw_flip_watch(flip, s->surface, !sc->shown_zero_copy);
+		xdw_flip_watch(flip, s->surface, !sc->shown_zero_copy,
+			       replaced);
 	wl_surface_commit(s->surface);
 	return 0;
 }
@@ -182,6 +205,7 @@ xdw_screen_remove(void *data)
 	xdw_fb_wait_cancel(&sc->copy_wait);
 	xdw_flip_queue_fini(&sc->flips);
 	keep_none(sc);
+	detach_fb(sc);
 	/* Only a frame the compositor sampled from the guest's memory can
 	 * keep it mapped there; copies are ours. */
 	if (sc->shown && sc->shown_zero_copy)
@@ -204,6 +228,7 @@ xdw_screen_set_config(void *data, const struct xd_fb *fb)
 		sc->show_pending = false;
 		xdw_fb_wait_cancel(&sc->copy_wait);
 		xdw_surface_unmap(&sc->surface);
+		detach_fb(sc);
 		keep_none(sc);
 		return 0;
 	}

@@ -23,8 +23,8 @@ rig_weston_start_drm --shell=kiosk --config="$(rig_pinned_ini)" \
 cfg=$(rig_guest_config guest1 "id0:800x600" \
 	"xd.frames=$XD_FRAMES xd.hold=$XD_HOLD_MS xd.linger=30 xd.after=stay")
 rig_guest_create "$cfg"
-# The flip event the guest saw comes after presentation, so the page flip
-# is done; give the adapter's scanout a moment all the same.
+# The flip event the guest saw comes when Weston's repaint took the frame,
+# its page flip within a refresh after; give the adapter's scanout a moment.
 capture() { sleep 1; rig_screendump "screen-$1"; }
 rig_guest_frames guest1 "$XD_FRAMES" capture
 grep -E "provider|zero copy|copied" "$RIG_OUT/logs/weston.log" | head -5 \
