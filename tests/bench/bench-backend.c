@@ -2,7 +2,7 @@
 /*
  * The whole backend, measured end to end: simulated guests (xd-sim) ->
  * displif ring -> xen-display-backend processes launched by our module in
- * headless Weston -> linux-dmabuf -> presentation -> PG_FLIP_COMPLETE
+ * headless Weston -> linux-dmabuf -> repaint -> PG_FLIP_COMPLETE
  * back on the guest's event page.
  *
  *   bench-backend [--flips N] [--seconds S] [--guests G]
@@ -21,24 +21,27 @@
  *    as a vblank-driven guest does). Backend CPU time per flip from
  *    /proc/PID/stat; map calls the simulated hypervisor served per flip;
  *    DBUF_CREATE + FB_ATTACH time per buffer.
- * 2. Latency: presentation timestamp (backend trace, XD_FLIP_TRACE) ->
- *    the guest took PG_FLIP_COMPLETE off its event page (xd-sim), both
- *    CLOCK_MONOTONIC, paired per flip.
+ * 2. Latency: the repaint that took the flip (Weston's timeline,
+ *    core_repaint_posted: the frame callbacks are sent) -> the guest took
+ *    PG_FLIP_COMPLETE off its event page (xd-sim), both CLOCK_MONOTONIC,
+ *    paired per flip through the backend's trace (XD_FLIP_TRACE): a flip
+ *    was taken by the last repaint before its backend completed it.
  * 3. Scale: G guests, one 1080p connector each, all display-paced for S
- *    seconds. A frame is dropped when a guest's consecutive presentation
- *    timestamps are more than one refresh apart (a repaint without the
- *    guest's next frame) or a flip completed unpresented. Backend CPU
- *    share and memory (smaps_rollup) per guest.
+ *    seconds. A frame is dropped when a repaint that took some guest's
+ *    flip falls between two consecutive flips of another guest (a
+ *    repaint without that guest's next frame), or a flip completed
+ *    without a repaint. Backend CPU share and memory (smaps_rollup) per
+ *    guest.
  *
  * Headless Weston has no vblank: it presents a frame one refresh period
  * (whole ms) after its repaint, and repaints again repaint-window ms
- * before the next predicted one. A guest flipping on PG_FLIP_COMPLETE
- * makes the next frame only when its commit reaches Weston within
- * "refresh period - repaint window" of the presentation (its slack). The
- * default, 120 Hz and a 0 ms window, gives ~16.3 ms frames and a slack of
- * 8.3 ms: a 60 Hz display with Weston repainting ~8 ms before vblank
- * (its default window is 7 ms). --refresh-mhz 60000 --repaint-window 16
- * also gives ~60 fps, with a slack of 0.7 ms.
+ * before the next predicted one, i.e. two refresh periods less the
+ * window after the last. A guest flipping on PG_FLIP_COMPLETE (sent at
+ * the repaint) makes the next frame only when its commit reaches Weston
+ * within that time (its slack). The default, 120 Hz and a 0 ms window,
+ * gives ~16.3 ms frames and a slack of 16.7 ms: a 60 Hz display. The
+ * same frames with --refresh-mhz 60000 --repaint-window 16 leave a
+ * slack of 17.3 ms.
  *
  * Everything runs on this machine's wall clock with the guests, Weston
  * and the backends sharing its CPUs. Prints a table, then machine-readable
@@ -65,6 +68,7 @@
 
 #define CMD_MS 30000
 #define MAX_FLIPS 65536
+#define MAX_REPAINTS (1 << 18)
 
 
 static struct xd_sim_process *sim;
@@ -216,8 +220,8 @@ percentile(double *v, int n, int pct)
 /* --- Pairing the backend's trace with what the guest saw ----------- */
 
 struct trace_line {
-	long long presented, done, committed;
-	int copied;
+	long long done, committed;
+	int repainted, copied;
 };
 
 static int
@@ -231,23 +235,71 @@ load_trace(int pid, struct trace_line *t, int max)
 	snprintf(path, sizeof path, "%s/flips-%d.txt", trace_dir, pid);
 	f = fopen(path, "r");
 	XD_ASSERT(f, "no flip trace %s (XD_FLIP_TRACE)", path);
-	while (n < max && fscanf(f, "%u %lld %lld %d %lld", &conn,
-				 &t[n].presented, &t[n].done, &t[n].copied,
+	while (n < max && fscanf(f, "%u %d %lld %d %lld", &conn,
+				 &t[n].repainted, &t[n].done, &t[n].copied,
 				 &t[n].committed) == 5)
 		n++;
 	fclose(f);
 	return n;
 }
 
+/* Weston's repaints so far, from its timeline in its log, in order. */
+static long long *repaints;
+static int n_repaints;
+
+static void
+load_repaints(void)
+{
+	static long long t[MAX_REPAINTS];
+	char *log = xd_weston_read_log(weston), *at = log;
+	const char *tag = "\"N\":\"core_repaint_posted\"";
+	long long s, ns;
+	char *line;
+
+	n_repaints = 0;
+	repaints = t;
+	while ((at = strstr(at, tag))) {
+		line = at;
+		while (line > log && line[-1] != '\n')
+			line--;
+		at += strlen(tag);
+		if (sscanf(line, "{ \"T\":[%lld, %lld]", &s, &ns) != 2)
+			continue;
+		XD_ASSERT(n_repaints < MAX_REPAINTS, "too many repaints");
+		t[n_repaints++] = s * 1000000000 + ns;
+	}
+	free(log);
+	XD_ASSERT(n_repaints > 0, "no core_repaint_posted in Weston's "
+		  "timeline (its log)");
+}
+
+/* The repaint that took a flip the backend completed at done: the last
+ * one before. */
+static long long
+repaint_before(long long done)
+{
+	int lo = 0, hi = n_repaints;
+
+	while (lo < hi) {
+		int mid = (lo + hi) / 2;
+
+		if (repaints[mid] <= done)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? repaints[lo - 1] : 0;
+}
+
 struct pairing {
-	double *latency_us;		/* presentation -> guest saw it */
+	double *latency_us;		/* its repaint -> guest saw it */
 	int n_latency;
-	long long *presented;		/* per flip, 0: unpresented */
+	long long *presented;		/* per flip: its repaint, 0: none */
 	long long *committed;		/* per flip: backend committed it */
 	long long *done;		/* per flip: backend completed it */
 	long long *seen;		/* per flip: the guest saw it done */
 	uint32_t *domid;
-	int unpresented;		/* completed without presentation */
+	int unpresented;		/* completed without a repaint */
 	int copied, total;
 };
 
@@ -292,13 +344,15 @@ pair(const char *seen_path, uint32_t domid, struct pairing *p)
 		p->committed[p->total] = t[i].committed;
 		p->seen[p->total] = seen;
 		p->done[p->total] = t[i].done;
-		p->presented[p->total++] = t[i].presented;
+		p->presented[p->total] = t[i].repainted ?
+					 repaint_before(t[i].done) : 0;
 		p->copied += t[i].copied;
-		if (!t[i].presented) {
+		if (!p->presented[p->total++]) {
 			p->unpresented++;
 			continue;
 		}
-		p->latency_us[p->n_latency++] = (seen - t[i].presented) / 1e3;
+		p->latency_us[p->n_latency++] =
+			(seen - p->presented[p->total - 1]) / 1e3;
 	}
 	fclose(f);
 }
@@ -311,18 +365,18 @@ compare_ll(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The time a guest has after a presentation to get its next frame into
- * the next repaint (see the top of this file). */
+/* The time a guest has after a repaint to get its next frame into the
+ * next one (see the top of this file). */
 static double slack_us;
 
 /* Why frames were dropped: per late flip (one that missed a repaint), when
  * its guest saw the previous flip complete and when its backend committed
- * it, against the deadline: the previous presentation + slack_us. */
+ * it, against the deadline: the previous repaint + slack_us. */
 struct drops {
 	int missed;			/* repaints a guest was not in */
 	int flips;			/* flips shown after a missed repaint */
 	int after_deadline;		/* of them, committed after it */
-	double *done_us;		/* previous presentation -> completed */
+	double *done_us;		/* previous repaint -> completed */
 	double *seen_us;		/* -> the guest saw that completion */
 	double *commit_us;		/* -> this flip committed */
 };
@@ -339,16 +393,16 @@ late_flip(const struct pairing *p, int prev, int late, struct drops *r)
 	r->after_deadline += p->committed[late] > deadline;
 }
 
-/* Repaints a guest missed: each distinct presentation timestamp of the
- * run is a repaint of the one output; a display-paced guest should be in
- * every one between its first and last. Timestamps within SAME_NS are one
- * repaint (each backend converts Weston's clock to ours: a few us jitter). */
+/* Repaints a guest missed: each distinct repaint that took a flip is a
+ * repaint of the one output; a display-paced guest should be in every
+ * one between its first and last. Timestamps within SAME_NS are one
+ * repaint. */
 #define SAME_NS 2000000
 static void
 missed_repaints(const struct pairing *p, struct drops *r)
 {
 	static long long all[MAX_FLIPS];
-	static int mine[MAX_FLIPS];	/* a guest's presented flips */
+	static int mine[MAX_FLIPS];	/* a guest's repainted flips */
 	static double done_us[MAX_FLIPS], seen_us[MAX_FLIPS];
 	static double commit_us[MAX_FLIPS];
 	int n_all = 0, n_mine, i, j, k, missed;
@@ -372,7 +426,7 @@ missed_repaints(const struct pairing *p, struct drops *r)
 		for (n_mine = 0, j = i; j < p->total && p->domid[j] == d; j++)
 			if (p->presented[j])
 				mine[n_mine++] = j;
-		/* Repaints strictly between consecutive presentations. */
+		/* Repaints strictly between its consecutive flips. */
 		for (j = 1, k = 0; j < n_mine; j++) {
 			while (k < n_all &&
 			       all[k] <= p->presented[mine[j - 1]] + SAME_NS)
@@ -440,6 +494,7 @@ cost(uint32_t domid, const struct size *s, bool copy, int flips,
 	c->unmaps = (double)(sim_stat("unmap_calls=") - unmaps0) / flips;
 	/* The backend writes its trace out once a second. */
 	usleep(1300 * 1000);
+	load_repaints();
 	pair(seen, domid, &p);
 	XD_ASSERT(p.total == flips, "dom%u: %d of %d flips paired", domid,
 		  p.total, flips);
@@ -507,6 +562,7 @@ scale(int guests, int seconds, struct scale *r)
 	r->flips = count * guests;
 	r->maps = (double)(sim_stat("map_calls=") - maps0) / r->flips;
 	usleep(1300 * 1000);
+	load_repaints();
 	for (g = 0; g < guests; g++)
 		pair(seen, g + 1, &p);
 	XD_ASSERT(p.total == r->flips, "scale: %d of %d flips paired",
@@ -565,6 +621,7 @@ main(int argc, char *argv[])
 	};
 	struct xd_weston_options opt = {
 		.width = 800, .height = 600, .load_module = true,
+		.timeline = true,
 	};
 	int flips = 300, seconds = 8, guests = 16, copy_flips = 0, c;
 	const char *backend = XD_BACKEND_PATH;
@@ -608,14 +665,14 @@ main(int argc, char *argv[])
 	atexit(stop_all);
 	XD_ASSERT(refresh_mhz >= 1000 && repaint_window >= 0 &&
 		  repaint_window <= 1000, "refresh or repaint window");
-	slack_us = 1e9 / refresh_mhz - repaint_window * 1e3;
+	slack_us = 2 * (1e9 / refresh_mhz) - repaint_window * 1e3;
 	XD_ASSERT(asprintf(&config, "[core]\nrepaint-window=%d\n"
 			   "[xen-display]\nxen=sim:%s\nbackend=%s\n"
 			   "sandbox-path=" XD_SANDBOX_PATH "\n",
 			   repaint_window, sim->socket, backend) > 0,
 		  "asprintf");
-	/* The compositor sends no presentation feedback for a surface it
-	 * does not show: the scale guests are cascaded, each partly in
+	/* The compositor sends no frame callbacks for a surface it does
+	 * not show: the scale guests are cascaded, each partly in
 	 * view, unscaled. Each gets half the default budget of mapped
 	 * pages (a 1080p connector double-buffered is 4050), as an
 	 * operator sizes 16 guests into the displays' share of dom0's
@@ -683,8 +740,8 @@ main(int argc, char *argv[])
 	printf("wakeup floor: being woken (from read() by another process, "
 	       "one read, one write) costs %.1f us of CPU here; a 4k "
 	       "zero-copy flip woke its backend %.2f times (the guest's "
-	       "request, Weston's buffer release at its repaint, the "
-	       "presentation): %.1f us, %.0f%% of its cost; 4k copy / that "
+	       "request; Weston's repaint, with the frame callback and the "
+	       "replaced buffer's release): %.1f us, %.0f%% of its cost; 4k copy / that "
 	       "floor: %.1fx\n", floor_us, zc[2].wakeups,
 	       zc[2].wakeups * floor_us,
 	       zc[2].wakeups * floor_us * 100 / zc[2].cpu_us,
@@ -694,7 +751,7 @@ main(int argc, char *argv[])
 	       zc[2].setup_dbuf_us, zc[2].setup_attach_us,
 	       cp[2].setup_dbuf_us, cp[2].setup_attach_us);
 	printf("scale: %d guests x 1080p, display-paced, %.1f s: %d flips, "
-	       "%d frames dropped (%d unpresented), latency p50 %.0f us "
+	       "%d frames dropped (%d not repainted), latency p50 %.0f us "
 	       "p99 %.0f us\n", sc.guests, sc.seconds, sc.flips, sc.dropped,
 	       sc.unpresented, sc.p50_us, sc.p99_us);
 	printf("scale: %d of %d completions reached their guest after the "
@@ -703,9 +760,9 @@ main(int argc, char *argv[])
 	if (sc.drops.flips) {
 		printf("scale: %d late flips (shown after a repaint without "
 		       "them), %d committed after the repaint could begin "
-		       "(previous presentation + slack); their way, p50/max "
+		       "(previous repaint + slack); their way, p50/max "
 		       "in us:\n", sc.drops.flips, sc.drops.after_deadline);
-		printf("scale:   previous presentation -> backend completed "
+		printf("scale:   previous repaint -> backend completed "
 		       "it %.0f/%.0f -> guest saw it %.0f/%.0f -> backend "
 		       "committed the late flip %.0f/%.0f\n",
 		       percentile(sc.drops.done_us, sc.drops.flips, 50),

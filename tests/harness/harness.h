@@ -90,6 +90,9 @@ struct xd_weston_options {
 	/* Weston's stderr, which its children (backends) inherit, into
 	 * its log too (appended), so xd_weston_wait_log() sees theirs. */
 	bool stderr_to_log;
+	/* Weston's timeline scope into its log too (benchmarks: the times
+	 * of its repaints). */
+	bool timeline;
 };
 
 struct xd_weston {

@@ -185,7 +185,9 @@ weston_argv(const struct xd_weston_options *opt, struct xd_weston *w)
 		argv[n++] = xasprintf("--refresh-rate=%d", opt->refresh_mhz);
 	argv[n++] = xasprintf("--socket=%s", w->socket);
 	argv[n++] = xasprintf("--log=%s", w->log_path);
-	argv[n++] = "--logger-scopes=log,xen-display";
+	argv[n++] = opt->timeline ?
+		    "--logger-scopes=log,xen-display,timeline" :
+		    "--logger-scopes=log,xen-display";
 	argv[n++] = "--debug";
 	argv[n++] = "--idle-time=0";
 	if (w->config_path)
