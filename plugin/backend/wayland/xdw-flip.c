@@ -24,8 +24,17 @@
 #include "xen-display-private-v1-client-protocol.h"
 
 /* A surface the compositor never repaints (hidden, unmapped) gets no
- * frame callback; the guest must not stall on it. Well below xen-drm-front's own
- * 3.1 s fallback, well above a slow software repaint. */
+ * frame callback; the guest must not stall on it. Well below xen-drm-front's
+ * own 3.1 s fallback, well above a slow software repaint.
+ *
+ * One timer per screen, the tick, serves both the fallback and the stats:
+ * while repaints complete flips it comes once a second (STATS_PERIOD_MS),
+ * with the stats; once a tick finds no flip completed at a repaint since
+ * the one before, the next comes when the fallback is due, FLIP_FALLBACK_MS
+ * after both the newest flip and the last completion. A surface that stops
+ * being repainted so gets its first flips completed 0.5-1.5 s after the
+ * last repaint, later ones 0.5 s after each. A fallback timer of its own
+ * woke the backend twice a second while the guest flipped, for nothing. */
 #define FLIP_FALLBACK_MS 500
 #define STATS_PERIOD_MS 1000
 
@@ -64,22 +73,23 @@ flip_finish(struct xdw_flip *flip, bool repainted)
 	uint64_t cookie = flip->cookie;
 	uint64_t committed_ns = flip->committed_ns;
 	bool flip_copied = flip->copied;
+	uint64_t now_ns;
 
 	flip_free(flip);
 	/* Traced first: the guest may see the event before we return. */
 	xdw_trace_flip(q->index, repainted, committed_ns, flip_copied);
 	q->source.flip_done(q->source.data, cookie);
 
-	if (!q->stats_armed) {
-		xd_event_source_timer_update(q->stats_timer, STATS_PERIOD_MS);
-		q->stats_armed = true;
-	}
 	st->flips++;
 	if (flip_copied)
 		st->copied++;
-	if (repainted && committed_ns && st->n_samples < XDW_STATS_SAMPLES)
+	if (!repainted)
+		return;
+	now_ns = xd_now_ns();
+	q->last_done_ms = now_ns / 1000000;
+	if (committed_ns && st->n_samples < XDW_STATS_SAMPLES)
 		st->latency_us[st->n_samples++] =
-			(xd_now_ns() - committed_ns) / 1000;
+			(now_ns - committed_ns) / 1000;
 }
 
 static void
@@ -109,32 +119,6 @@ replaced_released(struct xdw_fb_waiter *waiter)
 		flip_finish(flip, true);
 }
 
-/* Armed once per FLIP_FALLBACK_MS at most, not per flip (two syscalls a
- * flip otherwise): it fires when no repaint took a frame FLIP_FALLBACK_MS
- * after the newest flip, as if re-armed by each. */
-static void
-fallback_fired(void *data)
-{
-	struct xdw_flip_queue *q = data;
-	struct xdw_flip *flip, *tmp;
-	uint64_t waited = xd_now_ms() - q->last_flip_ms;
-
-	q->fallback_armed = false;
-	if (wl_list_empty(&q->flips))
-		return;
-	if (waited < FLIP_FALLBACK_MS) {
-		xd_event_source_timer_update(q->fallback,
-					     FLIP_FALLBACK_MS - waited);
-		q->fallback_armed = true;
-		return;
-	}
-	xd_log("connector %u: no presentation in %d ms "
-		"(surface hidden?): completing the guest's flips\n",
-		q->index, FLIP_FALLBACK_MS);
-	wl_list_for_each_safe(flip, tmp, &q->flips, link)
-		flip_finish(flip, false);
-}
-
 static int
 compare_u32(const void *a, const void *b)
 {
@@ -143,30 +127,63 @@ compare_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The flips completed since the last report, for the module's log. */
 static void
-stats_fired(void *data)
+report_stats(struct xdw_flip_queue *q, uint64_t now_ms)
 {
-	struct xdw_flip_queue *q = data;
 	struct xdw_flip_stats *st = &q->stats;
+	uint64_t period_ms = now_ms - q->period_start_ms;
 	uint32_t p50 = 0, max = 0;
 
-	q->stats_armed = false;
+	q->period_start_ms = now_ms;
 	xdw_trace_flush();
-	/* Idle: no wakeups until a flip completes again. */
 	if (st->flips == 0)
 		return;
-	xd_event_source_timer_update(q->stats_timer, STATS_PERIOD_MS);
-	q->stats_armed = true;
 	if (st->n_samples) {
 		qsort(st->latency_us, st->n_samples, sizeof st->latency_us[0],
 		      compare_u32);
 		p50 = st->latency_us[st->n_samples / 2];
 		max = st->latency_us[st->n_samples - 1];
 	}
-	if (q->stats_to)
+	if (q->stats_to && period_ms > 0)
 		xen_display_connector_v1_frame_stats(q->stats_to,
-			STATS_PERIOD_MS, st->flips, st->copied, p50, max);
+			period_ms > UINT32_MAX ? UINT32_MAX : period_ms,
+			st->flips, st->copied, p50, max);
 	memset(st, 0, sizeof *st);
+}
+
+static void
+arm_tick(struct xdw_flip_queue *q, uint64_t ms)
+{
+	xd_event_source_timer_update(q->tick, ms > 0 ? ms : 1);
+	q->tick_armed = true;
+}
+
+static void
+tick_fired(void *data)
+{
+	struct xdw_flip_queue *q = data;
+	struct xdw_flip *flip, *tmp;
+	uint64_t now = xd_now_ms(), due;
+	bool repainted = q->last_done_ms > q->last_tick_ms;
+
+	q->tick_armed = false;
+	q->last_tick_ms = now;
+	report_stats(q, now);
+	/* Idle: no wakeups until the next flip. */
+	if (wl_list_empty(&q->flips))
+		return;
+	due = (q->last_flip_ms > q->last_done_ms ? q->last_flip_ms :
+	       q->last_done_ms) + FLIP_FALLBACK_MS;
+	if (now < due) {
+		arm_tick(q, repainted ? STATS_PERIOD_MS : due - now);
+		return;
+	}
+	xd_log("connector %u: no presentation in %d ms "
+		"(surface hidden?): completing the guest's flips\n",
+		q->index, FLIP_FALLBACK_MS);
+	wl_list_for_each_safe(flip, tmp, &q->flips, link)
+		flip_finish(flip, false);
 }
 
 int
@@ -178,16 +195,8 @@ xdw_flip_queue_init(struct xdw_flip_queue *q, struct xd_wayland *w,
 	q->index = index;
 	q->source = *source;
 	wl_list_init(&q->flips);
-	q->fallback = xd_event_loop_add_timer(w->loop, fallback_fired, q);
-	q->stats_timer = xd_event_loop_add_timer(w->loop, stats_fired, q);
-	if (!q->fallback || !q->stats_timer) {
-		if (q->fallback)
-			xd_event_source_remove(q->fallback);
-		if (q->stats_timer)
-			xd_event_source_remove(q->stats_timer);
-		return -1;
-	}
-	return 0;
+	q->tick = xd_event_loop_add_timer(w->loop, tick_fired, q);
+	return q->tick ? 0 : -1;
 }
 
 void
@@ -198,8 +207,7 @@ xdw_flip_queue_fini(struct xdw_flip_queue *q)
 	/* The guest is gone: nobody is left to tell about its flips. */
 	wl_list_for_each_safe(flip, tmp, &q->flips, link)
 		flip_free(flip);
-	xd_event_source_remove(q->fallback);
-	xd_event_source_remove(q->stats_timer);
+	xd_event_source_remove(q->tick);
 }
 
 struct xdw_flip *
@@ -234,13 +242,15 @@ xdw_flip_accept(struct xdw_flip *flip)
 {
 	struct xdw_flip_queue *q = flip->queue;
 
-	/* One clock read: the fallback's and the trace's. */
+	/* One clock read: the fallback's, the stats' and the trace's. */
 	flip->committed_ns = xd_now_ns();
 	q->last_flip_ms = flip->committed_ns / 1000000;
-	if (!q->fallback_armed) {
-		xd_event_source_timer_update(q->fallback, FLIP_FALLBACK_MS);
-		q->fallback_armed = true;
-	}
+	if (q->tick_armed)
+		return;
+	/* From idle: the stats' period starts with the first flip. */
+	if (q->stats.flips == 0)
+		q->period_start_ms = q->last_flip_ms;
+	arm_tick(q, FLIP_FALLBACK_MS);
 }
 
 void

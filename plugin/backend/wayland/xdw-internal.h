@@ -285,11 +285,13 @@ struct xdw_flip_queue {
 	struct xd_display_source source;	/* where completions go */
 	struct xen_display_connector_v1 *stats_to;	/* or NULL */
 	struct wl_list flips;		/* xdw_flip::link, oldest first */
-	struct xd_event_source *fallback;
-	bool fallback_armed;
+	/* The fallback's and the stats' one timer (xdw-flip.c). */
+	struct xd_event_source *tick;
+	bool tick_armed;
+	uint64_t last_tick_ms;
 	uint64_t last_flip_ms;		/* when the newest flip came */
-	struct xd_event_source *stats_timer;
-	bool stats_armed;
+	uint64_t last_done_ms;		/* the last completed at a repaint */
+	uint64_t period_start_ms;	/* of the stats */
 	struct xdw_flip_stats stats;
 };
 
