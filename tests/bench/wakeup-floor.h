@@ -8,4 +8,11 @@
 double
 xd_wakeup_floor_us(int rounds, int period_us);
 
+/* CPU time, in us, the skeleton of a backend spends per flip: woken by a
+ * guest's request, which it answers and commits to a compositor, and by
+ * the compositor's answer repaint_us later, which it passes on to the
+ * guest; flips period_us apart (flip-floor.c). */
+double
+xd_flip_floor_us(int flips, int period_us, int repaint_us);
+
 #endif
