@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -199,14 +200,20 @@ xd_backend_process_log_counters(struct xd_backend_process *b)
 {
 	struct xd_xen_counters c;
 	struct timespec cpu;
+	struct rusage ru;
 
 	xd_xen_get_counters(b->xen, &c);
 	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	/* Wakeups: the times the process slept and was woken (voluntary
+	 * context switches), as bench-backend counts them. */
+	if (getrusage(RUSAGE_SELF, &ru) < 0)
+		ru.ru_nvcsw = 0;
 	xd_log("dom%u: counters: flips %llu, map calls %llu, unmap calls "
-	       "%llu, cpu %llu us\n", b->domid,
+	       "%llu, cpu %llu us, wakeups %llu\n", b->domid,
 	       (unsigned long long)xd_vdispl_device_flips_done(b->vdispl),
 	       (unsigned long long)c.maps, (unsigned long long)c.unmaps,
-	       (unsigned long long)cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000);
+	       (unsigned long long)cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000,
+	       (unsigned long long)ru.ru_nvcsw);
 }
 
 void

@@ -61,6 +61,7 @@
 #include <unistd.h>
 
 #include "bench-sizes.h"
+#include "syscall-counter.h"
 #include "wakeup-floor.h"
 #include "harness/harness.h"
 #include "sim/backend-process.h"
@@ -461,6 +462,7 @@ missed_repaints(const struct pairing *p, struct drops *r)
 struct cell {
 	double cpu_us;			/* backend CPU per flip */
 	double wakeups;			/* backend wakeups per flip */
+	double syscalls;		/* backend system calls per flip */
 	double maps, unmaps;		/* hypervisor map calls per flip */
 	double p50_us, p99_us;
 	double wait_p50_us, wait_p99_us;	/* commit -> guest saw it */
@@ -474,6 +476,27 @@ sim_stat(const char *name)
 	return field(sim_ok("stats 0"), name);
 }
 
+/* Why the backend's system calls are not counted (NULL: they are): said
+ * once on stderr, and under the table. */
+static const char *syscalls_why;
+
+/* A counter of pid's system calls (syscall-counter.c), NULL when it
+ * cannot be opened: the figures are then NaN. */
+static struct xd_syscall_counter *
+syscall_counter(int pid)
+{
+	static char why[256];
+	struct xd_syscall_counter *sc;
+
+	sc = xd_syscall_counter_open(pid, why, sizeof why);
+	if (!sc && !syscalls_why) {
+		syscalls_why = why;
+		fprintf(stderr, "bench-backend: not counting system calls: "
+			"%s\n", why);
+	}
+	return sc;
+}
+
 /* Flips flips times on a fresh guest; removes it after. */
 static void
 cost(uint32_t domid, const struct size *s, bool copy, int flips,
@@ -485,6 +508,8 @@ cost(uint32_t domid, const struct size *s, bool copy, int flips,
 	const char *line;
 	double cpu0, t0;
 	unsigned long long woken0;
+	struct xd_syscall_counter *sc;
+	long long calls0 = -1, calls1 = -1;
 	int pid;
 
 	pairing_init(&p);
@@ -497,14 +522,22 @@ cost(uint32_t domid, const struct size *s, bool copy, int flips,
 	/* Warm up: the surface mapped and shown, caches. */
 	sim_ok("flip-loop 0 30 %s.warm %u", seen, domid);
 	pid = backend_pid(domid);
+	sc = syscall_counter(pid);
 	maps0 = sim_stat("map_calls=");
 	unmaps0 = sim_stat("unmap_calls=");
 	cpu0 = cpu_s(pid);
 	woken0 = wakeups(pid);
+	if (sc)
+		calls0 = xd_syscall_counter_read(sc);
 	t0 = now_s();
 	sim_ok("flip-loop 0 %d %s %u", flips, seen, domid);
 	c->cpu_us = (cpu_s(pid) - cpu0) * 1e6 / flips;
 	c->wakeups = (double)(wakeups(pid) - woken0) / flips;
+	if (sc)
+		calls1 = xd_syscall_counter_read(sc);
+	c->syscalls = calls0 >= 0 && calls1 >= 0 ?
+		(double)(calls1 - calls0) / flips : NAN;
+	xd_syscall_counter_close(sc);
 	c->fps = flips / (now_s() - t0);
 	c->maps = (double)(sim_stat("map_calls=") - maps0) / flips;
 	c->unmaps = (double)(sim_stat("unmap_calls=") - unmaps0) / flips;
@@ -758,6 +791,14 @@ main(int argc, char *argv[])
 		       cp[i].cpu_us, cp[i].cpu_us / zc[i].cpu_us,
 		       zc[i].maps + cp[i].maps, zc[i].p50_us, zc[i].p99_us,
 		       zc[i].fps);
+	printf("%-6s %13s %13s %13s %13s\n", "", "wakeups zc",
+	       "wakeups copy", "syscalls zc", "syscalls copy");
+	for (i = 0; i < BENCH_SIZES; i++)
+		printf("%-6s %13.2f %13.2f %13.2f %13.2f\n", sizes[i].name,
+		       zc[i].wakeups, cp[i].wakeups, zc[i].syscalls,
+		       cp[i].syscalls);
+	if (syscalls_why)
+		printf("syscalls not counted: %s\n", syscalls_why);
 	printf("copy path latency p50/p99: 480p %.0f/%.0f us, 1080p "
 	       "%.0f/%.0f us, 4k %.0f/%.0f us\n", cp[0].p50_us, cp[0].p99_us,
 	       cp[1].p50_us, cp[1].p99_us, cp[2].p50_us, cp[2].p99_us);
@@ -823,6 +864,9 @@ main(int argc, char *argv[])
 	printf("ratio_copy_vs_zero_copy_4k %.1f\n", cp[2].cpu_us / zc[2].cpu_us);
 	printf("wakeup_cpu_us %.1f\n", floor_us);
 	printf("zero_copy_wakeups_per_flip_4k %.2f\n", zc[2].wakeups);
+	printf("zero_copy_syscalls_per_flip %.2f\n", zc[2].syscalls);
+	printf("copy_wakeups_per_flip_4k %.2f\n", cp[2].wakeups);
+	printf("copy_syscalls_per_flip_4k %.2f\n", cp[2].syscalls);
 	printf("wakeup_cpu_us_at_flip_pace %.1f\n", paced_floor_us);
 	printf("ratio_copy_4k_vs_wakeup_floor_at_flip_pace %.1f\n",
 	       cp[2].cpu_us / (zc[2].wakeups * paced_floor_us));

@@ -19,7 +19,8 @@
 #                              the kmod for dom0's kernel KVER, built by DKMS
 #                              on the host (tools/kmod-bmdeb.sh), for
 #                              rig_zcopy_load (kmod scenarios)
-#   libexec/xen-display-rig/   xen-access-probe, zcopy-probe, uinput-inject
+#   libexec/xen-display-rig/   xen-access-probe, zcopy-probe, uinput-inject,
+#                              syscall-count, ...
 #   rig.env                    XD_WESTON_ARGS: --modules=xen-display.so
 # dom0-init.sh installs xen-display before each scenario, rig_zcopy_load
 # xen-zcopy-modules-KVER; tests/rig/packages.sh installs xen-display and

@@ -512,7 +512,7 @@ rig_guest_frames() {
 
 # rig_backend_counters: SIGUSR1 to every backend process (comm
 # xen-display-bac): each logs "domD: counters: flips N, map calls M, unmap
-# calls U, cpu T us" into Weston's log (doc/performance.md, "In the Xen
+# calls U, cpu T us, wakeups W" into Weston's log (doc/performance.md, "In the Xen
 # rig"). Shell builtins only: a fork per process took seconds under TCG.
 rig_backend_counters() {
 	for _p in /proc/[0-9]*; do
@@ -526,6 +526,21 @@ _rig_counters_logged() {
 	[ "$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")" -ge "$1" ]
 }
 
+# _rig_backend_pids DOMID: the backend processes of domD (comm
+# xen-display-bac, --domid=D among their arguments), one per line.
+_rig_backend_pids() {
+	for _p in /proc/[0-9]*; do
+		_c=
+		read -r _c 2>/dev/null < "$_p/comm" || continue
+		[ "$_c" = xen-display-bac ] || continue
+		case " $(tr '\0' ' ' < "$_p/cmdline" 2>/dev/null)" in
+		*" --domid=$1 "*) echo "${_p#/proc/}" ;;
+		esac
+	done
+}
+# The syscall counter ($1, its output) is open, or gave up.
+_rig_syscalls_counting() { grep -q '^counting' "$1" || ! kill -0 "$2"; }
+
 # rig_guest_burst NAME N: the burst of a guest booted with xd.burst=N
 # (after its frames and its result line): once the guest printed "XDG
 # burst start", the backend's counters, then the guest's go (XenStore
@@ -533,10 +548,23 @@ _rig_counters_logged() {
 # after "XDG burst done". Both counters lines come while the guest does
 # not flip, so they cover exactly the burst; fails unless the guest got
 # all N flip events without an error. The host divides the difference by
-# the flips (tests/rig/burst-figures.sh).
+# the flips (tests/rig/burst-figures.sh). The backend's system calls are
+# counted in the kernel (syscall-count, a perf counter on the
+# raw_syscalls:sys_enter tracepoint) from before the first counters line
+# to after the second, and logged as "NAME: backend system calls around
+# the burst: syscalls C" ("not counted: WHY" when the counter could not
+# be opened): the burst's, with the two counters lines' and those of the
+# backend idle before the go and after the last flip.
 rig_guest_burst() {
 	_n0=$(grep -c 'counters: flips' "$RIG_OUT/logs/weston.log")
 	rig_guest_wait_line "$1" 240 "XDG burst start " >/dev/null
+	_sc_out=/tmp/syscall-count-$1.txt
+	# shellcheck disable=SC2046 # one argument per pid
+	"$RIG_OPT/libexec/xen-display-rig/syscall-count" \
+		$(_rig_backend_pids "$(xl domid "$1" 2>/dev/null)") \
+		> "$_sc_out" 2>&1 &
+	_sc=$!
+	rig_wait 30 "the syscall counter" _rig_syscalls_counting "$_sc_out" "$_sc"
 	rig_backend_counters
 	rig_wait 30 "the backend's counters" _rig_counters_logged $((_n0 + 1))
 	rig_guest_tell "$1" xd-burst-go go
@@ -545,6 +573,14 @@ rig_guest_burst() {
 	rig_backend_counters
 	rig_log "$1: $_line"
 	rig_wait 30 "the backend's counters" _rig_counters_logged $((_n0 + 2))
+	kill -TERM "$_sc" 2>/dev/null
+	wait "$_sc" || :
+	_calls=$(sed -n 's/^syscalls \([0-9]*\)$/\1/p' "$_sc_out")
+	if [ -n "$_calls" ]; then
+		rig_log "$1: backend system calls around the burst: syscalls $_calls"
+	else
+		rig_log "$1: backend system calls around the burst: not counted: $(tr '\n' ' ' < "$_sc_out")"
+	fi
 	case "$_line" in
 	*" events=$2 errors=0"*) ;;
 	*) rig_fail "$1's burst did not get every flip event: $_line" ;;
