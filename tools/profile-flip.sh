@@ -42,15 +42,20 @@ profile() {
 	cat > "$out/backend-callgrind" <<EOF
 #!/bin/bash
 export VALGRIND_LIB=$vglib
+# Valgrind's own temporary files, where the sandbox lets it write.
+export TMPDIR=$out
 export GLIBC_TUNABLES=glibc.cpu.x86_rep_movsb_threshold=$((1 << 30))
 exec -a xen-display-backend-callgrind $repo/build-prof/valgrind.bin \\
-	--tool=callgrind --callgrind-out-file=$out/callgrind.%p \\
+	--tool=callgrind --vgdb=no --callgrind-out-file=$out/callgrind.%p \\
 	$repo/build-prof/plugin/backend/xen-display-backend "\$@"
 EOF
 	chmod +x "$out/backend-callgrind"
+	# The backends' sandbox lets them run the launcher, read the
+	# backend and write the profiles beneath XD_PROFILE_DIR only.
 	XEN_DISPLAY_EXTRA_BIND=$vglib timeout 1800 "$here/buildroot.sh" -- sh -c '
 		set -e
 		cd "$1"
+		export XD_PROFILE_DIR="$1/build-prof"
 		[ -f build-prof/build.ninja ] ||
 			meson setup build-prof -Dbuildtype=debugoptimized >/dev/null
 		ninja -C build-prof >/dev/null

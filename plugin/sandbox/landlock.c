@@ -6,8 +6,9 @@
  * is not allowed below is denied: read and execute beneath /usr, /lib
  * and /lib64, read of /etc/ld.so.cache and of the process's own
  * /proc/PID (sanitizers read /proc/self/maps), the backend executable,
- * the device paths xen-handles.c could not replace by a handle, and the
- * flip trace's directory when one is named. No TCP bind or connect
+ * the device paths xen-handles.c could not replace by a handle, the
+ * flip trace's directory when one is named, and a profiler's when one is
+ * (both set only in Weston's environment, by whoever starts it). No TCP bind or connect
  * (ABI 4), no signal to and no abstract Unix socket of a process outside
  * the sandbox (ABI 6). A Landlock domain also confines ptrace: the
  * backend cannot trace, nor read the memory of, Weston or another
@@ -126,6 +127,20 @@ allow_trace(struct ruleset *rs)
 	return allow(rs, dir, WRITE_BENEATH, false);
 }
 
+/* XD_PROFILE_DIR=DIR (tools/profile-flip.sh): the backend is started
+ * through a profiler kept there, which reads the backend from there and
+ * writes its output (and removes its temporary files) there. */
+static int
+allow_profiler(struct ruleset *rs)
+{
+	const char *dir = getenv("XD_PROFILE_DIR");
+
+	if (!dir || !*dir)
+		return 0;
+	return allow(rs, dir, READ_EXEC | WRITE_BENEATH |
+		     LANDLOCK_ACCESS_FS_REMOVE_FILE, false);
+}
+
 static int
 add_rules(struct sb_plan *plan, struct ruleset *rs)
 {
@@ -135,7 +150,7 @@ add_rules(struct sb_plan *plan, struct ruleset *rs)
 	    allow(rs, "/etc/ld.so.cache", READ, true) < 0 ||
 	    allow(rs, plan->backend, READ_EXEC, false) < 0 ||
 	    allow_own_proc(rs) < 0 ||
-	    allow_trace(rs) < 0)
+	    allow_trace(rs) < 0 || allow_profiler(rs) < 0)
 		return -1;
 	if (plan->allow_gntdev && allow(rs, "/dev/xen/gntdev", DEVICE,
 					true) < 0)
