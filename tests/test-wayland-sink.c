@@ -6,7 +6,7 @@
  * detached framebuffer's buffer is released once the compositor let go of
  * it. A framebuffer two connectors show (a mirroring guest) does not hold
  * back the flip of one of them that replaces it while the other still
- * shows it.
+ * shows it, nor one the guest flipped back to before Weston repainted.
  *
  * A guest mode larger than the output, under a shell that makes it
  * fullscreen (kiosk-shell), is scaled down to fit instead of breaking the
@@ -298,6 +298,54 @@ check_mirror(struct xd_event_loop *loop, struct xd_wayland *w)
 		xd_wayland_sink_interface.fb_detach(w, fbs[i].cookie);
 }
 
+/* The guest flips to Y and back to X before Weston repainted: X stays
+ * on screen, Weston never releases it, and the flip to Y must not wait
+ * for that release (only the fallback would complete it). */
+static void
+check_flip_back(struct xd_event_loop *loop, struct xd_wayland *w)
+{
+	struct xd_connector_info info = { 1, FB_W, FB_H, "flip-back" };
+	struct xd_fb fbs[2];
+	static int destroyed;
+	void *conn;
+	int i, base;
+
+	for (i = 0; i < 2; i++) {
+		fbs[i] = (struct xd_fb){
+			.cookie = 0xb00 + i, .width = FB_W, .height = FB_H,
+			.drm_format = DRM_FORMAT_XRGB8888, .pitch = FB_W * 4,
+		};
+		fbs[i].buffer = make_buffer(DRM_FORMAT_XRGB8888, FB_W * 4, 0,
+					    FB_H, &destroyed);
+		XD_ASSERT(xd_wayland_sink_interface.fb_attach(w, &fbs[i]) == 0,
+			  "fb_attach refused");
+		xd_guest_buffer_unref(fbs[i].buffer);
+	}
+	xd_log_set_handler(count_fallbacks, NULL);
+	conn = xd_wayland_sink_interface.connector_add(w, &source, &info);
+	XD_ASSERT(conn, "connector_add failed");
+	XD_ASSERT(xd_wayland_sink_interface.page_flip(conn, &fbs[0]) == 0,
+		  "page_flip refused");
+	dispatch_until_flipped(loop, w, fbs[0].cookie);
+	base = n_flips_done;
+	/* Both flips before Weston hears of either. */
+	XD_ASSERT(xd_wayland_sink_interface.page_flip(conn, &fbs[1]) == 0 &&
+		  xd_wayland_sink_interface.page_flip(conn, &fbs[0]) == 0,
+		  "page_flip refused");
+	for (i = 0; i < 400 && n_flips_done < base + 2; i++) {
+		XD_ASSERT(xd_wayland_flush(w) == 0, "compositor gone");
+		xd_event_loop_dispatch(loop, 10);
+	}
+	xd_log_set_handler(NULL, NULL);
+	XD_ASSERT(n_flips_done == base + 2, "%d of 2 flips completed",
+		  n_flips_done - base);
+	XD_ASSERT(fallbacks == 0, "%d flips completed by the fallback, not "
+		  "at a repaint", fallbacks);
+	xd_wayland_sink_interface.connector_remove(conn);
+	for (i = 0; i < 2; i++)
+		xd_wayland_sink_interface.fb_detach(w, fbs[i].cookie);
+}
+
 static void
 check_sink(const char *renderer, bool large_mode, bool mirror)
 {
@@ -343,6 +391,7 @@ check_sink(const char *renderer, bool large_mode, bool mirror)
 	XD_ASSERT(w, "the sink could not connect");
 	if (mirror) {
 		check_mirror(loop, w);
+		check_flip_back(loop, w);
 		XD_ASSERT(xd_wayland_flush(w) == 0, "the compositor "
 			  "disconnected us");
 		goto out;

@@ -534,6 +534,9 @@ xdw_fb_get_buffer(struct xdw_fb *fb, struct wl_buffer **buffer)
 
 	if (fb->dmabuf_buffer) {
 		fb->dmabuf_busy = true;
+		/* Shown again: a flip that replaced it stops waiting for its
+		 * release, which does not come while it is on screen. */
+		fb_wake_waiters(fb);
 		*buffer = fb->dmabuf_buffer;
 		return 0;
 	}
