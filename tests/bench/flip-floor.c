@@ -14,38 +14,14 @@
  */
 
 #include <errno.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "harness/harness.h"
 #include "wakeup-floor.h"
-
-static double
-schedstat_us(pid_t pid)
-{
-	unsigned long long ns = 0;
-	char path[64];
-	FILE *f;
-
-	snprintf(path, sizeof path, "/proc/%d/schedstat", (int)pid);
-	f = fopen(path, "r");
-	XD_ASSERT(f && fscanf(f, "%llu", &ns) == 1, "no %s", path);
-	fclose(f);
-	return ns / 1e3;
-}
-
-static void
-pause_us(int us)
-{
-	struct timespec t = { 0, us * 1000L };
-
-	clock_nanosleep(CLOCK_MONOTONIC, 0, &t, NULL);
-}
 
 /* The backend's skeleton: guest is its displif side, compositor its
  * Wayland side. */
@@ -84,7 +60,7 @@ compositor(int fd, int repaint_us)
 	char c;
 
 	while (read(fd, &c, 1) == 1) {
-		pause_us(repaint_us);
+		xd_pause_us(repaint_us);
 		if (write(fd, "d", 1) != 1)
 			break;
 	}
@@ -130,12 +106,12 @@ xd_flip_floor_us(int flips, int period_us, int repaint_us)
 	close(w[1]);
 	/* A first flip: every process is asleep where it waits. */
 	flip(g[0]);
-	cpu0 = schedstat_us(be);
+	cpu0 = xd_process_cpu_us(be);
 	for (i = 0; i < flips; i++) {
-		pause_us(period_us);
+		xd_pause_us(period_us);
 		flip(g[0]);
 	}
-	cpu0 = schedstat_us(be) - cpu0;
+	cpu0 = xd_process_cpu_us(be) - cpu0;
 	close(g[0]);
 	waitpid(be, &status, 0);
 	waitpid(wc, &status, 0);

@@ -20,9 +20,8 @@
 #include "harness/harness.h"
 #include "wakeup-floor.h"
 
-/* CPU time of one process (its one thread), in seconds. */
-static double
-schedstat_s(pid_t pid)
+double
+xd_process_cpu_us(pid_t pid)
 {
 	unsigned long long ns = 0;
 	char path[64];
@@ -32,7 +31,15 @@ schedstat_s(pid_t pid)
 	f = fopen(path, "r");
 	XD_ASSERT(f && fscanf(f, "%llu", &ns) == 1, "no %s", path);
 	fclose(f);
-	return ns / 1e9;
+	return ns / 1e3;
+}
+
+void
+xd_pause_us(int us)
+{
+	struct timespec t = { us / 1000000, us % 1000000 * 1000L };
+
+	clock_nanosleep(CLOCK_MONOTONIC, 0, &t, NULL);
 }
 
 static void
@@ -49,7 +56,6 @@ echo_child(int fd)
 double
 xd_wakeup_floor_us(int rounds, int period_us)
 {
-	struct timespec pause = { 0, period_us * 1000L };
 	int sv[2], i, status;
 	double cpu0;
 	pid_t pid;
@@ -67,14 +73,14 @@ xd_wakeup_floor_us(int rounds, int period_us)
 	/* A first round: the child is asleep in read() from here on. */
 	XD_ASSERT(write(sv[0], &c, 1) == 1 && read(sv[0], &c, 1) == 1,
 		  "echo child");
-	cpu0 = schedstat_s(pid);
+	cpu0 = xd_process_cpu_us(pid);
 	for (i = 0; i < rounds; i++) {
-		clock_nanosleep(CLOCK_MONOTONIC, 0, &pause, NULL);
+		xd_pause_us(period_us);
 		XD_ASSERT(write(sv[0], &c, 1) == 1 && read(sv[0], &c, 1) == 1,
 			  "echo child");
 	}
-	cpu0 = schedstat_s(pid) - cpu0;
+	cpu0 = xd_process_cpu_us(pid) - cpu0;
 	close(sv[0]);
 	waitpid(pid, &status, 0);
-	return cpu0 * 1e6 / rounds;
+	return cpu0 / rounds;
 }

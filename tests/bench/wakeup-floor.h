@@ -2,6 +2,16 @@
 #ifndef XD_WAKEUP_FLOOR_H
 #define XD_WAKEUP_FLOOR_H
 
+#include <sys/types.h>
+
+/* CPU time, in us, of a single-threaded process so far (schedstat). */
+double
+xd_process_cpu_us(pid_t pid);
+
+/* Sleeps us microseconds (CLOCK_MONOTONIC). */
+void
+xd_pause_us(int us);
+
 /* CPU time, in us, a process spends per wakeup (woken from read() on a
  * socket by another process, one read and one write), over rounds wakeups
  * period_us apart. */
