@@ -244,23 +244,18 @@ count_fallbacks(void *data, const char *line)
 	fallbacks += strstr(line, "completing the guest's flips") != NULL;
 }
 
-/* Two connectors show fb X; one flips to Y while the other still shows
- * X, then the other flips to Z. Each flip completes at Weston's repaint:
- * the first may not wait for X's release, which the second connector
- * holds back; only the fallback (500 ms, logged) would complete it. */
+/* n XRGB8888 fbs from cookie on, attached: zero copy, the only path whose
+ * flips wait for a release. */
 static void
-check_mirror(struct xd_event_loop *loop, struct xd_wayland *w)
+attach_zero_copy_fbs(struct xd_wayland *w, struct xd_fb *fbs, int n,
+		     uint64_t cookie)
 {
-	struct xd_connector_info info_a = { 1, FB_W, FB_H, "mirror-a" };
-	struct xd_connector_info info_b = { 2, FB_W, FB_H, "mirror-b" };
-	struct xd_fb fbs[3];
 	static int destroyed;
-	void *a, *b;
 	int i;
 
-	for (i = 0; i < 3; i++) {
+	for (i = 0; i < n; i++) {
 		fbs[i] = (struct xd_fb){
-			.cookie = 0xa00 + i, .width = FB_W, .height = FB_H,
+			.cookie = cookie + i, .width = FB_W, .height = FB_H,
 			.drm_format = DRM_FORMAT_XRGB8888, .pitch = FB_W * 4,
 		};
 		fbs[i].buffer = make_buffer(DRM_FORMAT_XRGB8888, FB_W * 4, 0,
@@ -271,6 +266,34 @@ check_mirror(struct xd_event_loop *loop, struct xd_wayland *w)
 		XD_ASSERT(!strcmp(xd_wayland_fb_path(w, fbs[i].cookie),
 				  "zero copy"), "XRGB8888 is not zero copy");
 	}
+}
+
+/* Dispatches until n flips in all completed, or 4 s. */
+static void
+dispatch_until_done(struct xd_event_loop *loop, struct xd_wayland *w, int n)
+{
+	int i;
+
+	for (i = 0; i < 400 && n_flips_done < n; i++) {
+		XD_ASSERT(xd_wayland_flush(w) == 0, "compositor gone");
+		xd_event_loop_dispatch(loop, 10);
+	}
+}
+
+/* Two connectors show fb X; one flips to Y while the other still shows
+ * X, then the other flips to Z. Each flip completes at Weston's repaint:
+ * the first may not wait for X's release, which the second connector
+ * holds back; only the fallback (500 ms, logged) would complete it. */
+static void
+check_mirror(struct xd_event_loop *loop, struct xd_wayland *w)
+{
+	struct xd_connector_info info_a = { 1, FB_W, FB_H, "mirror-a" };
+	struct xd_connector_info info_b = { 2, FB_W, FB_H, "mirror-b" };
+	struct xd_fb fbs[3];
+	void *a, *b;
+	int i;
+
+	attach_zero_copy_fbs(w, fbs, 3, 0xa00);
 	xd_log_set_handler(count_fallbacks, NULL);
 	a = xd_wayland_sink_interface.connector_add(w, &source, &info_a);
 	b = xd_wayland_sink_interface.connector_add(w, &source, &info_b);
@@ -278,10 +301,7 @@ check_mirror(struct xd_event_loop *loop, struct xd_wayland *w)
 	XD_ASSERT(xd_wayland_sink_interface.page_flip(a, &fbs[0]) == 0 &&
 		  xd_wayland_sink_interface.page_flip(b, &fbs[0]) == 0,
 		  "page_flip refused");
-	for (i = 0; i < 400 && n_flips_done < 2; i++) {
-		XD_ASSERT(xd_wayland_flush(w) == 0, "compositor gone");
-		xd_event_loop_dispatch(loop, 10);
-	}
+	dispatch_until_done(loop, w, 2);
 	XD_ASSERT(n_flips_done == 2, "the first flips never completed");
 	XD_ASSERT(xd_wayland_sink_interface.page_flip(a, &fbs[1]) == 0,
 		  "page_flip refused");
@@ -306,21 +326,10 @@ check_flip_back(struct xd_event_loop *loop, struct xd_wayland *w)
 {
 	struct xd_connector_info info = { 1, FB_W, FB_H, "flip-back" };
 	struct xd_fb fbs[2];
-	static int destroyed;
 	void *conn;
 	int i, base;
 
-	for (i = 0; i < 2; i++) {
-		fbs[i] = (struct xd_fb){
-			.cookie = 0xb00 + i, .width = FB_W, .height = FB_H,
-			.drm_format = DRM_FORMAT_XRGB8888, .pitch = FB_W * 4,
-		};
-		fbs[i].buffer = make_buffer(DRM_FORMAT_XRGB8888, FB_W * 4, 0,
-					    FB_H, &destroyed);
-		XD_ASSERT(xd_wayland_sink_interface.fb_attach(w, &fbs[i]) == 0,
-			  "fb_attach refused");
-		xd_guest_buffer_unref(fbs[i].buffer);
-	}
+	attach_zero_copy_fbs(w, fbs, 2, 0xb00);
 	xd_log_set_handler(count_fallbacks, NULL);
 	conn = xd_wayland_sink_interface.connector_add(w, &source, &info);
 	XD_ASSERT(conn, "connector_add failed");
@@ -332,10 +341,7 @@ check_flip_back(struct xd_event_loop *loop, struct xd_wayland *w)
 	XD_ASSERT(xd_wayland_sink_interface.page_flip(conn, &fbs[1]) == 0 &&
 		  xd_wayland_sink_interface.page_flip(conn, &fbs[0]) == 0,
 		  "page_flip refused");
-	for (i = 0; i < 400 && n_flips_done < base + 2; i++) {
-		XD_ASSERT(xd_wayland_flush(w) == 0, "compositor gone");
-		xd_event_loop_dispatch(loop, 10);
-	}
+	dispatch_until_done(loop, w, base + 2);
 	xd_log_set_handler(NULL, NULL);
 	XD_ASSERT(n_flips_done == base + 2, "%d of 2 flips completed",
 		  n_flips_done - base);
