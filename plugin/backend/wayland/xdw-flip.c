@@ -165,10 +165,10 @@ tick_fired(void *data)
 	struct xdw_flip_queue *q = data;
 	struct xdw_flip *flip, *tmp;
 	uint64_t now = xd_now_ms(), due;
-	bool repainted = q->last_done_ms > q->last_tick_ms;
+	/* Since the last tick, or since the first flip after idle. */
+	bool repainted = q->last_done_ms > q->period_start_ms;
 
 	q->tick_armed = false;
-	q->last_tick_ms = now;
 	report_stats(q, now);
 	/* Idle: no wakeups until the next flip. */
 	if (wl_list_empty(&q->flips))

@@ -288,10 +288,9 @@ struct xdw_flip_queue {
 	/* The fallback's and the stats' one timer (xdw-flip.c). */
 	struct xd_event_source *tick;
 	bool tick_armed;
-	uint64_t last_tick_ms;
 	uint64_t last_flip_ms;		/* when the newest flip came */
 	uint64_t last_done_ms;		/* the last completed at a repaint */
-	uint64_t period_start_ms;	/* of the stats */
+	uint64_t period_start_ms;	/* of the stats: the last tick */
 	struct xdw_flip_stats stats;
 };
 
